@@ -1,0 +1,49 @@
+"""Make the new project a git repository with a first commit, which `copier update` needs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+FALLBACK_IDENTITY = {"name": "hf-hub-template", "email": "hf-hub-template@users.noreply.huggingface.co"}
+
+
+def _git(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", *args], cwd=project, capture_output=True, text=True, check=False, env=env
+    )
+
+
+def _identity_env(project: Path) -> dict[str, str]:
+    """Use the person's git identity; fall back to a neutral one only where none is set."""
+    env = dict(os.environ)
+    for key in ("name", "email"):
+        if not _git(project, "config", f"user.{key}").stdout.strip():
+            env[f"GIT_AUTHOR_{key.upper()}"] = env[f"GIT_COMMITTER_{key.upper()}"] = FALLBACK_IDENTITY[key]
+    return env
+
+
+def init_repository(project: Path, message: str) -> str:
+    """Create the repository and its first commit; return a one-line report.
+
+    A project already inside a git work tree (rendered into an existing repo) is left
+    for its owner to commit.
+    """
+    if shutil.which("git") is None:
+        return "git is not installed: run `git init && git add -A && git commit -m 'Initial commit'` before `copier update`."
+    inside = _git(project, "rev-parse", "--is-inside-work-tree")
+    if inside.returncode == 0 and inside.stdout.strip() == "true":
+        return "Already inside a git repository: review and commit the new files yourself."
+    steps = (
+        ("init", "--quiet", "--initial-branch=main"),
+        ("add", "--all"),
+        ("commit", "--quiet", "--no-verify", "-m", message),
+    )
+    env = _identity_env(project)
+    for step in steps:
+        result = _git(project, *step, env=env)
+        if result.returncode != 0:
+            return f"git {step[0]} failed ({result.stderr.strip()}); the files are all there: commit them yourself."
+    return "Initialised a git repository on branch main with the first commit."

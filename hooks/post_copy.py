@@ -1,0 +1,31 @@
+"""Copier task, run once after `copier copy`: first commit, then (if asked) the Hub repo.
+
+It always exits 0: Copier deletes a freshly created project when a task fails, and the
+person's project must survive any Hub failure. Failures are printed with the next step.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import _bootstrap  # noqa: F401  (makes `hooks` importable when run as a script)
+
+from hooks.answers import load_answers
+from hooks.git_init import init_repository
+
+
+def main() -> int:
+    project = Path.cwd()
+    answers = load_answers(project)
+    version = answers.get("_commit", "")
+    print(init_repository(project, f"Initial commit from hf-hub-template {version}".strip()), file=sys.stderr)
+    if answers.get("create_remote"):
+        from hooks.remote import publish_after_copy
+
+        publish_after_copy(project, answers)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
