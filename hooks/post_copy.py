@@ -23,7 +23,8 @@ def main() -> int:
     if answers.get("create_remote"):
         from hooks.remote import publish_after_copy
 
-        publish_after_copy(project, answers)
+        interactive = sys.argv[1:2] != ["batch"] and sys.stdin.isatty()
+        publish_after_copy(project, answers, interactive=interactive)
     return 0
 
 

@@ -1,0 +1,177 @@
+"""The Hub's rules for a repo's README.md metadata, checked offline before you push.
+
+Sources: the Hub's Spaces configuration reference, model and dataset card specs, licence
+list and repo id rules (https://huggingface.co/docs/hub). `check_repo(folder)` returns a
+list of problems; an empty list means the Hub would accept the card.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+COLORS = {"red", "yellow", "green", "blue", "indigo", "purple", "pink", "gray"}
+SPACE_SDKS = {"gradio", "docker", "static"}  # the built-in Streamlit SDK is retired: use docker
+HARDWARE = set(
+    "cpu-basic cpu-upgrade t4-small t4-medium l4x1 l4x4 l40sx1 l40sx4 l40sx8 a10g-small a10g-large "
+    "a10g-largex2 a10g-largex4 a100-large a100x4 a100x8 zero-a10g".split()
+)
+LICENSES = set(
+    "apache-2.0 mit openrail bigscience-openrail-m creativeml-openrail-m bigscience-bloom-rail-1.0 "
+    "bigcode-openrail-m afl-3.0 artistic-2.0 bsl-1.0 bsd bsd-2-clause bsd-3-clause bsd-3-clause-clear c-uda cc "
+    "cc0-1.0 cc-by-2.0 cc-by-2.5 cc-by-3.0 cc-by-4.0 cc-by-sa-3.0 cc-by-sa-4.0 cc-by-nc-2.0 cc-by-nc-3.0 "
+    "cc-by-nc-4.0 cc-by-nd-4.0 cc-by-nc-nd-3.0 cc-by-nc-nd-4.0 cc-by-nc-sa-2.0 cc-by-nc-sa-3.0 cc-by-nc-sa-4.0 "
+    "cdla-sharing-1.0 cdla-permissive-1.0 cdla-permissive-2.0 wtfpl ecl-2.0 epl-1.0 epl-2.0 etalab-2.0 eupl-1.1 "
+    "eupl-1.2 agpl-3.0 gfdl gpl gpl-2.0 gpl-3.0 lgpl lgpl-2.1 lgpl-3.0 isc h-research intel-research lppl-1.3c "
+    "ms-pl apple-ascl apple-amlr mpl-2.0 odc-by odbl openmdw-1.0 openmdw-1.1 openrail++ osl-3.0 postgresql ofl-1.1 "
+    "ncsa unlicense zlib pddl lgpl-lr deepfloyd-if-license fair-noncommercial-research-license llama2 llama3 "
+    "llama3.1 llama3.2 llama3.3 llama4 grok2-community gemma unknown other".split()
+)
+TASKS = set(
+    "text-classification token-classification table-question-answering question-answering "
+    "zero-shot-classification translation summarization feature-extraction text-generation fill-mask "
+    "sentence-similarity text-to-speech text-to-audio automatic-speech-recognition audio-to-audio "
+    "audio-classification audio-text-to-text voice-activity-detection depth-estimation image-classification "
+    "object-detection image-segmentation text-to-image image-to-text image-to-image image-to-video "
+    "unconditional-image-generation video-classification reinforcement-learning robotics tabular-classification "
+    "tabular-regression tabular-to-text table-to-text multiple-choice text-ranking text-retrieval "
+    "time-series-forecasting text-to-video image-text-to-text image-text-to-image image-text-to-video "
+    "visual-question-answering document-question-answering zero-shot-image-classification graph-ml "
+    "mask-generation zero-shot-object-detection text-to-3d image-to-3d image-feature-extraction "
+    "video-text-to-text keypoint-detection visual-document-retrieval any-to-any video-to-video other".split()
+)
+SIZE_CATEGORIES = {"n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M", "100M<n<1B",
+                   "1B<n<10B", "10B<n<100B", "100B<n<1T", "n>1T", "other"}
+SPACE_KEYS = {
+    "title", "emoji", "colorFrom", "colorTo", "sdk", "python_version", "sdk_version", "suggested_hardware",
+    "suggested_storage", "app_file", "app_build_command", "app_port", "base_path", "fullWidth", "header",
+    "short_description", "models", "datasets", "tags", "thumbnail", "pinned", "hf_oauth", "hf_oauth_scopes",
+    "hf_oauth_expiration_minutes", "hf_oauth_authorized_org", "disable_embedding", "startup_duration_timeout",
+    "custom_headers", "preload_from_hub", "license", "license_name", "license_link", "duplicated_from",
+}
+REPO_PART = r"(?!.*(--|\.\.))[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?"
+REPO_ID = re.compile(rf"^(?:{REPO_PART}/)?{REPO_PART}$")
+FRONT_MATTER = re.compile(r"^\s*---(?:\r\n|\r|\n)([\S\s]*?)(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|$)")
+EMOJI = re.compile(
+    "^(?:[\U0001F1E6-\U0001F1FF]{2}|[\u00a9\u00ae\u203c-\u3299\U0001F000-\U0001FAFF][\ufe0f\ufe0e\U0001F3FB-\U0001F3FF]?"
+    "(?:\u200d[\u2640-\u27bf\U0001F000-\U0001FAFF][\ufe0f\U0001F3FB-\U0001F3FF]?)*)$"
+)
+
+
+def read_metadata(readme: Path) -> dict[str, Any]:
+    """The YAML block at the top of README.md, parsed as the Hub does (a mapping)."""
+    match = FRONT_MATTER.match(readme.read_text(encoding="utf-8-sig"))
+    if not match:
+        raise ValueError(f"{readme} has no YAML metadata block between --- lines at the top")
+    data = yaml.safe_load(match.group(1))
+    if not isinstance(data, dict):
+        raise ValueError(f"{readme}: the metadata block must be a YAML mapping")
+    return data
+
+
+def _list_of_str(meta: dict[str, Any], key: str, problems: list[str]) -> list[str]:
+    value = meta.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(f"{key} must be a list of strings")
+        return []
+    return value
+
+
+def _common(meta: dict[str, Any], problems: list[str]) -> None:
+    license_id = meta.get("license")
+    if license_id is not None and license_id not in LICENSES:
+        problems.append(f"license {license_id!r} is not a Hub licence id")
+    if license_id == "other" and not meta.get("license_name"):
+        problems.append("license: other needs license_name (and license_link)")
+    _list_of_str(meta, "tags", problems)
+    for repo in _list_of_str(meta, "datasets", problems) + _list_of_str(meta, "models", problems):
+        if not REPO_ID.match(repo):
+            problems.append(f"{repo!r} is not a valid Hub repo id")
+
+
+def check_space(meta: dict[str, Any], folder: Path) -> list[str]:
+    problems: list[str] = []
+    for key in sorted(set(meta) - SPACE_KEYS):
+        problems.append(f"{key!r} is not a Space configuration key")
+    sdk = meta.get("sdk")
+    if sdk not in SPACE_SDKS:
+        problems.append(f"sdk must be one of {sorted(SPACE_SDKS)}, not {sdk!r}")
+    for key in ("colorFrom", "colorTo"):
+        if key in meta and meta[key] not in COLORS:
+            problems.append(f"{key} must be one of {sorted(COLORS)}")
+    if "emoji" in meta and not EMOJI.match(str(meta["emoji"])):
+        problems.append("emoji must be a single emoji")
+    if len(str(meta.get("short_description", ""))) > 60:
+        problems.append("short_description must be at most 60 characters")
+    if "suggested_hardware" in meta and meta["suggested_hardware"] not in HARDWARE:
+        problems.append(f"suggested_hardware {meta['suggested_hardware']!r} is not a Hub hardware flavour")
+    if sdk == "gradio":
+        if not re.fullmatch(r"\d+\.\d+\.\d+", str(meta.get("sdk_version", ""))):
+            problems.append("a Gradio Space needs sdk_version as a full X.Y.Z version")
+        if "python_version" in meta and not re.fullmatch(r"3\.\d+(\.\d+)?", str(meta["python_version"])):
+            problems.append("python_version must be 3.X or 3.X.Y")
+    if sdk in ("gradio", "static"):
+        app_file = meta.get("app_file", "app.py" if sdk == "gradio" else "index.html")
+        if not (folder / app_file).is_file():
+            problems.append(f"app_file {app_file} does not exist")
+    if sdk == "docker":
+        if not (folder / "Dockerfile").is_file():
+            problems.append("a Docker Space needs a Dockerfile at the root")
+        port = meta.get("app_port", 7860)
+        if not isinstance(port, int) or not 1 <= port <= 65535:
+            problems.append("app_port must be a port number")
+    _common(meta, problems)
+    return problems
+
+
+def check_model(meta: dict[str, Any], folder: Path) -> list[str]:
+    problems: list[str] = []
+    if not meta.get("library_name"):
+        problems.append("library_name is required: the Hub no longer assumes transformers")
+    if meta.get("pipeline_tag") is not None and meta["pipeline_tag"] not in TASKS:
+        problems.append(f"pipeline_tag {meta['pipeline_tag']!r} is not a Hub task")
+    base = meta.get("base_model")
+    for repo in [base] if isinstance(base, str) else (base or []):
+        if not REPO_ID.match(repo):
+            problems.append(f"base_model {repo!r} is not a valid Hub repo id")
+    _common(meta, problems)
+    return problems
+
+
+def check_dataset(meta: dict[str, Any], folder: Path) -> list[str]:
+    problems: list[str] = []
+    for task in _list_of_str(meta, "task_categories", problems):
+        if task not in TASKS:
+            problems.append(f"task category {task!r} is not a Hub task")
+    for size in _list_of_str(meta, "size_categories", problems):
+        if size not in SIZE_CATEGORIES:
+            problems.append(f"size category {size!r} is not allowed")
+    for config in meta.get("configs", []):
+        if not config.get("config_name"):
+            problems.append("every entry of configs needs a config_name")
+        data_files = config.get("data_files", [])
+        entries = [data_files] if isinstance(data_files, str) else data_files
+        for entry in entries:
+            paths = entry.get("path") if isinstance(entry, dict) else entry
+            for pattern in [paths] if isinstance(paths, str) else paths:
+                if not list(folder.glob(pattern)):
+                    problems.append(f"configs: no file matches {pattern}")
+    if list(folder.glob("*.py")):
+        problems.append("dataset loading scripts are no longer supported by the Hub; use data files and configs")
+    _common(meta, problems)
+    return problems
+
+
+def check_repo(folder: Path, repo_type: str) -> list[str]:
+    """Every problem the Hub would find with the card of the repo in `folder`."""
+    try:
+        meta = read_metadata(folder / "README.md")
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        return [str(exc)]
+    check = {"space": check_space, "model": check_model, "dataset": check_dataset}[repo_type]
+    return check(meta, folder)

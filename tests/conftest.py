@@ -1,0 +1,72 @@
+"""Shared fixtures: a tagged git snapshot of this template, and a guarded render helper."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from copier import run_copy
+
+ROOT = Path(__file__).resolve().parent.parent
+COPIER_YML = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
+QUESTIONS = {key for key in COPIER_YML if not key.startswith("_")}
+ASKED = {key for key, spec in COPIER_YML.items() if not key.startswith("_") and spec.get("when") is not False}
+KINDS = [("space", "gradio"), ("space", "streamlit"), ("space", "static"), ("space", "docker"),
+         ("model", None), ("dataset", None)]
+CURRENT_VERSION = "1.0.0"
+
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "template" / "tests"))
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
+           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid"}
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout
+
+
+def snapshot_template(dst: Path, tag: str | None = CURRENT_VERSION) -> Path:
+    """Copy the working tree (tracked and new files, not ignored ones) into a fresh git repo and tag it."""
+    listing = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                             check=True, capture_output=True, text=True).stdout
+    for rel in filter(None, listing.split("\0")):
+        if (ROOT / rel).is_file():
+            (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / rel, dst / rel)
+    git(dst, "init", "-q", "-b", "main")
+    git(dst, "add", "-A")
+    git(dst, "commit", "-qm", "template snapshot")
+    if tag:
+        git(dst, "tag", tag)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return snapshot_template(tmp_path_factory.mktemp("template"))
+
+
+def kind_answers(repo_type: str, space_sdk: str | None) -> dict[str, Any]:
+    return {"repo_type": repo_type, **({"space_sdk": space_sdk} if space_sdk else {})}
+
+
+def check_keys(answers: dict[str, Any]) -> None:
+    """Copier silently ignores unknown keys: a typo in a test would test nothing."""
+    unknown = set(answers) - ASKED
+    assert not unknown, f"not questions declared in copier.yml: {sorted(unknown)}"
+
+
+def render(template: Path, dst: Path, *, vcs_ref: str = "HEAD", **answers: Any) -> Path:
+    check_keys(answers)
+    run_copy(str(template), str(dst), data=answers, defaults=True, unsafe=True, vcs_ref=vcs_ref, quiet=True)
+    return dst
+
+
+def tracked_files(project: Path) -> set[str]:
+    return set(filter(None, git(project, "ls-files", "-z").split("\0")))

@@ -1,0 +1,396 @@
+"""A small Hugging Face Hub test server on 127.0.0.1, for the real `huggingface_hub` client.
+
+It speaks the routes the client uses to create, upload, list, download and open pull
+requests (shapes from shared/reference/hub-client.md), keeps repos in memory, logs every
+request, and injects faults per endpoint: an HTTP status or a dropped connection, for the
+next N requests or for all of them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import socket
+import threading
+import uuid
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+TYPE_PREFIX = {"model": "", "dataset": "datasets/", "space": "spaces/"}
+PLURAL = {"models": "model", "datasets": "dataset", "spaces": "space"}
+PAID_SDKS = {"gradio", "docker", "streamlit"}
+
+
+def git_blob_id(content: bytes) -> str:
+    """The id git (and the Hub) gives a file's content."""
+    return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
+
+
+@dataclass
+class Repo:
+    repo_type: str
+    repo_id: str
+    private: bool
+    sdk: str | None
+    files: dict[str, bytes] = field(default_factory=dict)
+    commits: list[dict[str, Any]] = field(default_factory=list)
+    pulls: list[dict[str, Any]] = field(default_factory=list)
+    sha: str = field(default_factory=lambda: uuid.uuid4().hex + "00000000")
+
+
+@dataclass
+class Fault:
+    mode: str  # an HTTP status as text ("500") or "drop"
+    remaining: int | None  # None: every request
+    retry_after: str | None = "0"
+
+
+@dataclass
+class LoggedRequest:
+    method: str
+    path: str
+    endpoint: str
+    status: int
+    authorization: str | None
+    body: bytes
+
+
+class HubState:
+    def __init__(self, token: str, user: str, orgs: list[str], free_account: bool) -> None:
+        self.token = token
+        self.user = user
+        self.orgs = orgs
+        self.free_account = free_account
+        self.repos: dict[tuple[str, str], Repo] = {}
+        self.faults: dict[str, Fault] = {}
+        self.log: list[LoggedRequest] = []
+        self.lock = threading.Lock()
+
+    def take_fault(self, endpoint: str) -> Fault | None:
+        with self.lock:
+            fault = self.faults.get(endpoint)
+            if fault is None:
+                return None
+            if fault.remaining is not None:
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    del self.faults[endpoint]
+            return fault
+
+
+class HubServer:
+    """Start with `with HubServer(token=...) as hub:`; point HF_ENDPOINT at `hub.url`."""
+
+    def __init__(self, token: str, user: str = "fakeuser", orgs: list[str] | None = None,
+                 free_account: bool = False) -> None:
+        self.state = HubState(token, user, orgs or ["fakeorg"], free_account)
+        handler = type("Handler", (_Handler,), {"state": self.state})
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        handler.base_url = self.url
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> HubServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    # --- test helpers -------------------------------------------------------------
+    def fail(self, endpoint: str, mode: str | int, times: int | None = None, retry_after: str | None = "0") -> None:
+        """Make `endpoint` answer `mode` (a status, or "drop") `times` times (None: always)."""
+        self.state.faults[endpoint] = Fault(str(mode), times, retry_after)
+
+    def heal(self) -> None:
+        self.state.faults.clear()
+
+    @property
+    def requests(self) -> list[LoggedRequest]:
+        return list(self.state.log)
+
+    def calls(self) -> list[str]:
+        return [f"{r.method} {r.endpoint}" for r in self.state.log]
+
+    def clear_log(self) -> None:
+        self.state.log.clear()
+
+    def repo(self, repo_type: str, repo_id: str) -> Repo | None:
+        return self.state.repos.get((repo_type, repo_id))
+
+    def seed(self, repo_type: str, repo_id: str, files: dict[str, bytes], sdk: str | None = None,
+             private: bool = False) -> Repo:
+        repo = Repo(repo_type, repo_id, private, sdk, dict(files))
+        self.state.repos[(repo_type, repo_id)] = repo
+        return repo
+
+
+class _Handler(BaseHTTPRequestHandler):
+    state: HubState
+    base_url: str
+    protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        # http.server writes headers and body separately: without this, Nagle plus
+        # delayed ACKs stall keep-alive connections (hub-client.md §6).
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
+        pass
+
+    # --- plumbing -------------------------------------------------------------------
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, status: int, payload: Any = None, headers: dict[str, str] | None = None,
+              raw: bytes | None = None) -> None:
+        body = raw if raw is not None else json.dumps(payload if payload is not None else {}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json" if raw is None else "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        self._status = status
+
+    def _error(self, status: int, message: str, code: str | None = None) -> None:
+        headers = {"X-Error-Message": message}
+        if code:
+            headers["X-Error-Code"] = code
+        self._send(status, {"error": message}, headers)
+
+    def _authorized(self) -> bool:
+        return self.headers.get("authorization") == f"Bearer {self.state.token}"
+
+    def _can_write(self, namespace: str) -> bool:
+        return namespace == self.state.user or namespace in self.state.orgs
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def do_HEAD(self) -> None:
+        self._dispatch("HEAD")
+
+    def _dispatch(self, method: str) -> None:
+        raw_path = urlsplit(self.path).path
+        query = parse_qs(urlsplit(self.path).query)
+        body = self._body() if method == "POST" else b""
+        endpoint, handler, args = self._route(method, raw_path)
+        self._status = 0
+        fault = self.state.take_fault(endpoint)
+        try:
+            if fault and fault.mode == "drop":
+                self.close_connection = True
+                self.request.shutdown(socket.SHUT_RDWR)
+                self._status = -1
+            elif fault:
+                status = int(fault.mode)
+                headers = {"Retry-After": fault.retry_after} if status == 429 and fault.retry_after else {}
+                self._send(status, {"error": f"injected {status}", "url": self._injected_url(endpoint, body)},
+                           headers)
+            elif handler is None:
+                self._error(404, f"no route for {method} {raw_path}")
+            elif endpoint != "validate" and not self._authorized():
+                self._error(401, "Invalid credentials in Authorization header")
+            else:
+                handler(body, query, *args)
+        finally:
+            self.state.log.append(LoggedRequest(method, raw_path, endpoint, self._status,
+                                                self.headers.get("authorization"), body))
+
+    def _injected_url(self, endpoint: str, body: bytes) -> str:
+        if endpoint == "create" and body:
+            data = json.loads(body)
+            return self._repo_url(data.get("type", "model"), f"{data.get('organization')}/{data['name']}")
+        return self.base_url
+
+    def _route(self, method: str, path: str) -> tuple[str, Any, tuple[Any, ...]]:
+        repo = r"/api/(models|datasets|spaces)/([^/]+/[^/]+)"
+        table: list[tuple[str, str, str, Any]] = [
+            ("GET", r"/api/whoami-v2", "whoami", self._whoami),
+            ("POST", r"/api/repos/create", "create", self._create),
+            ("POST", r"/api/validate-yaml", "validate", self._validate),
+            ("POST", repo + r"/preupload/(.+)", "preupload", self._preupload),
+            ("POST", repo + r"/commit/(.+)", "commit", self._commit),
+            ("GET", repo + r"/tree/([^/]+)(?:/.*)?", "tree", self._tree),
+            ("GET", repo + r"/revision/(.+)", "info", self._info),
+            ("GET", repo, "info", self._info),
+            ("GET", r"/api/(models|datasets|spaces)", "list", self._list),
+            ("GET", repo + r"/discussions", "discussions", self._discussions),
+        ]
+        for verb, pattern, endpoint, handler in table:
+            match = re.fullmatch(pattern, path)
+            if verb == method and match:
+                return endpoint, handler, tuple(unquote(g) if g else g for g in match.groups())
+        resolve = re.fullmatch(r"/(datasets/|spaces/)?([^/]+/[^/]+)/resolve/([^/]+)/(.+)", path)
+        if resolve and method in ("GET", "HEAD"):
+            return "resolve", self._resolve, resolve.groups()
+        return "unknown", None, ()
+
+    def _repo_url(self, repo_type: str, repo_id: str) -> str:
+        return f"{self.base_url}/{TYPE_PREFIX[repo_type]}{repo_id}"
+
+    def _find(self, plural: str, repo_id: str) -> Repo | None:
+        repo = self.state.repos.get((PLURAL[plural], repo_id))
+        if repo is None:
+            self._error(404, "Repository not found", "RepoNotFound")
+        return repo
+
+    # --- routes ------------------------------------------------------------------------
+    def _whoami(self, body: bytes, query: dict[str, list[str]]) -> None:
+        self._send(200, {"type": "user", "name": self.state.user,
+                         "orgs": [{"name": org} for org in self.state.orgs],
+                         "auth": {"type": "access_token", "accessToken": {"role": "write"}}})
+
+    def _create(self, body: bytes, query: dict[str, list[str]]) -> None:
+        data = json.loads(body)
+        repo_type = data.get("type") or "model"
+        namespace = data.get("organization") or self.state.user
+        repo_id = f"{namespace}/{data['name']}"
+        if not self._can_write(namespace):
+            self._error(403, f"You don't have the rights to create a repo under {namespace}")
+            return
+        if (repo_type, repo_id) in self.state.repos:
+            self._send(409, {"error": "You already created this repo", "url": self._repo_url(repo_type, repo_id)})
+            return
+        sdk = data.get("sdk")
+        if repo_type == "space" and self.state.free_account and sdk in PAID_SDKS:
+            self._error(402, "Creating a Gradio or Docker Space requires a PRO, Team or Enterprise plan")
+            return
+        visibility = data.get("visibility")
+        private = bool(data.get("private")) or visibility == "private"
+        repo = Repo(repo_type, repo_id, private, sdk)
+        self.state.repos[(repo_type, repo_id)] = repo
+        self._send(200, {"url": self._repo_url(repo_type, repo_id), "name": repo_id})
+
+    def _validate(self, body: bytes, query: dict[str, list[str]]) -> None:
+        data = json.loads(body)
+        content = data.get("content", "")
+        match = re.match(r"^\s*---\r?\n([\s\S]*?)\r?\n---", content)
+        if match:
+            import yaml
+
+            try:
+                meta = yaml.safe_load(match.group(1))
+            except yaml.YAMLError as exc:
+                self._send(400, {"error": f"Invalid YAML: {exc}"})
+                return
+            if meta is not None and not isinstance(meta, dict):
+                self._send(400, {"error": "YAML metadata must be a mapping"})
+                return
+        self._send(200, {"errors": [], "warnings": []})
+
+    def _preupload(self, body: bytes, query: dict[str, list[str]], plural: str, repo_id: str, rev: str) -> None:
+        repo = self._find(plural, repo_id)
+        if repo is None:
+            return
+        if not self._can_write(repo_id.split("/")[0]):
+            self._error(403, "Forbidden")
+            return
+        files = json.loads(body)["files"]
+        answer = []
+        for item in files:
+            entry = {"path": item["path"], "uploadMode": "regular", "shouldIgnore": False}
+            if item["path"] in repo.files:
+                entry["oid"] = git_blob_id(repo.files[item["path"]])
+            answer.append(entry)
+        self._send(200, {"files": answer, "commitOid": repo.sha})
+
+    def _commit(self, body: bytes, query: dict[str, list[str]], plural: str, repo_id: str, rev: str) -> None:
+        repo = self._find(plural, repo_id)
+        if repo is None:
+            return
+        if not self._can_write(repo_id.split("/")[0]):
+            self._error(403, "Forbidden")
+            return
+        header: dict[str, Any] = {}
+        changes: dict[str, bytes | None] = {}
+        for line in body.decode().splitlines():
+            item = json.loads(line)
+            if item["key"] == "header":
+                header = item["value"]
+            elif item["key"] == "file":
+                changes[item["value"]["path"]] = base64.b64decode(item["value"]["content"])
+            elif item["key"] == "deletedFile":
+                changes[item["value"]["path"]] = None
+            else:
+                self._send(400, {"error": f"the test server does not store {item['key']}"})
+                return
+        sha = uuid.uuid4().hex + "00000000"
+        commit = {"oid": sha, "summary": header.get("summary"), "changes": changes, "revision": rev}
+        url = self._repo_url(repo.repo_type, repo_id)
+        if query.get("create_pr"):
+            num = len(repo.pulls) + 1
+            repo.pulls.append({"num": num, "title": header.get("summary"), "status": "open", "commit": commit,
+                               "description": header.get("description", "")})
+            self._send(200, {"commitUrl": f"{url}/commit/{sha}", "commitOid": sha,
+                             "pullRequestUrl": f"{url}/discussions/{num}"})
+            return
+        for path, content in changes.items():
+            if content is None:
+                repo.files.pop(path, None)
+            else:
+                repo.files[path] = content
+        repo.sha = sha
+        repo.commits.append(commit)
+        self._send(200, {"commitUrl": f"{url}/commit/{sha}", "commitOid": sha})
+
+    def _tree(self, body: bytes, query: dict[str, list[str]], plural: str, repo_id: str, rev: str) -> None:
+        repo = self._find(plural, repo_id)
+        if repo is None:
+            return
+        self._send(200, [{"type": "file", "path": path, "size": len(content), "oid": git_blob_id(content)}
+                         for path, content in sorted(repo.files.items())])
+
+    def _info(self, body: bytes, query: dict[str, list[str]], plural: str, repo_id: str, rev: str = "main") -> None:
+        repo = self._find(plural, repo_id)
+        if repo is None:
+            return
+        self._send(200, self._info_payload(repo))
+
+    def _info_payload(self, repo: Repo) -> dict[str, Any]:
+        payload: dict[str, Any] = {"id": repo.repo_id, "sha": repo.sha, "private": repo.private,
+                                   "siblings": [{"rfilename": path} for path in sorted(repo.files)]}
+        if repo.sdk:
+            payload["sdk"] = repo.sdk
+        return payload
+
+    def _list(self, body: bytes, query: dict[str, list[str]], plural: str) -> None:
+        author = (query.get("author") or [None])[0]
+        kind = PLURAL[plural]
+        self._send(200, [self._info_payload(repo) for (rtype, rid), repo in sorted(self.state.repos.items())
+                         if rtype == kind and (author is None or rid.split("/")[0] == author)])
+
+    def _discussions(self, body: bytes, query: dict[str, list[str]], plural: str, repo_id: str) -> None:
+        repo = self._find(plural, repo_id)
+        if repo is None:
+            return
+        items = [{"num": pr["num"], "title": pr["title"], "status": pr["status"], "isPullRequest": True,
+                  "createdAt": "2026-01-01T00:00:00.000Z", "author": {"name": self.state.user},
+                  "repo": {"name": repo.repo_id, "type": repo.repo_type}} for pr in repo.pulls]
+        self._send(200, {"discussions": items, "count": len(items), "start": 0, "numClosedDiscussions": 0})
+
+    def _resolve(self, body: bytes, query: dict[str, list[str]], prefix: str | None, repo_id: str, rev: str,
+                 path: str) -> None:
+        plural = {"datasets/": "datasets", "spaces/": "spaces"}.get(prefix or "", "models")
+        repo = self._find(plural, repo_id)
+        if repo is None:
+            return
+        content = repo.files.get(unquote(path))
+        if content is None:
+            self._error(404, "Entry not found", "EntryNotFound")
+            return
+        self._send(200, raw=content, headers={"X-Repo-Commit": repo.sha, "ETag": f'"{git_blob_id(content)}"'})

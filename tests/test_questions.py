@@ -1,0 +1,141 @@
+"""Every question: declared with a type, help, default and (where input is free) a validator;
+every bad answer refused before anything is written, with a message that says what is allowed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ASKED, COPIER_YML, QUESTIONS, ROOT, check_keys, render
+
+FREE_TEXT = {"repo_name", "namespace", "title", "short_description", "emoji", "license", "license_name",
+             "python_version", "gradio_version", "streamlit_version", "app_port", "tags", "models", "datasets",
+             "pipeline_tag", "base_model", "task_categories", "language"}
+
+BAD_ANSWERS = [
+    ({"repo_name": "-leading"}, "not a valid Hub repo name"),
+    ({"repo_name": "trailing."}, "not a valid Hub repo name"),
+    ({"repo_name": "double--dash"}, "not a valid Hub repo name"),
+    ({"repo_name": "double..dot"}, "not a valid Hub repo name"),
+    ({"repo_name": "ends.git"}, "not a valid Hub repo name"),
+    ({"repo_name": "has space"}, "not a valid Hub repo name"),
+    ({"repo_name": "x" * 97}, "not a valid Hub repo name"),
+    ({"repo_name": "café"}, "not a valid Hub repo name"),
+    ({"namespace": "bad/ns"}, "not a valid Hub user or organisation name"),
+    ({"namespace": "-org"}, "not a valid Hub user or organisation name"),
+    ({"short_description": "x" * 61}, "at most 60 characters (this one has 61)"),
+    ({"emoji": "ab"}, "is not a single emoji"),
+    ({"emoji": "🤗🤗"}, "is not a single emoji"),
+    ({"emoji": ""}, "is not a single emoji"),
+    ({"title": ""}, "one line of 1-100 characters"),
+    ({"license": "Apache-2.0"}, "is not a Hub licence id"),
+    ({"license": "gpl3"}, "is not a Hub licence id"),
+    ({"license": "other", "license_name": "Bad Name"}, "licence name must be 1-64 characters"),
+    ({"python_version": "3.1"}, "not a supported Python version"),
+    ({"python_version": "2.7"}, "not a supported Python version"),
+    ({"gradio_version": "5.0"}, "not a full Gradio version"),
+    ({"space_sdk": "streamlit", "streamlit_version": "1.40"}, "not a full Streamlit version"),
+    ({"space_sdk": "docker", "app_port": 80}, "Port 80 is not allowed"),
+    ({"space_sdk": "docker", "app_port": 70000}, "Port 70000 is not allowed"),
+    ({"tags": "ok, has space"}, 'Tag "has space" is not allowed'),
+    ({"models": "acme/good, not a repo"}, '"not a repo" is not a Hub repo id'),
+    ({"datasets": "acme/a--b"}, "is not a Hub repo id"),
+    ({"repo_type": "model", "base_model": "acme/../x"}, "is not a Hub repo id"),
+    ({"repo_type": "model", "pipeline_tag": "chatbot"}, "is not a Hub pipeline tag"),
+    ({"repo_type": "dataset", "task_categories": "text-classification, vibes"}, '"vibes" is not a Hub task category'),
+    ({"repo_type": "dataset", "task_categories": " , "}, "Give at least one task category"),
+    ({"repo_type": "dataset", "language": "english"}, "is not an ISO 639 code"),
+]
+
+BAD_CHOICES = [
+    {"repo_type": "repo"},
+    {"space_sdk": "flask"},
+    {"color_from": "orange"},
+    {"suggested_hardware": "h100"},
+    {"repo_type": "model", "library_name": "keras-nlp-unknown"},
+]
+
+GOOD_ANSWERS = [
+    {"repo_name": "a"}, {"repo_name": "_x_"}, {"repo_name": "x" * 96}, {"repo_name": "my.model-v2_final"},
+    {"namespace": "acme-corp"}, {"short_description": "x" * 60}, {"emoji": "🚀"}, {"emoji": "❤️"},
+    {"emoji": "👩‍💻"}, {"emoji": "🇫🇷"}, {"emoji": "👍🏽"}, {"license": "cc-by-nc-sa-4.0"},
+    {"license": "llama3.1"}, {"python_version": "3.10"}, {"python_version": "3.12.12"},
+    {"gradio_version": "4.44.1"}, {"space_sdk": "docker", "app_port": 8080}, {"tags": "nlp, text:v2, a/b"},
+    {"models": "gpt2, acme/m"}, {"repo_type": "dataset", "task_categories": "translation, other"},
+    {"repo_type": "dataset", "language": "en, deu, multilingual"}, {"repo_type": "model", "language": ""},
+]
+
+
+@pytest.mark.parametrize(("answers", "message"), BAD_ANSWERS, ids=[str(a) for a, _ in BAD_ANSWERS])
+def test_bad_answer_is_refused_before_writing(template, tmp_path, answers, message):
+    dst = tmp_path / "out"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        render(template, dst, **answers)
+    assert not dst.exists()
+
+
+@pytest.mark.parametrize("answers", BAD_CHOICES, ids=[str(a) for a in BAD_CHOICES])
+def test_answer_outside_choices_is_refused(template, tmp_path, answers):
+    with pytest.raises(ValueError, match="Invalid choice|not a valid choice|Validation error"):
+        render(template, tmp_path / "out", **answers)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("answers", GOOD_ANSWERS, ids=[str(a) for a in GOOD_ANSWERS])
+def test_good_answer_is_accepted(template, tmp_path, answers):
+    assert (render(template, tmp_path / "out", **answers) / "README.md").is_file()
+
+
+@pytest.mark.parametrize("name", sorted(ASKED))
+def test_question_is_fully_declared(name):
+    spec = COPIER_YML[name]
+    assert spec.get("type") in {"str", "bool", "int"}, "every question has an explicit type (never yaml)"
+    assert spec.get("help"), "every question explains the choice"
+    assert "default" in spec, "every question has a default, so --defaults renders a project"
+    if name in FREE_TEXT:
+        assert spec.get("validator"), "free-text questions validate their answer"
+    else:
+        assert spec.get("choices") or spec["type"] == "bool"
+
+
+def test_every_question_validator_is_exercised():
+    tested = {key for answers, _ in BAD_ANSWERS for key in answers}
+    assert FREE_TEXT - {"title"} <= tested | {"title"}
+    assert {name for name in ASKED if COPIER_YML[name].get("validator")} == FREE_TEXT
+
+
+def test_unknown_answer_keys_are_caught():
+    with pytest.raises(AssertionError, match="space_skd"):
+        check_keys({"space_skd": "gradio"})
+
+
+def test_test_answer_keys_are_declared_questions():
+    """Scan the tests for keyword answers passed to render(): each must be a question."""
+    used: set[str] = set()
+    for path in Path(__file__).parent.glob("test_*.py"):
+        for call in re.findall(r"render\(([^()]*(?:\([^()]*\)[^()]*)*)\)", path.read_text()):
+            used |= set(re.findall(r"\b([a-z_]+)=", call)) - {"vcs_ref"}
+    assert used, "the scan found no answers: the pattern is broken"
+    assert used <= QUESTIONS, sorted(used - QUESTIONS)
+
+
+def test_readme_question_table_matches_copier_yml():
+    readme = (ROOT / "README.md").read_text()
+    table = dict(re.findall(r"^\| `([a-z_]+)` \| [^|]* \| [^|]* \| (.*?) \|$", readme, flags=re.M))
+    assert set(table) == ASKED
+    for name, default in table.items():
+        declared = COPIER_YML[name]["default"]
+        if isinstance(declared, str) and "{{" not in declared:
+            assert default.strip("`") == declared or (default == "(empty)" and declared == ""), name
+        elif isinstance(declared, bool):
+            assert default == f"`{str(declared).lower()}`", name
+        elif isinstance(declared, int):
+            assert default == f"`{declared}`", name
+
+
+def test_question_visibility_follows_the_kind():
+    when = {name: str(COPIER_YML[name].get("when", "")) for name in ASKED}
+    assert "repo_type == 'space'" in when["space_sdk"] and "space_sdk == 'gradio'" in when["gradio_version"]
+    assert "repo_type == 'model'" in when["library_name"] and "repo_type == 'dataset'" in when["task_categories"]
+    assert not when["repo_name"] and not when["create_remote"] and not when["github_sync"]

@@ -1,0 +1,237 @@
+"""Render every kind and SDK: which files exist, which must not, and what they say."""
+
+from __future__ import annotations
+
+import py_compile
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import KINDS, kind_answers, render, tracked_files
+from hub_rules import check_repo, read_metadata
+
+COMMON = {".copier-answers.yml", ".gitattributes", ".gitignore", "README.md", "tests/hub_rules.py",
+          "tests/requirements.txt",
+          "tests/test_card.py"}
+EXPECTED = {
+    ("space", "gradio"): {"app.py", "requirements.txt"},
+    ("space", "streamlit"): {"app.py", "requirements.txt", "Dockerfile", ".dockerignore"},
+    ("space", "static"): {"index.html", "style.css", "script.js"},
+    ("space", "docker"): {"app.py", "requirements.txt", "Dockerfile", ".dockerignore"},
+    ("model", None): set(),
+    ("dataset", None): {"data/train.csv", "data/test.csv"},
+}
+HUB_MODEL_PATTERNS = (
+    "*.7z *.arrow *.bin *.bz2 *.ckpt *.ftz *.gz *.h5 *.joblib *.lfs.* *.mlmodel *.model *.msgpack *.npy *.npz "
+    "*.onnx *.ot *.parquet *.pb *.pickle *.pkl *.pt *.pth *.rar *.safetensors saved_model/**/* *.tar.* *.tar "
+    "*.tflite *.tgz *.wasm *.xz *.zip *.zst *tfevents*"
+).split()
+DATASET_EXTRAS = "*.lz4 *.mds *.pcm *.sam *.raw *.aac *.flac *.mp3 *.ogg *.wav *.bmp *.gif *.png *.tiff *.jpg " \
+                 "*.jpeg *.webp *.mp4 *.webm".split()
+IDS = [f"{k}-{s}" if s else k for k, s in KINDS]
+
+
+@pytest.fixture(scope="module", params=KINDS, ids=IDS)
+def rendered(request: pytest.FixtureRequest, template: Path, tmp_path_factory: pytest.TempPathFactory):
+    repo_type, sdk = request.param
+    dst = tmp_path_factory.mktemp("render") / "demo-repo"
+    render(template, dst, **kind_answers(repo_type, sdk))
+    return repo_type, sdk, dst
+
+
+def test_files_present_and_absent(rendered):
+    repo_type, sdk, dst = rendered
+    assert tracked_files(dst) == COMMON | EXPECTED[(repo_type, sdk)]
+
+
+def test_first_commit_holds_every_file(rendered):
+    _, _, dst = rendered
+    files = {p.relative_to(dst).as_posix() for p in dst.rglob("*") if p.is_file() and ".git" not in p.parts}
+    assert files == tracked_files(dst)
+
+
+def test_card_follows_hub_rules(rendered):
+    repo_type, _, dst = rendered
+    assert check_repo(dst, repo_type) == []
+
+
+def test_card_carries_the_answers(rendered):
+    repo_type, sdk, dst = rendered
+    meta = read_metadata(dst / "README.md")
+    assert meta["license"] == "apache-2.0"
+    if repo_type == "space":
+        assert meta["title"] == "Demo Repo"
+        assert meta["sdk"] == {"streamlit": "docker"}.get(sdk, sdk)
+        assert (meta["colorFrom"], meta["colorTo"], meta["emoji"]) == ("blue", "indigo", "🤗")
+    if sdk == "gradio":
+        assert (meta["sdk_version"], meta["python_version"], meta["app_file"]) == ("6.31.0", "3.12", "app.py")
+    if sdk == "streamlit":
+        assert meta["app_port"] == 8501 and "streamlit" in meta["tags"]
+    if sdk == "docker":
+        assert meta["app_port"] == 7860
+    if sdk == "static":
+        assert meta["app_file"] == "index.html" and "suggested_hardware" not in meta
+    if repo_type == "model":
+        assert (meta["library_name"], meta["pipeline_tag"]) == ("transformers", "text-classification")
+    if repo_type == "dataset":
+        assert meta["configs"][0]["config_name"] == "default"
+        assert meta["task_categories"] == ["text-classification"] and meta["size_categories"] == ["n<1K"]
+
+
+def test_python_files_compile(rendered):
+    _, _, dst = rendered
+    for path in dst.rglob("*.py"):
+        py_compile.compile(str(path), doraise=True)
+
+
+def test_gitattributes_holds_hub_defaults(rendered):
+    repo_type, _, dst = rendered
+    lines = [line for line in (dst / ".gitattributes").read_text().splitlines() if line and not line.startswith("#")]
+    patterns = [line.split()[0] for line in lines]
+    assert all(line.endswith(" filter=lfs diff=lfs merge=lfs -text") for line in lines)
+    expected = HUB_MODEL_PATTERNS + (DATASET_EXTRAS if repo_type == "dataset" else [])
+    assert sorted(patterns) == sorted(expected)
+
+
+def test_answers_file_records_the_kind(rendered):
+    repo_type, sdk, dst = rendered
+    answers = yaml.safe_load((dst / ".copier-answers.yml").read_text())
+    assert answers["repo_type"] == repo_type and answers["repo_name"] == "demo-repo"
+    assert ("space_sdk" in answers) == (repo_type == "space")
+    assert "hub_licenses" not in answers and "space_runs_python" not in answers
+
+
+def test_dockerfile_follows_docker_space_rules(rendered):
+    _, sdk, dst = rendered
+    if sdk not in ("docker", "streamlit"):
+        pytest.skip("no Dockerfile for this kind")
+    text = (dst / "Dockerfile").read_text()
+    port = 8501 if sdk == "streamlit" else 7860
+    assert "--uid 1000" in text and "USER user" in text
+    copies = [line for line in text.splitlines() if line.startswith("COPY")]
+    assert copies and all("--chown=user" in line for line in copies)
+    assert text.index("requirements.txt") < text.index("COPY --chown=user:user . .")
+    assert f"EXPOSE {port}" in text and "0.0.0.0" in text and str(port) in text.splitlines()[-1]
+    assert "TOKEN" not in text.upper().replace("HF_TOKEN", "")  # no secret baked in
+
+
+def test_gradio_requirements_do_not_fight_sdk_version(rendered):
+    _, sdk, dst = rendered
+    if sdk != "gradio":
+        pytest.skip("Gradio only")
+    requirements = [line.strip() for line in (dst / "requirements.txt").read_text().splitlines()
+                    if line.strip() and not line.startswith("#")]
+    assert not any(line.lower().startswith("gradio") for line in requirements)
+
+
+def test_streamlit_runs_on_8501_with_a_python_that_installs_it(rendered):
+    _, sdk, dst = rendered
+    if sdk != "streamlit":
+        pytest.skip("Streamlit only")
+    text = (dst / "Dockerfile").read_text()
+    assert "FROM python:3.12-slim" in text  # streamlit >= 1.66 needs Python 3.11+
+    assert '"--server.port=8501", "--server.address=0.0.0.0"' in text
+    assert (dst / "requirements.txt").read_text().strip() == "streamlit==1.67.0"
+
+
+def test_static_page_links_its_assets(rendered):
+    _, sdk, dst = rendered
+    if sdk != "static":
+        pytest.skip("static only")
+    html = (dst / "index.html").read_text()
+    assert 'href="style.css"' in html and 'src="script.js"' in html and "<title>Demo Repo</title>" in html
+    assert "--from: #3b82f6" in (dst / "style.css").read_text()
+
+
+def test_dataset_sample_matches_configs(rendered):
+    repo_type, _, dst = rendered
+    if repo_type != "dataset":
+        pytest.skip("dataset only")
+    meta = read_metadata(dst / "README.md")
+    files = meta["configs"][0]["data_files"]
+    assert {entry["split"]: entry["path"] for entry in files} == {"train": "data/train.csv", "test": "data/test.csv"}
+    rows = {name: len((dst / "data" / f"{name}.csv").read_text().strip().splitlines()) - 1 for name in ("train", "test")}
+    assert rows == {"train": 8, "test": 4}
+    assert "| train | `data/train.csv` | 8 |" in (dst / "README.md").read_text()
+
+
+# ---------------------------------------------------------------- options: presence and absence
+@pytest.mark.parametrize("library", ["transformers", "sentence-transformers", "diffusers", "timm", "peft",
+                                     "scikit-learn"])
+def test_model_usage_snippet_loads_with_its_library(template, tmp_path, library):
+    dst = render(template, tmp_path / "m", repo_type="model", library_name=library, namespace="acme")
+    readme = (dst / "README.md").read_text()
+    snippet = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    compile(snippet, "usage", "exec")
+    module = {"sentence-transformers": "sentence_transformers", "scikit-learn": "joblib"}.get(library, library)
+    assert f"import {module}" in snippet or f"from {module} import" in snippet
+    assert "acme/m" in snippet
+    assert check_repo(dst, "model") == []
+
+
+def test_options_reach_the_card(template, tmp_path):
+    dst = render(template, tmp_path / "opts", repo_type="space", space_sdk="gradio", namespace="acme",
+                 title='Quotes "and": colons', emoji="🚀", color_from="red", color_to="green",
+                 short_description="Ünïcode: fine", license="mit", tags="nlp, demo",
+                 models="acme/base-model", datasets="acme/data", suggested_hardware="t4-small",
+                 python_version="3.10", gradio_version="5.49.1")
+    meta = read_metadata(dst / "README.md")
+    assert meta["title"] == 'Quotes "and": colons' and meta["short_description"] == "Ünïcode: fine"
+    assert (meta["emoji"], meta["colorFrom"], meta["colorTo"], meta["license"]) == ("🚀", "red", "green", "mit")
+    assert meta["tags"] == ["nlp", "demo"] and meta["models"] == ["acme/base-model"]
+    assert meta["datasets"] == ["acme/data"] and meta["suggested_hardware"] == "t4-small"
+    assert (meta["python_version"], meta["sdk_version"]) == ("3.10", "5.49.1")
+    assert "acme/opts" in (dst / "README.md").read_text()
+    assert check_repo(dst, "space") == []
+    py_compile.compile(str(dst / "app.py"), doraise=True)
+
+
+def test_empty_lists_are_left_out_of_the_card(template, tmp_path):
+    meta = read_metadata(render(template, tmp_path / "bare", repo_type="space")
+                         .joinpath("README.md"))
+    assert not {"tags", "models", "datasets"} & set(meta)
+
+
+def test_custom_licence_renders_license_file(template, tmp_path):
+    dst = render(template, tmp_path / "lic", repo_type="model", license="other", license_name="acme-1.0")
+    meta = read_metadata(dst / "README.md")
+    assert (meta["license"], meta["license_name"], meta["license_link"]) == ("other", "acme-1.0", "LICENSE")
+    assert "acme-1.0" in (dst / "LICENSE").read_text()
+
+
+def test_no_licence_file_for_listed_licences(template, tmp_path):
+    assert not (render(template, tmp_path / "nolic", repo_type="model") / "LICENSE").exists()
+
+
+def test_model_options(template, tmp_path):
+    dst = render(template, tmp_path / "mo", repo_type="model", base_model="acme/base", datasets="acme/d1, acme/d2",
+                 language="en, fr", pipeline_tag="text-generation", tags="llm")
+    meta = read_metadata(dst / "README.md")
+    assert meta["base_model"] == "acme/base" and meta["datasets"] == ["acme/d1", "acme/d2"]
+    assert meta["language"] == ["en", "fr"] and meta["pipeline_tag"] == "text-generation" and meta["tags"] == ["llm"]
+
+
+def test_docker_port_reaches_card_dockerfile_and_readme(template, tmp_path):
+    dst = render(template, tmp_path / "dock", repo_type="space", space_sdk="docker", app_port=8080)
+    assert read_metadata(dst / "README.md")["app_port"] == 8080
+    assert '"--port", "8080"' in (dst / "Dockerfile").read_text()
+    assert "--port 8080" in (dst / "README.md").read_text()
+
+
+def test_private_and_remote_answers_are_recorded_not_rendered(template, tmp_path):
+    dst = render(template, tmp_path / "priv", private=True)
+    answers = yaml.safe_load((dst / ".copier-answers.yml").read_text())
+    assert answers["private"] is True and answers["create_remote"] is False
+    assert "private" not in read_metadata(dst / "README.md")
+
+
+@pytest.mark.parametrize("sync", [True, False])
+def test_github_sync_workflow_presence(template, tmp_path, sync):
+    dst = render(template, tmp_path / "sync", github_sync=sync)
+    assert (dst / ".github").exists() == sync
+    assert ("Keep it in sync from GitHub" in (dst / "README.md").read_text()) == sync
+
+
+def test_rendering_into_a_folder_with_spaces_gets_a_valid_default_name(template, tmp_path):
+    dst = render(template, tmp_path / "My Cool Demo!")
+    assert yaml.safe_load((dst / ".copier-answers.yml").read_text())["repo_name"] == "My-Cool-Demo"
