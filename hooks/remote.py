@@ -158,9 +158,13 @@ def publish(project: Path, answers: dict[str, Any], *, interactive: bool = False
                 raise HubStepError(
                     f"{url} already exists with other content, so nothing was uploaded (nothing was overwritten). "
                     f"To propose this project as a pull request there, run:\n  {retry_command(project, answers, pr=True)}")
-            info = step(f"open a pull request on {target.repo_id}", lambda: api.upload_folder(
-                repo_id=target.repo_id, repo_type=target.repo_type, folder_path=project,
-                allow_patterns=sorted(local), commit_message=COMMIT_MESSAGE, create_pr=True))
+            from huggingface_hub import CommitOperationAdd
+
+            operations = [CommitOperationAdd(path_in_repo=path, path_or_fileobj=str(project / path))
+                          for path in sorted(local)]
+            info = step(f"open a pull request on {target.repo_id}", lambda: api.create_commit(
+                repo_id=target.repo_id, repo_type=target.repo_type, operations=operations,
+                commit_message=f"{COMMIT_MESSAGE} (proposed)", create_pr=True))
             report(f"Opened a pull request with the rendered files: {info.pr_url}")
             return url
         report(f"{url} exists and holds nothing of anyone else's: uploading the project.")

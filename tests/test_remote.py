@@ -1,0 +1,279 @@
+"""Remote creation against a Hub test server on 127.0.0.1, driven by the real huggingface_hub client.
+
+Every failure must leave the whole project (files and first commit), say what happened and
+print a retry command that works once the fault is gone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shlex
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import KINDS, ROOT, check_keys, git, kind_answers, tracked_files
+from hub_server import HubServer
+
+HUB_SDK = {"gradio": "gradio", "streamlit": "docker", "static": "static", "docker": "docker"}
+SUCCESS_CALLS = ["POST create", "POST validate", "POST preupload", "POST commit"]
+
+
+def fake_token() -> str:
+    return "hf_test_" + secrets.token_hex(12)
+
+
+@pytest.fixture
+def token() -> str:
+    return fake_token()
+
+
+@pytest.fixture
+def hub(token: str):
+    with HubServer(token=token) as server:
+        yield server
+
+
+def hub_env(tmp_path: Path, endpoint: str, token: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGING_FACE"))}
+    env.update(HF_ENDPOINT=endpoint, HF_HOME=str(tmp_path / "hf-home"), HF_HUB_DISABLE_TELEMETRY="1")
+    if token:
+        env["HF_TOKEN"] = token
+    return env
+
+
+def copier_copy(template: Path, dst: Path, env: dict[str, str], **answers: Any) -> subprocess.CompletedProcess[str]:
+    check_keys(answers)
+    data = [arg for key, value in answers.items() for arg in ("-d", f"{key}={value}")]
+    return subprocess.run([sys.executable, "-m", "copier", "copy", "--trust", "--defaults", "--vcs-ref", "HEAD",
+                           *data, str(template), str(dst)], env=env, capture_output=True, text=True, timeout=300)
+
+
+def run_retry(output: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run the retry command the failure message printed, word for word (with this venv's Python)."""
+    match = re.search(r"Retry the remote step alone with:\n\s+(.+)", output)
+    assert match, output
+    command = shlex.split(match.group(1))
+    assert command[0] == "python" and command[1].endswith("hooks/remote.py"), command
+    return subprocess.run([sys.executable, *command[1:]], env=env, capture_output=True, text=True, timeout=300)
+
+
+def assert_intact(project: Path) -> None:
+    """Every rendered file is there and committed: the project survived."""
+    assert (project / ".copier-answers.yml").is_file() and (project / "README.md").is_file()
+    assert git(project, "log", "--format=%s").strip().startswith("Initial commit from hf-hub-template")
+    assert git(project, "status", "--porcelain") == ""
+
+
+def remote_files(hub: HubServer, repo_type: str, repo_id: str) -> dict[str, bytes]:
+    repo = hub.repo(repo_type, repo_id)
+    assert repo is not None, f"{repo_id} was not created"
+    return repo.files
+
+
+# ------------------------------------------------------------------------------------ success
+@pytest.mark.parametrize(("repo_type", "sdk"), KINDS, ids=[f"{k}-{s}" if s else k for k, s in KINDS])
+def test_creates_and_uploads_in_the_minimum_of_requests(template, tmp_path, hub, token, repo_type, sdk):
+    project = tmp_path / "demo"
+    result = copier_copy(template, project, hub_env(tmp_path, hub.url, token), create_remote="true",
+                         namespace="fakeuser", **kind_answers(repo_type, sdk))
+    assert result.returncode == 0, result.stderr
+    repo = hub.repo(repo_type, "fakeuser/demo")
+    assert repo is not None and repo.private is False
+    assert repo.sdk == (HUB_SDK[sdk] if sdk else None)
+    assert set(repo.files) == tracked_files(project)
+    for path, content in repo.files.items():
+        assert (project / path).read_bytes() == content
+    assert hub.calls() == SUCCESS_CALLS
+    prefix = {"space": "spaces/", "dataset": "datasets/", "model": ""}[repo_type]
+    url = f"{hub.url}/{prefix}fakeuser/demo"
+    assert git(project, "remote", "get-url", "origin").strip() == url
+    assert f"is live: {url}" in result.stderr
+    assert_intact(project)
+
+
+def test_private_repo_and_namespace_from_login(template, tmp_path, hub, token):
+    project = tmp_path / "secret-demo"
+    result = copier_copy(template, project, hub_env(tmp_path, hub.url, token), create_remote="true", private="true")
+    assert result.returncode == 0, result.stderr
+    repo = hub.repo("space", "fakeuser/secret-demo")
+    assert repo is not None and repo.private is True
+    assert hub.calls() == ["GET whoami"] + SUCCESS_CALLS
+
+
+def test_organisation_namespace(template, tmp_path, hub, token):
+    result = copier_copy(template, tmp_path / "org-demo", hub_env(tmp_path, hub.url, token), create_remote="true",
+                         namespace="fakeorg", space_sdk="static")
+    assert result.returncode == 0, result.stderr
+    assert hub.repo("space", "fakeorg/org-demo") is not None
+
+
+def test_no_remote_step_without_create_remote(template, tmp_path, hub, token):
+    result = copier_copy(template, tmp_path / "local-only", hub_env(tmp_path, hub.url, token), namespace="fakeuser")
+    assert result.returncode == 0, result.stderr
+    assert hub.calls() == []
+    assert git(tmp_path / "local-only", "remote").strip() == ""
+
+
+# ----------------------------------------------------------------------------------- failures
+FAULTS = [
+    # id, server setup, answers, expected message
+    ("401", lambda hub: None, {"namespace": "fakeuser"}, "refused the token (401"),
+    ("403", lambda hub: None, {"namespace": "someone-else"}, "cannot write to someone-else (403)"),
+    ("402", lambda hub: setattr(hub.state, "free_account", True), {"namespace": "fakeuser"}, "needs a paid plan"),
+    ("429", lambda hub: hub.fail("create", 429), {"namespace": "fakeuser"}, "rate-limiting requests (429) after 3"),
+    ("500", lambda hub: hub.fail("create", 500), {"namespace": "fakeuser"}, "server error (500) after 3 tries"),
+    ("503-upload", lambda hub: hub.fail("validate", 503), {"namespace": "fakeuser"}, "server error (503) after 3"),
+    ("drop", lambda hub: hub.fail("create", "drop"), {"namespace": "fakeuser"}, "no answer from the Hub at"),
+]
+
+
+@pytest.mark.parametrize(("setup", "answers", "message"), [f[1:] for f in FAULTS], ids=[f[0] for f in FAULTS])
+def test_failure_keeps_project_and_retry_works(template, tmp_path, hub, token, setup, answers, message):
+    project = tmp_path / "demo"
+    used_token = "hf_wrong_" + secrets.token_hex(8) if message.startswith("refused") else token
+    env = hub_env(tmp_path, hub.url, used_token)
+    setup(hub)
+    result = copier_copy(template, project, env, create_remote="true", **answers)
+    assert result.returncode == 0, "the task must not fail, or Copier deletes the project"
+    assert message in result.stderr
+    assert f"Your project is intact in {project}" in result.stderr
+    assert_intact(project)
+    # Heal the server (and the person fixes token or plan), then retry the remote step alone.
+    hub.heal()
+    hub.state.free_account = False
+    hub.state.orgs.append("someone-else")
+    retry = run_retry(result.stderr, hub_env(tmp_path, hub.url, token))
+    assert retry.returncode == 0, retry.stderr
+    namespace = answers["namespace"]
+    assert set(remote_files(hub, "space", f"{namespace}/demo")) == tracked_files(project)
+    assert git(project, "remote", "get-url", "origin").strip() == f"{hub.url}/spaces/{namespace}/demo"
+
+
+def test_retries_transient_errors_then_succeeds(template, tmp_path, hub, token):
+    hub.fail("create", 500, times=1)
+    hub.fail("validate", 429, times=1)
+    result = copier_copy(template, tmp_path / "demo", hub_env(tmp_path, hub.url, token), create_remote="true",
+                         namespace="fakeuser")
+    assert result.returncode == 0 and "is live" in result.stderr, result.stderr
+    assert hub.calls() == ["POST create"] * 2 + ["POST validate"] * 2 + ["POST preupload", "POST commit"]
+
+
+def test_no_token_says_how_to_log_in(template, tmp_path, hub):
+    project = tmp_path / "demo"
+    result = copier_copy(template, project, hub_env(tmp_path, hub.url, None), create_remote="true",
+                         namespace="fakeuser")
+    assert result.returncode == 0
+    assert "No Hugging Face token found" in result.stderr and "hf auth login" in result.stderr
+    assert hub.calls() == []
+    assert_intact(project)
+
+
+def test_connection_refused_names_the_endpoint(template, tmp_path, token):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        endpoint = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    project = tmp_path / "demo"
+    result = copier_copy(template, project, hub_env(tmp_path, endpoint, token), create_remote="true",
+                         namespace="fakeuser")
+    assert result.returncode == 0
+    assert f"no answer from the Hub at {endpoint}" in result.stderr
+    assert_intact(project)
+
+
+def test_missing_huggingface_hub_says_how_to_add_it(template, tmp_path, hub, token):
+    shadow = tmp_path / "shadow" / "huggingface_hub"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('No module named huggingface_hub')\n")
+    env = hub_env(tmp_path, hub.url, token) | {"PYTHONPATH": str(shadow.parent)}
+    project = tmp_path / "demo"
+    result = copier_copy(template, project, env, create_remote="true", namespace="fakeuser")
+    assert result.returncode == 0
+    assert "huggingface_hub is not installed next to Copier" in result.stderr
+    assert "pipx inject copier huggingface_hub" in result.stderr and "uvx --with huggingface_hub" in result.stderr
+    assert hub.calls() == []
+    assert_intact(project)
+
+
+# ----------------------------------------------------------------------------- existing repos
+def rendered_project(template: Path, tmp_path: Path, hub: HubServer, token: str) -> tuple[Path, dict[str, str]]:
+    project = tmp_path / "demo"
+    env = hub_env(tmp_path, hub.url, token)
+    hub.fail("create", 500)  # render with a failed remote step, then test the retry against each state
+    assert copier_copy(template, project, env, create_remote="true", namespace="fakeuser").returncode == 0
+    hub.heal()
+    hub.clear_log()
+    return project, env
+
+
+def retry(project: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "hooks" / "remote.py"), str(project), *extra], env=env,
+                          capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+
+
+def test_rerun_on_identical_repo_is_a_no_op(template, tmp_path, hub, token):
+    project, env = rendered_project(template, tmp_path, hub, token)
+    assert retry(project, env).returncode == 0
+    commits = len(hub.repo("space", "fakeuser/demo").commits)
+    hub.clear_log()
+    again = retry(project, env)
+    assert again.returncode == 0 and "already holds exactly this project" in again.stderr + again.stdout
+    assert hub.calls() == ["POST create", "GET tree"]
+    assert len(hub.repo("space", "fakeuser/demo").commits) == commits
+
+
+def test_existing_empty_repo_gets_the_upload(template, tmp_path, hub, token):
+    project, env = rendered_project(template, tmp_path, hub, token)
+    hub.seed("space", "fakeuser/demo", {".gitattributes": b"*.bin filter=lfs diff=lfs merge=lfs -text\n"}, sdk="gradio")
+    result = retry(project, env)
+    assert result.returncode == 0, result.stderr
+    assert set(remote_files(hub, "space", "fakeuser/demo")) == tracked_files(project)
+
+
+def test_repo_with_other_content_is_not_overwritten(template, tmp_path, hub, token):
+    project, env = rendered_project(template, tmp_path, hub, token)
+    theirs = {"README.md": b"---\nsdk: gradio\n---\nsomeone else's\n", "app.py": b"print('theirs')\n"}
+    hub.seed("space", "fakeuser/demo", theirs, sdk="gradio")
+    result = retry(project, env)
+    assert result.returncode == 1
+    assert "already exists with other content" in result.stderr and "--pr" in result.stderr
+    assert hub.repo("space", "fakeuser/demo").files == theirs
+    assert not any(call.endswith("commit") for call in hub.calls())
+    # The printed --pr command opens a pull request and still leaves main alone.
+    pr_command = re.search(r"run:\n\s+(.+)", result.stderr).group(1)
+    opened = subprocess.run([sys.executable, *shlex.split(pr_command)[1:]], env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert opened.returncode == 0, opened.stderr
+    repo = hub.repo("space", "fakeuser/demo")
+    assert repo.files == theirs and len(repo.pulls) == 1
+    assert set(repo.pulls[0]["commit"]["changes"]) == tracked_files(project)
+    assert "/discussions/1" in opened.stdout
+
+
+def test_retry_command_outside_a_project_explains(tmp_path):
+    result = retry(tmp_path, dict(os.environ))
+    assert result.returncode == 2 and "no .copier-answers.yml" in result.stderr
+
+
+# ------------------------------------------------------------------------------ token hygiene
+def test_token_is_never_written_or_printed(template, tmp_path, hub, token):
+    ok = copier_copy(template, tmp_path / "ok", hub_env(tmp_path, hub.url, token), create_remote="true",
+                     namespace="fakeuser")
+    hub.fail("commit", 403)
+    failed = copier_copy(template, tmp_path / "failed", hub_env(tmp_path, hub.url, token), create_remote="true",
+                         namespace="fakeorg")
+    assert "cannot write to fakeorg" in failed.stderr
+    for result in (ok, failed):
+        assert token not in result.stdout + result.stderr
+    for project in (tmp_path / "ok", tmp_path / "failed"):
+        for path in project.rglob("*"):
+            if path.is_file():
+                assert token.encode() not in path.read_bytes(), path
+        assert token not in git(project, "log", "-p", "--all")
+    assert all(token not in r.body.decode(errors="replace") for r in hub.requests)
+    assert all(r.authorization == f"Bearer {token}" for r in hub.requests)
