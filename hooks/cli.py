@@ -1,0 +1,105 @@
+"""`hf-hub-template`: start repos from an org standard, retry the Hub step, update fleets.
+
+    hf-hub-template new DEST [--org-standard FILE] [--template SRC] [-d KEY=VALUE ...] [--defaults]
+    hf-hub-template update PROJECT [--org-standard FILE] [--vcs-ref REF]
+    hf-hub-template publish PROJECT [--pr]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from hooks.org_standard import TEMPLATE_ROOT, OrgStandard, OrgStandardError
+
+
+def _data(pairs: list[str]) -> dict[str, Any]:
+    data = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise OrgStandardError(f"-d {pair}: write KEY=VALUE")
+        data[key] = value
+    return data
+
+
+def _template_source(args: argparse.Namespace, standard: OrgStandard | None) -> str:
+    if args.template:
+        return args.template
+    if standard and standard.template:
+        return standard.template
+    if (TEMPLATE_ROOT / "copier.yml").is_file():
+        return str(TEMPLATE_ROOT)
+    raise OrgStandardError("Name the template with --template (or `template:` in the org standard).")
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from copier import run_copy
+
+    standard = OrgStandard.load(args.org_standard) if args.org_standard else None
+    given = _data(args.data)
+    data = standard.answers(given) if standard else given
+    run_copy(_template_source(args, standard), str(args.dest), data=data,
+             user_defaults=standard.defaults if standard else {}, defaults=args.defaults, unsafe=True,
+             vcs_ref=args.vcs_ref)
+    return 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    from copier import run_update
+
+    standard = OrgStandard.load(args.org_standard) if args.org_standard else None
+    run_update(str(args.project), data=standard.fixed if standard else {},
+               user_defaults=standard.defaults if standard else {}, defaults=True, overwrite=True, unsafe=True,
+               vcs_ref=args.vcs_ref)
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from hooks.remote import main as publish_main
+
+    return publish_main([str(args.project), *(["--pr"] if args.pr else [])])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hf-hub-template", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    new = sub.add_parser("new", help="render a new repo, applying an org standard")
+    new.add_argument("dest", type=Path)
+    new.add_argument("--org-standard", type=Path, help="YAML file with the org's fixed answers and defaults")
+    new.add_argument("--template", help="template source (default: the org standard's, else this checkout)")
+    new.add_argument("--vcs-ref", help="template version (tag) to use; default: the newest tag")
+    new.add_argument("-d", "--data", action="append", default=[], metavar="KEY=VALUE", help="an answer")
+    new.add_argument("--defaults", action="store_true", help="do not ask; use defaults for the rest")
+    new.set_defaults(func=cmd_new)
+
+    upd = sub.add_parser("update", help="copier update, re-applying the org standard's fixed answers")
+    upd.add_argument("project", type=Path)
+    upd.add_argument("--org-standard", type=Path)
+    upd.add_argument("--vcs-ref", help="template version to update to; default: the newest tag")
+    upd.set_defaults(func=cmd_update)
+
+    pub = sub.add_parser("publish", help="create the Hub repo and upload the project (the retry command)")
+    pub.add_argument("project", type=Path, nargs="?", default=Path.cwd())
+    pub.add_argument("--pr", action="store_true", help="if the repo holds other content, open a pull request")
+    pub.set_defaults(func=cmd_publish)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except OrgStandardError as err:
+        print(f"hf-hub-template: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

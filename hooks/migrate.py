@@ -1,0 +1,56 @@
+"""Copier migrations: carry recorded answers across template versions.
+
+Run by `_migrations` before `copier update` renders the new version, in the project folder:
+    python hooks/migrate.py rename-answer OLD NEW
+    python hooks/migrate.py follow-default KEY OLD_DEFAULT NEW_DEFAULT
+Each is idempotent: running it twice changes nothing more.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ANSWERS_FILE = Path(".copier-answers.yml")
+HEADER = "# Changes here will be overwritten by Copier; do not edit by hand: use `copier update --trust`.\n"
+
+
+def rename_answer(answers: dict[str, Any], old: str, new: str) -> str:
+    """A question renamed between versions keeps its answer instead of being asked again."""
+    if old not in answers:
+        return f"no answer named {old}: nothing to rename"
+    if new in answers:
+        del answers[old]
+        return f"{new} already answered: dropped the old {old}"
+    answers[new] = answers.pop(old)
+    return f"renamed answer {old} -> {new} ({answers[new]!r})"
+
+
+def follow_default(answers: dict[str, Any], key: str, old_default: str, new_default: str) -> str:
+    """Projects that kept the template's previous default move to the new one; a chosen value stays."""
+    if str(answers.get(key)) != old_default:
+        return f"{key} is {answers.get(key)!r}, not the previous default {old_default}: kept"
+    answers[key] = new_default
+    return f"{key}: {old_default} -> {new_default} (the template's new default)"
+
+
+COMMANDS = {"rename-answer": (rename_answer, 2), "follow-default": (follow_default, 3)}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in COMMANDS or len(argv) - 1 != COMMANDS[argv[0]][1]:
+        print(__doc__, file=sys.stderr)
+        return 2
+    command, _ = COMMANDS[argv[0]]
+    answers = yaml.safe_load(ANSWERS_FILE.read_text(encoding="utf-8")) or {}
+    report = command(answers, *argv[1:])
+    ANSWERS_FILE.write_text(HEADER + yaml.safe_dump(answers, sort_keys=True, allow_unicode=True), encoding="utf-8")
+    print(f"migration: {report}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

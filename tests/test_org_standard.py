@@ -1,0 +1,110 @@
+"""Org-standard starters: fixed answers are never asked and cannot be overridden; defaults can."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import copier._main
+import pytest
+import yaml
+from conftest import QUESTIONS, ROOT
+from hub_rules import read_metadata
+
+from hooks.cli import main as cli
+from hooks.org_standard import OrgStandard, OrgStandardError
+
+EXAMPLE = ROOT / "examples" / "acme" / "org-standard.yml"
+
+
+def new(template: Path, dest: Path, *extra: str) -> int:
+    return cli(["new", str(dest), "--org-standard", str(EXAMPLE), "--template", str(template), "--vcs-ref", "HEAD",
+                *extra])
+
+
+def test_example_org_standard_names_only_declared_questions():
+    standard = OrgStandard.load(EXAMPLE)
+    assert set(standard.fixed) | set(standard.defaults) <= QUESTIONS
+    assert standard.fixed and standard.defaults
+
+
+def test_rendered_repo_carries_the_org_choices(template, tmp_path):
+    dest = tmp_path / "acme-space"
+    assert new(template, dest, "--defaults") == 0
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert (answers["namespace"], answers["license"], answers["private"], answers["github_sync"]) == \
+        ("acme", "apache-2.0", True, True)
+    meta = read_metadata(dest / "README.md")
+    assert (meta["colorFrom"], meta["colorTo"], meta["emoji"], meta["suggested_hardware"]) == \
+        ("purple", "pink", "🦊", "cpu-upgrade")
+    assert meta["tags"] == ["acme", "internal"]
+    assert (dest / ".github" / "workflows" / "sync-to-hub.yml").is_file()
+    assert "acme/acme-space" in (dest / "README.md").read_text()
+
+
+def test_fixed_answer_cannot_be_overridden(template, tmp_path, capsys):
+    dest = tmp_path / "rebel"
+    assert new(template, dest, "--defaults", "-d", "namespace=someone-else") == 2
+    assert "namespace='acme' is fixed by the org standard" in capsys.readouterr().err
+    assert not dest.exists()
+
+
+def test_default_answer_can_be_changed(template, tmp_path):
+    dest = tmp_path / "red"
+    assert new(template, dest, "--defaults", "-d", "color_from=red", "-d", "namespace=acme") == 0
+    assert read_metadata(dest / "README.md")["colorFrom"] == "red"
+
+
+def test_at_the_prompt_fixed_answers_are_not_asked_and_defaults_are_prefilled(template, tmp_path, monkeypatch):
+    asked: dict[str, Any] = {}
+
+    def fake_prompt(questions: list[dict[str, Any]], answers: dict[str, Any]) -> dict[str, Any]:
+        question = questions[0]
+        default = question.get("default")
+        asked[question["name"]] = getattr(default, "value", default)  # choices come as questionary Choice
+        value = answers[question["name"]]
+        return {question["name"]: "yellow" if question["name"] == "color_to" else value}
+
+    monkeypatch.setattr(copier._main, "unsafe_prompt", fake_prompt)
+    dest = tmp_path / "prompted"
+    assert new(template, dest) == 0
+    standard = OrgStandard.load(EXAMPLE)
+    assert not set(standard.fixed) & set(asked), "fixed answers must not be asked"
+    assert {"color_from", "color_to", "emoji", "tags", "repo_name"} <= set(asked)
+    assert asked["color_from"] == "purple" and asked["tags"] == "acme, internal"
+    meta = read_metadata(dest / "README.md")
+    assert (meta["colorFrom"], meta["colorTo"]) == ("purple", "yellow")
+
+
+def test_unknown_key_in_org_standard_is_refused(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("fixed:\n  namspace: acme\n")
+    with pytest.raises(OrgStandardError, match="namspace is not questions of this template|namspace is not"):
+        OrgStandard.load(bad)
+
+
+def test_key_both_fixed_and_default_is_refused(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("fixed:\n  license: mit\ndefaults:\n  license: apache-2.0\n")
+    with pytest.raises(OrgStandardError, match="cannot be both fixed and a default"):
+        OrgStandard.load(bad)
+
+
+def test_invalid_fixed_value_is_refused_by_the_validator(template, tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("fixed:\n  license: Apache-2.0\n")
+    with pytest.raises(ValueError, match="is not a Hub licence id"):
+        cli(["new", str(tmp_path / "x"), "--org-standard", str(bad), "--template", str(template), "--vcs-ref",
+             "HEAD", "--defaults"])
+    assert not (tmp_path / "x").exists()
+
+
+def test_update_reapplies_the_current_org_standard(template, tmp_path):
+    dest = tmp_path / "acme-model"
+    assert new(template, dest, "--defaults", "-d", "repo_type=model") == 0
+    changed = tmp_path / "v2.yml"
+    data = yaml.safe_load(EXAMPLE.read_text())
+    data["fixed"]["license"] = "mit"
+    changed.write_text(yaml.safe_dump(data))
+    assert cli(["update", str(dest), "--org-standard", str(changed), "--vcs-ref", "HEAD"]) == 0
+    assert read_metadata(dest / "README.md")["license"] == "mit"

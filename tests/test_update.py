@@ -1,0 +1,219 @@
+"""`copier update` from an older template version: results, kept edits, migrations, no remote step.
+
+The older version (0.9.0, the 0.x preview line) is rebuilt inside the tests from this one:
+its SDK question was named `sdk`, Streamlit was the built-in `sdk: streamlit`, the default
+Gradio was 5.9.1 and requirements.txt pinned gradio. Both versions are tagged in a temporary
+git repo, as users' `copier update` sees them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import CURRENT_VERSION, KINDS, git, render, snapshot_template, tracked_files
+from copier import run_update
+from hub_rules import check_repo, read_metadata
+
+OLD_VERSION = "0.9.0"
+IDS = [f"{k}-{s}" if s else k for k, s in KINDS]
+
+
+def make_old_version(root: Path) -> None:
+    """Turn a snapshot of this template into what 0.9.0 was."""
+    for path in [root / "copier.yml", *root.glob("template/**/*"), *root.glob("partials/*")]:
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace("space_sdk", "sdk"), encoding="utf-8")
+    config = (root / "copier.yml").read_text()
+    config = config[: config.index("_migrations:")] + config[config.index("_message_after_copy"):]
+    config = config.replace('default: "6.31.0"', 'default: "5.9.1"')
+    config = config.replace("sdk in ['streamlit', 'docker'] }}", "sdk == 'docker' }}")
+    (root / "copier.yml").write_text(config)
+    card = root / "partials" / "card_space.yml.jinja"
+    card.write_text(card.read_text().replace(
+        "{% elif sdk == 'static' -%}",
+        "{% elif sdk == 'streamlit' -%}\nsdk: streamlit\nsdk_version: \"1.39.0\"\napp_file: app.py\n"
+        "{% elif sdk == 'static' -%}"))
+    requirements = next((root / "template").glob("*requirements.txt*"))
+    requirements.write_text(requirements.read_text().replace(
+        "{% if sdk == 'gradio' -%}\n", "{% if sdk == 'gradio' -%}\ngradio=={{ gradio_version }}\n"))
+
+
+@pytest.fixture(scope="session")
+def versions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A template repo tagged 0.9.0 (old) and 1.0.0 (this working tree)."""
+    repo = snapshot_template(tmp_path_factory.mktemp("versions"), tag=None)
+    current = tmp_path_factory.mktemp("current")
+    for path in repo.iterdir():
+        if path.name != ".git":
+            (shutil.copytree if path.is_dir() else shutil.copy2)(path, current / path.name)
+    make_old_version(repo)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "0.9.0", "--allow-empty")
+    git(repo, "tag", OLD_VERSION)
+    for path in repo.iterdir():
+        if path.name != ".git":
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    for path in current.iterdir():
+        (shutil.copytree if path.is_dir() else shutil.copy2)(path, repo / path.name)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", CURRENT_VERSION)
+    git(repo, "tag", CURRENT_VERSION)
+    return repo
+
+
+def old_answers(repo_type: str, sdk: str | None) -> dict[str, Any]:
+    return {"repo_type": repo_type, **({"sdk": sdk} if sdk else {})}
+
+
+def copy_old(versions: Path, dst: Path, **answers: Any) -> Path:
+    from copier import run_copy
+
+    run_copy(str(versions), str(dst), data=answers, defaults=True, unsafe=True, vcs_ref=OLD_VERSION, quiet=True)
+    assert yaml.safe_load((dst / ".copier-answers.yml").read_text())["_commit"] == OLD_VERSION
+    return dst
+
+
+def update(project: Path, **kwargs: Any) -> None:
+    run_update(str(project), defaults=True, unsafe=True, overwrite=True, quiet=True, vcs_ref=CURRENT_VERSION,
+               **kwargs)
+
+
+def commit_all(project: Path, message: str) -> None:
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", message)
+
+
+def tree(project: Path) -> dict[str, str]:
+    files = {}
+    for path in sorted(project.rglob("*")):
+        if path.is_file() and ".git" not in path.relative_to(project).parts:
+            files[path.relative_to(project).as_posix()] = path.read_text(encoding="utf-8")
+    answers = yaml.safe_load(files.pop(".copier-answers.yml"))
+    answers.pop("_commit")
+    files[".copier-answers.yml"] = yaml.safe_dump(answers)
+    return files
+
+
+@pytest.mark.parametrize(("repo_type", "sdk"), KINDS, ids=IDS)
+def test_update_from_previous_version_equals_fresh_copy(versions, tmp_path, repo_type, sdk):
+    project = copy_old(versions, tmp_path / "old" / "demo", **old_answers(repo_type, sdk))
+    update(project)
+    fresh = render(versions, tmp_path / "fresh" / "demo", vcs_ref=CURRENT_VERSION,
+                   **({"repo_type": repo_type} | ({"space_sdk": sdk} if sdk else {})))
+    assert tree(project) == tree(fresh)
+    assert git(project, "ls-files", "-u") == "", "no unmerged paths"
+    assert check_repo(project, repo_type) == []
+
+
+def test_streamlit_builtin_sdk_moves_to_docker_on_8501(versions, tmp_path):
+    project = copy_old(versions, tmp_path / "st", repo_type="space", sdk="streamlit")
+    old_meta = read_metadata(project / "README.md")
+    assert old_meta["sdk"] == "streamlit" and not (project / "Dockerfile").exists()
+    update(project)
+    meta = read_metadata(project / "README.md")
+    assert (meta["sdk"], meta["app_port"]) == ("docker", 8501) and "sdk_version" not in meta
+    assert "--server.port=8501" in (project / "Dockerfile").read_text()
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["space_sdk"] == "streamlit" and "sdk" not in answers and answers["_commit"] == CURRENT_VERSION
+
+
+def test_renamed_question_keeps_its_answer(versions, tmp_path):
+    """0.9.0's `sdk=static` must stay static under 1.0.0's `space_sdk`, not fall back to gradio."""
+    project = copy_old(versions, tmp_path / "static", repo_type="space", sdk="static")
+    update(project)
+    assert read_metadata(project / "README.md")["sdk"] == "static"
+    assert (project / "index.html").exists() and not (project / "app.py").exists()
+
+
+def test_default_gradio_follows_the_template(versions, tmp_path):
+    project = copy_old(versions, tmp_path / "gr", repo_type="space", sdk="gradio")
+    assert read_metadata(project / "README.md")["sdk_version"] == "5.9.1"
+    assert "gradio==5.9.1" in (project / "requirements.txt").read_text()
+    update(project)
+    assert read_metadata(project / "README.md")["sdk_version"] == "6.31.0"
+    assert "gradio==" not in (project / "requirements.txt").read_text()
+
+
+def test_chosen_gradio_version_is_kept(versions, tmp_path):
+    project = copy_old(versions, tmp_path / "pinned", repo_type="space", sdk="gradio", gradio_version="5.20.0")
+    update(project)
+    assert read_metadata(project / "README.md")["sdk_version"] == "5.20.0"
+
+
+def test_user_edits_survive_an_update_that_changes_the_same_files(versions, tmp_path):
+    project = copy_old(versions, tmp_path / "edited", repo_type="space", sdk="gradio")
+    app = project / "app.py"
+    app.write_text(app.read_text().replace('return f"Hello, {name}"', 'return f"Bonjour, {name}"')
+                   + "\n\ndef my_helper():\n    return 42\n")
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + "\n## My notes\n\nThis Space belongs to the NLP team.\n")
+    requirements = project / "requirements.txt"
+    requirements.write_text(requirements.read_text() + "torch==2.5.1\nnumpy>=2\n")
+    commit_all(project, "my edits")
+    update(project)
+    app_text, readme_text, req_text = app.read_text(), readme.read_text(), requirements.read_text()
+    assert 'return f"Bonjour, {name}"' in app_text and "def my_helper():" in app_text
+    assert "This Space belongs to the NLP team." in readme_text
+    assert "sdk_version: \"6.31.0\"" in readme_text
+    assert "torch==2.5.1" in req_text and "numpy>=2" in req_text
+    # Where the template and the person changed the same lines, both sides stay, inside markers.
+    for text in (app_text, readme_text, req_text):
+        if "<<<<<<<" in text:
+            assert "=======" in text and ">>>>>>>" in text
+
+
+def test_conflict_shows_inline_markers_and_loses_no_line(versions, tmp_path):
+    project = copy_old(versions, tmp_path / "conflict", repo_type="space", sdk="gradio")
+    readme = project / "README.md"
+    readme.write_text(readme.read_text().replace('sdk_version: "5.9.1"', 'sdk_version: "5.9.1"  # tested with our GPU'))
+    commit_all(project, "annotate the pin")
+    update(project)
+    text = readme.read_text()
+    assert "<<<<<<< before updating" in text and ">>>>>>> after updating" in text
+    assert 'sdk_version: "5.9.1"  # tested with our GPU' in text and 'sdk_version: "6.31.0"' in text
+    assert git(project, "ls-files", "-u") != "", "git shows the conflict as unmerged"
+
+
+def test_deleted_file_stays_deleted(versions, tmp_path):
+    project = copy_old(versions, tmp_path / "deleted", repo_type="space", sdk="docker")
+    (project / ".dockerignore").unlink()
+    commit_all(project, "no dockerignore")
+    update(project)
+    assert not (project / ".dockerignore").exists()
+
+
+def test_update_to_same_version_changes_nothing(template, tmp_path):
+    project = render(template, tmp_path / "same", repo_type="dataset")
+    before = {path: (project / path).read_bytes() for path in tracked_files(project)}
+    run_update(str(project), defaults=True, unsafe=True, overwrite=True, quiet=True, vcs_ref="HEAD")
+    after = {path: (project / path).read_bytes() for path in tracked_files(project)}
+    changed = {path for path in before if before[path] != after[path]} - {".copier-answers.yml"}
+    assert not changed and git(project, "status", "--porcelain", "--", ":!.copier-answers.yml") == ""
+
+
+def test_update_runs_no_remote_step(versions, tmp_path):
+    from hub_server import HubServer
+    from test_remote import fake_token, hub_env
+
+    token = fake_token()
+    with HubServer(token=token) as hub:
+        env = hub_env(tmp_path, hub.url, token)
+        project = tmp_path / "remote-demo"
+        subprocess.run([sys.executable, "-m", "copier", "copy", "--trust", "--defaults", "--vcs-ref", OLD_VERSION,
+                        "-d", "create_remote=true", "-d", "namespace=fakeuser", str(versions), str(project)],
+                       env=env, check=True, capture_output=True, text=True)
+        assert hub.repo("space", "fakeuser/remote-demo") is not None
+        hub.clear_log()
+        result = subprocess.run([sys.executable, "-m", "copier", "update", "--trust", "--defaults", "--vcs-ref",
+                                 CURRENT_VERSION], cwd=project, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        assert hub.requests == []
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == CURRENT_VERSION
+    assert git(project, "log", "--format=%s").count("\n") == 1, "update commits nothing itself"
