@@ -11,7 +11,7 @@ from conftest import KINDS, kind_answers, render, tracked_files
 from hub_rules import check_repo, read_metadata
 
 COMMON = {".copier-answers.yml", ".gitattributes", ".gitignore", "README.md", "tests/hub_rules.py",
-          "tests/requirements.txt",
+          "tests/requirements.txt", "ruff.toml", ".pre-commit-config.yaml",
           "tests/test_card.py"}
 EXPECTED = {
     ("space", "gradio"): {"app.py", "requirements.txt"},

@@ -14,7 +14,11 @@ from typing import Any
 import yaml
 
 COLORS = {"red", "yellow", "green", "blue", "indigo", "purple", "pink", "gray"}
-SPACE_SDKS = {"gradio", "docker", "static"}  # the built-in Streamlit SDK is retired: use docker
+SPACE_SDKS = {
+    "gradio",
+    "docker",
+    "static",
+}  # the built-in Streamlit SDK is retired: use docker
 HARDWARE = set(
     "cpu-basic cpu-upgrade t4-small t4-medium l4x1 l4x4 l40sx1 l40sx4 l40sx8 a10g-small a10g-large "
     "a10g-largex2 a10g-largex4 a100-large a100x4 a100x8 zero-a10g".split()
@@ -43,21 +47,63 @@ TASKS = set(
     "mask-generation zero-shot-object-detection text-to-3d image-to-3d image-feature-extraction "
     "video-text-to-text keypoint-detection visual-document-retrieval any-to-any video-to-video other".split()
 )
-SIZE_CATEGORIES = {"n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M", "100M<n<1B",
-                   "1B<n<10B", "10B<n<100B", "100B<n<1T", "n>1T", "other"}
+SIZE_CATEGORIES = {
+    "n<1K",
+    "1K<n<10K",
+    "10K<n<100K",
+    "100K<n<1M",
+    "1M<n<10M",
+    "10M<n<100M",
+    "100M<n<1B",
+    "1B<n<10B",
+    "10B<n<100B",
+    "100B<n<1T",
+    "n>1T",
+    "other",
+}
 SPACE_KEYS = {
-    "title", "emoji", "colorFrom", "colorTo", "sdk", "python_version", "sdk_version", "suggested_hardware",
-    "suggested_storage", "app_file", "app_build_command", "app_port", "base_path", "fullWidth", "header",
-    "short_description", "models", "datasets", "tags", "thumbnail", "pinned", "hf_oauth", "hf_oauth_scopes",
-    "hf_oauth_expiration_minutes", "hf_oauth_authorized_org", "disable_embedding", "startup_duration_timeout",
-    "custom_headers", "preload_from_hub", "license", "license_name", "license_link", "duplicated_from",
+    "title",
+    "emoji",
+    "colorFrom",
+    "colorTo",
+    "sdk",
+    "python_version",
+    "sdk_version",
+    "suggested_hardware",
+    "suggested_storage",
+    "app_file",
+    "app_build_command",
+    "app_port",
+    "base_path",
+    "fullWidth",
+    "header",
+    "short_description",
+    "models",
+    "datasets",
+    "tags",
+    "thumbnail",
+    "pinned",
+    "hf_oauth",
+    "hf_oauth_scopes",
+    "hf_oauth_expiration_minutes",
+    "hf_oauth_authorized_org",
+    "disable_embedding",
+    "startup_duration_timeout",
+    "custom_headers",
+    "preload_from_hub",
+    "license",
+    "license_name",
+    "license_link",
+    "duplicated_from",
 }
 REPO_PART = r"(?!.*(--|\.\.))[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?"
 REPO_ID = re.compile(rf"^(?:{REPO_PART}/)?{REPO_PART}$")
-FRONT_MATTER = re.compile(r"^\s*---(?:\r\n|\r|\n)([\S\s]*?)(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|$)")
+FRONT_MATTER = re.compile(
+    r"^\s*---(?:\r\n|\r|\n)([\S\s]*?)(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|$)"
+)
 EMOJI = re.compile(
-    "^(?:[\U0001F1E6-\U0001F1FF]{2}|[\u00a9\u00ae\u203c-\u3299\U0001F000-\U0001FAFF][\ufe0f\ufe0e\U0001F3FB-\U0001F3FF]?"
-    "(?:\u200d[\u2640-\u27bf\U0001F000-\U0001FAFF][\ufe0f\U0001F3FB-\U0001F3FF]?)*)$"
+    "^(?:[\U0001f1e6-\U0001f1ff]{2}|[\u00a9\u00ae\u203c-\u3299\U0001f000-\U0001faff][\ufe0f\ufe0e\U0001f3fb-\U0001f3ff]?"
+    "(?:\u200d[\u2640-\u27bf\U0001f000-\U0001faff][\ufe0f\U0001f3fb-\U0001f3ff]?)*)$"
 )
 
 
@@ -65,7 +111,9 @@ def read_metadata(readme: Path) -> dict[str, Any]:
     """The YAML block at the top of README.md, parsed as the Hub does (a mapping)."""
     match = FRONT_MATTER.match(readme.read_text(encoding="utf-8-sig"))
     if not match:
-        raise ValueError(f"{readme} has no YAML metadata block between --- lines at the top")
+        raise ValueError(
+            f"{readme} has no YAML metadata block between --- lines at the top"
+        )
     data = yaml.safe_load(match.group(1))
     if not isinstance(data, dict):
         raise ValueError(f"{readme}: the metadata block must be a YAML mapping")
@@ -89,7 +137,9 @@ def _common(meta: dict[str, Any], problems: list[str]) -> None:
     if license_id == "other" and not meta.get("license_name"):
         problems.append("license: other needs license_name (and license_link)")
     _list_of_str(meta, "tags", problems)
-    for repo in _list_of_str(meta, "datasets", problems) + _list_of_str(meta, "models", problems):
+    for repo in _list_of_str(meta, "datasets", problems) + _list_of_str(
+        meta, "models", problems
+    ):
         if not REPO_ID.match(repo):
             problems.append(f"{repo!r} is not a valid Hub repo id")
 
@@ -109,11 +159,15 @@ def check_space(meta: dict[str, Any], folder: Path) -> list[str]:
     if len(str(meta.get("short_description", ""))) > 60:
         problems.append("short_description must be at most 60 characters")
     if "suggested_hardware" in meta and meta["suggested_hardware"] not in HARDWARE:
-        problems.append(f"suggested_hardware {meta['suggested_hardware']!r} is not a Hub hardware flavour")
+        problems.append(
+            f"suggested_hardware {meta['suggested_hardware']!r} is not a Hub hardware flavour"
+        )
     if sdk == "gradio":
         if not re.fullmatch(r"\d+\.\d+\.\d+", str(meta.get("sdk_version", ""))):
             problems.append("a Gradio Space needs sdk_version as a full X.Y.Z version")
-        if "python_version" in meta and not re.fullmatch(r"3\.\d+(\.\d+)?", str(meta["python_version"])):
+        if "python_version" in meta and not re.fullmatch(
+            r"3\.\d+(\.\d+)?", str(meta["python_version"])
+        ):
             problems.append("python_version must be 3.X or 3.X.Y")
     if sdk in ("gradio", "static"):
         app_file = meta.get("app_file", "app.py" if sdk == "gradio" else "index.html")
@@ -132,7 +186,9 @@ def check_space(meta: dict[str, Any], folder: Path) -> list[str]:
 def check_model(meta: dict[str, Any], folder: Path) -> list[str]:
     problems: list[str] = []
     if not meta.get("library_name"):
-        problems.append("library_name is required: the Hub no longer assumes transformers")
+        problems.append(
+            "library_name is required: the Hub no longer assumes transformers"
+        )
     if meta.get("pipeline_tag") is not None and meta["pipeline_tag"] not in TASKS:
         problems.append(f"pipeline_tag {meta['pipeline_tag']!r} is not a Hub task")
     base = meta.get("base_model")
@@ -162,7 +218,9 @@ def check_dataset(meta: dict[str, Any], folder: Path) -> list[str]:
                 if not list(folder.glob(pattern)):
                     problems.append(f"configs: no file matches {pattern}")
     if list(folder.glob("*.py")):
-        problems.append("dataset loading scripts are no longer supported by the Hub; use data files and configs")
+        problems.append(
+            "dataset loading scripts are no longer supported by the Hub; use data files and configs"
+        )
     _common(meta, problems)
     return problems
 
@@ -173,5 +231,7 @@ def check_repo(folder: Path, repo_type: str) -> list[str]:
         meta = read_metadata(folder / "README.md")
     except (OSError, ValueError, yaml.YAMLError) as exc:
         return [str(exc)]
-    check = {"space": check_space, "model": check_model, "dataset": check_dataset}[repo_type]
+    check = {"space": check_space, "model": check_model, "dataset": check_dataset}[
+        repo_type
+    ]
     return check(meta, folder)

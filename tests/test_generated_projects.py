@@ -1,0 +1,132 @@
+"""Rendered projects prove themselves: their own tests pass, their code is lint-clean, their
+workflow passes actionlint, and a person opening the Gradio app or static page sees a starter.
+
+Screenshots land in test-artifacts/ (kept by CI as artifacts).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import KINDS, ROOT, kind_answers, render
+
+ARTIFACTS = ROOT / "test-artifacts"
+IDS = [f"{k}-{s}" if s else k for k, s in KINDS]
+BIN = Path(sys.executable).parent
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def tool(name: str) -> str:
+    found = BIN / name if (BIN / name).is_file() else shutil.which(name)
+    assert found, f"{name} is missing: run the tests through `uv run` so the dev group is installed"
+    return str(found)
+
+
+@pytest.fixture(scope="module", params=KINDS, ids=IDS)
+def project(request: pytest.FixtureRequest, template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo_type, sdk = request.param
+    return render(template, tmp_path_factory.mktemp("proj") / "demo-app", github_sync=True,
+                  **kind_answers(repo_type, sdk))
+
+
+@pytest.mark.slow
+def test_rendered_project_tests_pass(project: Path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    env = {**os.environ, "SCREENSHOT_DIR": str(ARTIFACTS), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("PYTEST_ADDOPTS", None)
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout and " failed" not in result.stdout
+
+
+def test_rendered_python_is_ruff_clean(project: Path):
+    for args in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "--diff", "."]):
+        result = subprocess.run([tool("ruff"), *args], cwd=project, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_workflow_passes_actionlint(project: Path):
+    workflow = project / ".github" / "workflows" / "sync-to-hub.yml"
+    result = subprocess.run([tool("actionlint"), "-no-color", str(workflow)], cwd=project, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_workflow_tests_first_pins_actions_and_never_creates_the_repo(project: Path):
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "sync-to-hub.yml").read_text())
+    assert workflow["jobs"]["sync"]["needs"] == "test"
+    uses = [step["uses"] for job in workflow["jobs"].values() for step in job["steps"] if "uses" in step]
+    assert uses and all("@v" in action for action in uses)
+    text = (project / ".github" / "workflows" / "sync-to-hub.yml").read_text()
+    assert "secrets.HF_TOKEN" in text and "create_repo" not in text and "repo_exists" in text
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert f"HF_REPO_TYPE: {answers['repo_type']}" in text
+
+
+def test_pre_commit_config_runs_ruff_and_the_conflict_guard(project: Path):
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+    hooks = {hook["id"] for repo in config["repos"] for hook in repo["hooks"]}
+    assert {"ruff", "ruff-format", "check-merge-conflict", "check-added-large-files"} <= hooks
+    assert all(repo["rev"].startswith("v") for repo in config["repos"])
+
+
+# ------------------------------------------------------------------- the workflow's file guard
+def _guard_script(project: Path) -> str:
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "sync-to-hub.yml").read_text())
+    steps = workflow["jobs"]["sync"]["steps"]
+    return next(step["run"] for step in steps if step.get("name", "").startswith("Refuse binary files"))
+
+
+@pytest.mark.parametrize(("name", "content", "lfs", "refused"), [
+    ("notes.txt", b"plain text\n", False, False),
+    ("weights.bin", b"\x00\x01\x02binary", True, False),
+    ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00", False, True),
+    ("big.txt", b"a" * (10 * 1024 * 1024 + 1), False, True),
+])
+def test_workflow_refuses_binary_and_large_files_outside_lfs(template, tmp_path, name, content, lfs, refused):
+    project = render(template, tmp_path / "guard", github_sync=True, repo_type="model")
+    (project / name).write_bytes(content)
+    subprocess.run(["git", "add", name], cwd=project, check=True)
+    result = subprocess.run(["bash", "-c", _guard_script(project)], cwd=project, capture_output=True, text=True)
+    assert (result.returncode != 0) == refused, result.stdout
+    if refused:
+        assert f"::error file={name}::" in result.stdout and "git lfs track" in result.stdout
+
+
+def test_no_github_directory_without_sync(template, tmp_path):
+    assert not (render(template, tmp_path / "nosync") / ".github").exists()
+
+
+# ---------------------------------------------------------------------------- what a person sees
+@pytest.mark.slow
+def test_gradio_ui_screenshot(template, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    project = render(template, tmp_path / "gradio-ui", title="Greeter")
+    sys.path.insert(0, str(project / "tests"))
+    try:
+        from serve import free_port, running
+    finally:
+        sys.path.pop(0)
+    port = free_port()
+    env = {"GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"}
+    ARTIFACTS.mkdir(exist_ok=True)
+    with running([sys.executable, "app.py"], f"http://127.0.0.1:{port}/", env=env), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        page.goto(f"http://127.0.0.1:{port}/")
+        expect(page.get_by_text("Greeter").first).to_be_visible(timeout=30_000)
+        page.get_by_label("Name").fill("Ada")
+        page.get_by_role("button", name="Submit").click()
+        expect(page.get_by_label("Greeting")).to_have_value("Hello, Ada!", timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "gradio.png"), full_page=True)
+        browser.close()
+    assert (ARTIFACTS / "gradio.png").stat().st_size > 10_000
