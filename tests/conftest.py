@@ -68,5 +68,15 @@ def render(template: Path, dst: Path, *, vcs_ref: str = "HEAD", **answers: Any) 
     return dst
 
 
+def need_chromium() -> str:
+    """Debian's Chromium for browser tests: CI must have it; elsewhere its absence skips, saying why."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path:
+        return path
+    if os.environ.get("CI"):
+        pytest.fail("Chromium is missing: .ci/run installs Debian's chromium")
+    pytest.skip("no Chromium here: `apt-get install chromium` to run the browser tests (CI always runs them)")
+
+
 def tracked_files(project: Path) -> set[str]:
     return set(filter(None, git(project, "ls-files", "-z").split("\0")))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import KINDS, ROOT, kind_answers, render
+from conftest import KINDS, ROOT, kind_answers, need_chromium, render
 
 ARTIFACTS = ROOT / "test-artifacts"
 IDS = [f"{k}-{s}" if s else k for k, s in KINDS]
@@ -38,6 +38,8 @@ def project(request: pytest.FixtureRequest, template: Path, tmp_path_factory: py
 
 @pytest.mark.slow
 def test_rendered_project_tests_pass(project: Path):
+    if (project / "index.html").exists():
+        need_chromium()
     ARTIFACTS.mkdir(exist_ok=True)
     env = {**os.environ, "SCREENSHOT_DIR": str(ARTIFACTS), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     env.pop("PYTEST_ADDOPTS", None)
@@ -110,6 +112,7 @@ def test_no_github_directory_without_sync(template, tmp_path):
 def test_gradio_ui_screenshot(template, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
+    chromium = need_chromium()
     project = render(template, tmp_path / "gradio-ui", title="Greeter")
     sys.path.insert(0, str(project / "tests"))
     try:
@@ -120,7 +123,7 @@ def test_gradio_ui_screenshot(template, tmp_path):
     env = {"GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"}
     ARTIFACTS.mkdir(exist_ok=True)
     with running([sys.executable, "app.py"], f"http://127.0.0.1:{port}/", env=env), sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1200, "height": 800})
         page.goto(f"http://127.0.0.1:{port}/")
         expect(page.get_by_text("Greeter").first).to_be_visible(timeout=30_000)
