@@ -3,6 +3,7 @@
     hf-hub-template new DEST [--org-standard FILE] [--template SRC] [-d KEY=VALUE ...] [--defaults]
     hf-hub-template update PROJECT [--org-standard FILE] [--vcs-ref REF]
     hf-hub-template publish PROJECT [--pr]
+    hf-hub-template fleet-update NAMESPACE [--type TYPE] [--match GLOB] [--vcs-ref REF] [--dry-run]
 """
 
 from __future__ import annotations
@@ -66,6 +67,14 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return publish_main([str(args.project), *(["--pr"] if args.pr else [])])
 
 
+def cmd_fleet_update(args: argparse.Namespace) -> int:
+    from hooks.fleet import REPO_TYPES, Options, run
+
+    options = Options(namespace=args.namespace, types=tuple(args.type or REPO_TYPES), match=args.match,
+                      vcs_ref=args.vcs_ref, template=args.template, dry_run=args.dry_run, workers=args.workers)
+    return run(options)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hf-hub-template", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -89,6 +98,17 @@ def build_parser() -> argparse.ArgumentParser:
     pub.add_argument("project", type=Path, nargs="?", default=Path.cwd())
     pub.add_argument("--pr", action="store_true", help="if the repo holds other content, open a pull request")
     pub.set_defaults(func=cmd_publish)
+
+    fleet = sub.add_parser("fleet-update", help="open a Hub pull request updating each repo of a namespace")
+    fleet.add_argument("namespace", help="Hub user or organisation whose repos to update")
+    fleet.add_argument("--type", action="append", choices=["space", "model", "dataset"],
+                       help="repo type to include (repeat; default: all three)")
+    fleet.add_argument("--match", default="*", help="glob on repo names, for example 'demo-*' (default: all)")
+    fleet.add_argument("--vcs-ref", help="template version to update to (default: the newest tag)")
+    fleet.add_argument("--template", help="only repos made from this template source (as in _src_path)")
+    fleet.add_argument("--dry-run", action="store_true", help="show each repo's diff; open no pull request")
+    fleet.add_argument("--workers", type=int, default=4, help="repos handled at once (default: 4)")
+    fleet.set_defaults(func=cmd_fleet_update)
     return parser
 
 

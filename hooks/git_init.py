@@ -32,7 +32,8 @@ def init_repository(project: Path, message: str) -> str:
     for its owner to commit.
     """
     if shutil.which("git") is None:
-        return "git is not installed: run `git init && git add -A && git commit -m 'Initial commit'` before `copier update`."
+        return ("git is not installed: run `git init && git add -A && git commit -m 'Initial commit'` "
+                "before `copier update`.")
     inside = _git(project, "rev-parse", "--is-inside-work-tree")
     if inside.returncode == 0 and inside.stdout.strip() == "true":
         return "Already inside a git repository: review and commit the new files yourself."

@@ -62,8 +62,8 @@ def explain(exc: BaseException, *, action: str, repo_id: str, endpoint: str, att
 
 
 def with_retries(call: Callable[[], T], *, attempts: int = 3, base_delay: float = 1.0,
-                 sleep: Callable[[float], None] = time.sleep) -> tuple[T, int]:
-    """Run `call`, retrying 408/429/5xx and dropped connections with backoff.
+                 retry_connection_errors: bool = True, sleep: Callable[[float], None] = time.sleep) -> tuple[T, int]:
+    """Run `call`, retrying 408/429/5xx (and, unless told not to, dropped connections) with backoff.
 
     Honours a numeric Retry-After (capped at 60 s). Returns the result and the tries used;
     the last error is re-raised with `attempts_used` set on it.
@@ -72,7 +72,7 @@ def with_retries(call: Callable[[], T], *, attempts: int = 3, base_delay: float 
         try:
             return call(), attempt
         except Exception as exc:
-            retryable = status_of(exc) in RETRYABLE or is_connection_error(exc)
+            retryable = status_of(exc) in RETRYABLE or (retry_connection_errors and is_connection_error(exc))
             if not retryable or attempt == attempts:
                 exc.attempts_used = attempt  # type: ignore[attr-defined]
                 raise

@@ -18,19 +18,11 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from hooks.answers import load_answers
-from hooks.hub_errors import HubStepError, LOGIN_HELP, explain, status_of, with_retries
+from hooks.hub_errors import HubStepError, explain, status_of, with_retries
+from hooks.hub_session import connect
 
 COMMIT_MESSAGE = "Initial commit from hf-hub-template"
 URL_PREFIX = {"model": "", "dataset": "datasets/", "space": "spaces/"}
-MISSING_HUB = (
-    "huggingface_hub is not installed next to Copier, so the Hub repo was not created (your project is intact).\n"
-    "Add it, then retry the remote step:\n"
-    "  uv:    uvx --with huggingface_hub copier copy --trust ...   (next time)\n"
-    "  pipx:  pipx inject copier huggingface_hub\n"
-    "  pip:   python -m pip install huggingface_hub"
-)
-
-
 @dataclass(frozen=True)
 class Target:
     repo_id: str
@@ -81,7 +73,8 @@ def retry_command(project: Path, answers: dict[str, Any], *, pr: bool = False) -
     flag = " --pr" if pr else ""
     if src and Path(src).is_dir():
         return f'python "{Path(src) / "hooks" / "remote.py"}" "{project}"{flag}'
-    url = {"gh:": "https://github.com/", "gl:": "https://gitlab.com/"}.get(src[:3], "") + (src[3:] if src[:3] in ("gh:", "gl:") else src)
+    hosts = {"gh:": "https://github.com/", "gl:": "https://gitlab.com/"}
+    url = hosts[src[:3]] + src[3:] if src[:3] in hosts else src
     ref = f"@{answers['_commit']}" if answers.get("_commit") else ""
     return f'uvx --from "git+{url}{ref}" hf-hub-template publish "{project}"{flag}'
 
@@ -103,17 +96,7 @@ def set_origin(project: Path, url: str) -> str:
 def publish(project: Path, answers: dict[str, Any], *, interactive: bool = False, open_pr: bool = False,
             report: Any = print) -> str:
     """Create the repo and upload the project; return the repo URL. Raises HubStepError."""
-    try:
-        from huggingface_hub import HfApi, constants, get_token
-        from huggingface_hub.errors import HfHubHTTPError  # noqa: F401  (present since 0.21)
-    except ImportError as exc:
-        raise HubStepError(MISSING_HUB) from exc
-
-    endpoint = constants.ENDPOINT
-    token = get_token()
-    if not token:
-        raise HubStepError(f"No Hugging Face token found, so nothing was created. {LOGIN_HELP}, then retry.")
-    api = HfApi(endpoint=endpoint, token=token)
+    api, endpoint = connect()
 
     namespace = answers.get("namespace") or ""
     name = answers["repo_name"]
@@ -157,7 +140,8 @@ def publish(project: Path, answers: dict[str, Any], *, interactive: bool = False
             if not (open_pr or (interactive and _ask_open_pr(target.repo_id))):
                 raise HubStepError(
                     f"{url} already exists with other content, so nothing was uploaded (nothing was overwritten). "
-                    f"To propose this project as a pull request there, run:\n  {retry_command(project, answers, pr=True)}")
+                    "To propose this project as a pull request there, run:\n"
+                    f"  {retry_command(project, answers, pr=True)}")
             from huggingface_hub import CommitOperationAdd
 
             operations = [CommitOperationAdd(path_in_repo=path, path_or_fileobj=str(project / path))

@@ -105,7 +105,8 @@ class HubServer:
 
     # --- test helpers -------------------------------------------------------------
     def fail(self, endpoint: str, mode: str | int, times: int | None = None, retry_after: str | None = "0") -> None:
-        """Make `endpoint` answer `mode` (a status, or "drop") `times` times (None: always)."""
+        """Make `endpoint` (or `endpoint@namespace/name`, for one repo) answer `mode` (a status, or
+        "drop") `times` times (None: always)."""
         self.state.faults[endpoint] = Fault(str(mode), times, retry_after)
 
     def heal(self) -> None:
@@ -190,7 +191,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._body() if method == "POST" else b""
         endpoint, handler, args = self._route(method, raw_path)
         self._status = 0
-        fault = self.state.take_fault(endpoint)
+        repo_id = args[1] if len(args) > 1 else None  # every repo route captures (type, repo_id, ...)
+        fault = (repo_id and self.state.take_fault(f"{endpoint}@{repo_id}")) or self.state.take_fault(endpoint)
         try:
             if fault and fault.mode == "drop":
                 self.close_connection = True

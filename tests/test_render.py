@@ -150,7 +150,8 @@ def test_dataset_sample_matches_configs(rendered):
     meta = read_metadata(dst / "README.md")
     files = meta["configs"][0]["data_files"]
     assert {entry["split"]: entry["path"] for entry in files} == {"train": "data/train.csv", "test": "data/test.csv"}
-    rows = {name: len((dst / "data" / f"{name}.csv").read_text().strip().splitlines()) - 1 for name in ("train", "test")}
+    rows = {name: len((dst / "data" / f"{name}.csv").read_text().strip().splitlines()) - 1
+            for name in ("train", "test")}
     assert rows == {"train": 8, "test": 4}
     assert "| train | `data/train.csv` | 8 |" in (dst / "README.md").read_text()
 

@@ -8,7 +8,6 @@ git repo, as users' `copier update` sees them.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,68 +15,11 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import CURRENT_VERSION, KINDS, git, render, snapshot_template, tracked_files
+from conftest import CURRENT_VERSION, KINDS, OLD_VERSION, copy_old, git, old_answers, render, tracked_files
 from copier import run_update
 from hub_rules import check_repo, read_metadata
 
-OLD_VERSION = "0.9.0"
 IDS = [f"{k}-{s}" if s else k for k, s in KINDS]
-
-
-def make_old_version(root: Path) -> None:
-    """Turn a snapshot of this template into what 0.9.0 was."""
-    for path in [root / "copier.yml", *root.glob("template/**/*"), *root.glob("partials/*")]:
-        if path.is_file():
-            text = path.read_text(encoding="utf-8")
-            path.write_text(text.replace("space_sdk", "sdk"), encoding="utf-8")
-    config = (root / "copier.yml").read_text()
-    config = config[: config.index("_migrations:")] + config[config.index("_message_after_copy"):]
-    config = config.replace('default: "6.31.0"', 'default: "5.9.1"')
-    config = config.replace("sdk in ['streamlit', 'docker'] }}", "sdk == 'docker' }}")
-    (root / "copier.yml").write_text(config)
-    card = root / "partials" / "card_space.yml.jinja"
-    card.write_text(card.read_text().replace(
-        "{% elif sdk == 'static' -%}",
-        "{% elif sdk == 'streamlit' -%}\nsdk: streamlit\nsdk_version: \"1.39.0\"\napp_file: app.py\n"
-        "{% elif sdk == 'static' -%}"))
-    requirements = next((root / "template").glob("*requirements.txt*"))
-    requirements.write_text(requirements.read_text().replace(
-        "{% if sdk == 'gradio' -%}\n", "{% if sdk == 'gradio' -%}\ngradio=={{ gradio_version }}\n"))
-
-
-@pytest.fixture(scope="session")
-def versions(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A template repo tagged 0.9.0 (old) and 1.0.0 (this working tree)."""
-    repo = snapshot_template(tmp_path_factory.mktemp("versions"), tag=None)
-    current = tmp_path_factory.mktemp("current")
-    for path in repo.iterdir():
-        if path.name != ".git":
-            (shutil.copytree if path.is_dir() else shutil.copy2)(path, current / path.name)
-    make_old_version(repo)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "0.9.0", "--allow-empty")
-    git(repo, "tag", OLD_VERSION)
-    for path in repo.iterdir():
-        if path.name != ".git":
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
-    for path in current.iterdir():
-        (shutil.copytree if path.is_dir() else shutil.copy2)(path, repo / path.name)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", CURRENT_VERSION)
-    git(repo, "tag", CURRENT_VERSION)
-    return repo
-
-
-def old_answers(repo_type: str, sdk: str | None) -> dict[str, Any]:
-    return {"repo_type": repo_type, **({"sdk": sdk} if sdk else {})}
-
-
-def copy_old(versions: Path, dst: Path, **answers: Any) -> Path:
-    from copier import run_copy
-
-    run_copy(str(versions), str(dst), data=answers, defaults=True, unsafe=True, vcs_ref=OLD_VERSION, quiet=True)
-    assert yaml.safe_load((dst / ".copier-answers.yml").read_text())["_commit"] == OLD_VERSION
-    return dst
 
 
 def update(project: Path, **kwargs: Any) -> None:

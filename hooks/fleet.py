@@ -1,0 +1,224 @@
+"""Fleet update: bring every repo of a namespace made from this template up to a template version,
+one Hub pull request per repo. Never pushes to main.
+
+    hf-hub-template fleet-update NAMESPACE [--type space] [--match 'demo-*'] [--vcs-ref 1.1.0] [--dry-run]
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from hooks.answers import ANSWERS_FILE, load_answers
+from hooks.git_init import init_repository
+from hooks.hub_errors import HubStepError, explain, with_retries
+from hooks.hub_session import connect
+
+REPO_TYPES = ("space", "model", "dataset")
+CHANGELOG = Path(__file__).resolve().parent.parent / "CHANGELOG.md"
+
+
+@dataclass
+class RepoResult:
+    repo_type: str
+    repo_id: str
+    from_version: str = "-"
+    to_version: str = "-"
+    result: str = ""
+    pr_url: str = ""
+    failed: bool = False
+    diff: str = ""
+
+
+@dataclass(frozen=True)
+class Options:
+    namespace: str
+    types: tuple[str, ...] = REPO_TYPES
+    match: str = "*"
+    vcs_ref: str | None = None
+    template: str | None = None
+    dry_run: bool = False
+    workers: int = 4
+
+
+def list_repos(api: Any, options: Options) -> list[tuple[str, str, bool]]:
+    """(repo_type, repo_id, carries an answers file) for every repo of the namespace that matches."""
+    listers = {"space": api.list_spaces, "model": api.list_models, "dataset": api.list_datasets}
+    found = []
+    for repo_type in options.types:
+        for info in listers[repo_type](author=options.namespace, full=True):
+            if not fnmatch.fnmatch(info.id.split("/", 1)[1], options.match):
+                continue
+            files = {sibling.rfilename for sibling in info.siblings or []}
+            found.append((repo_type, info.id, ANSWERS_FILE in files))
+    return sorted(found)
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
+
+
+def changelog_between(from_version: str, to_version: str, template: str | None) -> str:
+    """The CHANGELOG sections after `from_version` up to `to_version`, read from the template at `to_version`."""
+    from packaging.version import InvalidVersion, Version
+
+    text = ""
+    if template and Path(template).is_dir():
+        shown = subprocess.run(["git", "show", f"{to_version}:CHANGELOG.md"], cwd=template, capture_output=True,
+                               text=True)
+        text = shown.stdout if shown.returncode == 0 else ""
+    if not text and CHANGELOG.is_file():
+        text = CHANGELOG.read_text(encoding="utf-8")
+    sections = re.split(r"^## ", text, flags=re.M)[1:]
+    kept = []
+    for section in sections:
+        try:
+            version = Version(section.split()[0])
+            low, high = Version(from_version), Version(to_version)
+        except (InvalidVersion, IndexError):
+            continue
+        if low < version <= high:
+            kept.append("### " + section.strip())
+    return "\n\n".join(kept) or "(no CHANGELOG entries found between these versions)"
+
+
+def update_repo(api: Any, endpoint: str, repo_type: str, repo_id: str, options: Options) -> RepoResult:
+    outcome = RepoResult(repo_type, repo_id)
+    with tempfile.TemporaryDirectory(prefix="hf-fleet-") as tmp:
+        download, work = Path(tmp) / "download", Path(tmp) / "repo"
+        try:
+            with_retries(lambda: api.snapshot_download(repo_id=repo_id, repo_type=repo_type, local_dir=download))
+        except Exception as exc:
+            return _failed(outcome, explain(exc, action=f"download {repo_id}", repo_id=repo_id, endpoint=endpoint,
+                                            attempts=getattr(exc, "attempts_used", 1)))
+        shutil.copytree(download, work, ignore=shutil.ignore_patterns(".cache"))
+        answers = load_answers(work)
+        outcome.from_version = str(answers.get("_commit", "-"))
+        if options.template and _normal(answers.get("_src_path")) != _normal(options.template):
+            outcome.result = f"skipped: made from {answers.get('_src_path')}"
+            return outcome
+        init_repository(work, f"{repo_id} at main")
+        update = subprocess.run(
+            [sys.executable, "-m", "copier", "update", "--trust", "--defaults", "--quiet", "--skip-tasks",
+             "--conflict", "inline", *(["--vcs-ref", options.vcs_ref] if options.vcs_ref else [])],
+            cwd=work, capture_output=True, text=True, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
+        if update.returncode != 0:
+            return _failed(outcome, f"copier update failed: {update.stderr.strip().splitlines()[-1:]}")
+        outcome.to_version = str(load_answers(work).get("_commit", "-"))
+        conflicts = sorted(set(_git(work, "diff", "--name-only", "--diff-filter=U").split()))
+        if conflicts:
+            outcome.result = f"conflict: {', '.join(conflicts)}"
+            return outcome
+        _git(work, "add", "-A")
+        changes = [line.split("\t", 1) for line in _git(work, "diff", "--cached", "--no-renames", "--name-status",
+                                                         "HEAD").splitlines()]
+        if not changes:
+            outcome.result = "up to date"
+            return outcome
+        if options.dry_run:
+            outcome.diff = _git(work, "diff", "--cached", "HEAD")
+            outcome.result = f"would open a PR ({len(changes)} files)"
+            return outcome
+        return _open_pr(api, endpoint, outcome, work, changes, options)
+
+
+def _open_pr(api: Any, endpoint: str, outcome: RepoResult, work: Path, changes: list[list[str]],
+             options: Options) -> RepoResult:
+    from huggingface_hub import CommitOperationAdd, CommitOperationDelete
+
+    title = f"Update to hf-hub-template {outcome.to_version}"
+    try:
+        for discussion in api.get_repo_discussions(outcome.repo_id, repo_type=outcome.repo_type):
+            if discussion.is_pull_request and discussion.status == "open" and discussion.title == title:
+                outcome.result, outcome.pr_url = "PR already open", discussion.url
+                return outcome
+        operations = [CommitOperationDelete(path_in_repo=path) if status == "D"
+                      else CommitOperationAdd(path_in_repo=path, path_or_fileobj=str(work / path))
+                      for status, path in changes]
+        listing = "\n".join(f"- `{path}` ({ {'A': 'added', 'D': 'deleted'}.get(status, 'changed') })"
+                            for status, path in changes)
+        description = (
+            f"`copier update` from hf-hub-template {outcome.from_version} to {outcome.to_version}, "
+            f"keeping this repo's own edits. Review, then merge.\n\n## Files\n\n{listing}\n\n"
+            f"## What changed in the template\n\n"
+            f"{changelog_between(outcome.from_version, outcome.to_version, options.template)}\n\n"
+            "Opened by `hf-hub-template fleet-update`.")
+        # Retried only when the Hub answered 429/5xx: a lost answer might hide a PR that was opened.
+        info, _ = with_retries(lambda: api.create_commit(
+            outcome.repo_id, operations, commit_message=title, commit_description=description,
+            repo_type=outcome.repo_type, create_pr=True), retry_connection_errors=False)
+    except Exception as exc:
+        return _failed(outcome, explain(exc, action=f"open a pull request on {outcome.repo_id}",
+                                        repo_id=outcome.repo_id, endpoint=endpoint,
+                                        attempts=getattr(exc, "attempts_used", 1)))
+    outcome.result, outcome.pr_url = f"PR opened ({len(changes)} files)", info.pr_url or ""
+    return outcome
+
+
+def _failed(outcome: RepoResult, message: str) -> RepoResult:
+    outcome.result, outcome.failed = f"failed: {message}", True
+    return outcome
+
+
+def _normal(source: Any) -> str:
+    return str(source or "").rstrip("/").removesuffix(".git")
+
+
+def run(options: Options, out: TextIO = sys.stdout) -> int:
+    from tqdm.auto import tqdm  # a huggingface_hub dependency
+
+    try:
+        api, endpoint = connect()
+        repos = with_retries(lambda: list_repos(api, options))[0]
+    except HubStepError as err:
+        print(err, file=sys.stderr)
+        return 1
+    except Exception as exc:
+        print(explain(exc, action=f"list the repos of {options.namespace}", repo_id=options.namespace,
+                      endpoint=endpoint), file=sys.stderr)
+        return 1
+    results = [RepoResult(t, r, result="skipped: no .copier-answers.yml") for t, r, ours in repos if not ours]
+    todo = [(t, r) for t, r, ours in repos if ours]
+    with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool, \
+            tqdm(total=len(todo), desc=f"fleet-update {options.namespace}", unit="repo", file=sys.stderr) as bar:
+        futures = {pool.submit(update_repo, api, endpoint, t, r, options): (t, r) for t, r in todo}
+        for future in as_completed(futures):
+            try:
+                results.append(future.result())
+            except Exception as exc:  # one repo's surprise must not stop the others
+                results.append(_failed(RepoResult(*futures[future]), f"{type(exc).__name__}: {exc}"))
+            bar.update()
+    results.sort(key=lambda r: (r.repo_type, r.repo_id))
+    if options.dry_run:
+        for outcome in results:
+            if outcome.diff:
+                print(f"===== {outcome.repo_type} {outcome.repo_id}\n{outcome.diff}", file=out)
+    print(summary_table(results), file=out)
+    return 1 if any(r.failed for r in results) else 0
+
+
+def summary_table(results: list[RepoResult]) -> str:
+    rows = [("repo", "from", "to", "result", "pull request")]
+    rows += [(f"{r.repo_type}:{r.repo_id}", r.from_version, r.to_version, _short(r.result), r.pr_url or "-")
+             for r in results]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines.insert(1, "-+-".join("-" * width for width in widths))
+    counts = {key: sum(1 for r in results if r.result.startswith(key)) for key in
+              ("PR opened", "PR already open", "would open", "up to date", "conflict", "skipped", "failed")}
+    details = [f"{r.repo_type}:{r.repo_id}: {r.result}" for r in results if _short(r.result) != r.result]
+    return "\n".join([*lines, ", ".join(f"{n} {key}" for key, n in counts.items() if n), *details])
+
+
+def _short(text: str, width: int = 60) -> str:
+    first = text.splitlines()[0] if text else ""
+    return first if len(first) <= width and first == text else first[: width - 1] + "…"

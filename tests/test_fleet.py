@@ -1,0 +1,142 @@
+"""Fleet update against the Hub test server: one PR per repo made from the template, none to main.
+
+The namespace holds repos rendered by 0.9.0: one untouched, one with user edits, one whose edit
+conflicts with the update, one dataset, one already at 1.0.0, one not from this template, and
+one whose download fails.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CURRENT_VERSION, ROOT, copy_old, git, render, tracked_files
+from hub_server import HubServer
+from test_remote import fake_token, hub_env
+
+NAMESPACE = "fleet"
+
+
+def seed_from(hub: HubServer, repo_type: str, repo_id: str, project: Path, sdk: str | None = None) -> None:
+    hub.seed(repo_type, repo_id, {path: (project / path).read_bytes() for path in tracked_files(project)}, sdk=sdk)
+
+
+@pytest.fixture
+def fleet(versions: Path, tmp_path: Path):
+    token = fake_token()
+    with HubServer(token=token, user="admin", orgs=[NAMESPACE]) as hub:
+        local = tmp_path / "local"
+        seed_from(hub, "space", "fleet/plain", copy_old(versions, local / "plain", repo_type="space", sdk="gradio"),
+                  "gradio")
+        edited = copy_old(versions, local / "edited", repo_type="space", sdk="gradio")
+        (edited / "app.py").write_text((edited / "app.py").read_text().replace("Hello,", "Bonjour,"))
+        git(edited, "commit", "-qam", "french")
+        seed_from(hub, "space", "fleet/edited", edited, "gradio")
+        conflict = copy_old(versions, local / "conflict", repo_type="space", sdk="gradio")
+        readme = conflict / "README.md"
+        readme.write_text(readme.read_text().replace('sdk_version: "5.9.1"', 'sdk_version: "5.9.1"  # keep'))
+        git(conflict, "commit", "-qam", "pin")
+        seed_from(hub, "space", "fleet/conflict", conflict, "gradio")
+        seed_from(hub, "dataset", "fleet/data", copy_old(versions, local / "data", repo_type="dataset"))
+        seed_from(hub, "model", "fleet/current", render(versions, local / "current", vcs_ref=CURRENT_VERSION,
+                                                         repo_type="model"))
+        hub.seed("space", "fleet/foreign", {"README.md": b"---\nsdk: static\n---\n", "index.html": b"<p>hi</p>"},
+                 sdk="static")
+        seed_from(hub, "space", "fleet/broken", copy_old(versions, local / "broken", repo_type="space", sdk="static"),
+                  "static")
+        hub.seed("space", "other-user/plain", {"README.md": b"---\nsdk: static\n---\n"}, sdk="static")
+        hub.fail("info@fleet/broken", 500)
+        yield hub, hub_env(tmp_path, hub.url, token)
+
+
+def fleet_update(env: dict[str, str], versions: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "hooks", "fleet-update", NAMESPACE, "--vcs-ref", CURRENT_VERSION,
+                           "--template", str(versions), *extra], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=600)
+
+
+def main_files(hub: HubServer) -> dict[tuple[str, str], dict[str, bytes]]:
+    return {key: dict(repo.files) for key, repo in hub.state.repos.items()}
+
+
+def row(output: str, repo: str) -> str:
+    return next(line for line in output.splitlines() if line.startswith(repo + " "))
+
+
+def test_fleet_update_opens_one_pr_per_template_repo(fleet, versions):
+    hub, env = fleet
+    before = main_files(hub)
+    result = fleet_update(env, versions)
+    print(result.stdout)  # shown with `pytest -s`: the example in README.md comes from here
+    print(sorted(hub.repo("space", "fleet/plain").pulls[0]["commit"]["changes"]))
+    assert result.returncode == 1, "a repo failed, so the run fails"
+    out = result.stdout
+    assert main_files(hub) == before, "nothing is pushed to main"
+    assert all(not repo.commits for repo in hub.state.repos.values())
+
+    plain = hub.repo("space", "fleet/plain").pulls
+    assert len(plain) == 1 and plain[0]["status"] == "open"
+    changes = plain[0]["commit"]["changes"]
+    assert {"README.md", "requirements.txt", ".copier-answers.yml"} <= set(changes)
+    assert b'sdk_version: "6.31.0"' in changes["README.md"] and b"gradio==" not in changes["requirements.txt"]
+    assert plain[0]["title"] == f"Update to hf-hub-template {CURRENT_VERSION}"
+    description = plain[0]["description"]
+    assert "from hf-hub-template 0.9.0 to 1.0.0" in description and "### 1.0.0" in description
+    assert "`README.md` (changed)" in description
+
+    edited = hub.repo("space", "fleet/edited")
+    assert len(edited.pulls) == 1 and "app.py" not in edited.pulls[0]["commit"]["changes"]
+    assert b"Bonjour," in edited.files["app.py"]
+
+    assert hub.repo("space", "fleet/conflict").pulls == []
+    assert "conflict: README.md" in row(out, "space:fleet/conflict")
+    assert len(hub.repo("dataset", "fleet/data").pulls) == 1
+    assert hub.repo("model", "fleet/current").pulls == [] and "up to date" in row(out, "model:fleet/current")
+    assert "skipped: no .copier-answers.yml" in row(out, "space:fleet/foreign")
+    assert hub.repo("space", "fleet/foreign").pulls == []
+    assert "failed: Could not download fleet/broken" in row(out, "space:fleet/broken")
+    assert "space:fleet/broken: failed: Could not download fleet/broken" in out  # the full message, below
+    assert "other-user" not in out
+    assert row(out, "space:fleet/plain").split(" | ")[1:3] == ["0.9.0", "1.0.0"]
+    assert f"{hub.url}/spaces/fleet/plain/discussions/1" in row(out, "space:fleet/plain")
+    assert "3 PR opened" in out and "1 conflict" in out and "1 failed" in out
+    assert "fleet-update fleet" in result.stderr  # the progress bar
+
+    # Idempotent: a second run opens no duplicate PR; with the Hub healthy again it exits 0.
+    hub.heal()
+    again = fleet_update(env, versions)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert len(hub.repo("space", "fleet/plain").pulls) == 1 and len(hub.repo("dataset", "fleet/data").pulls) == 1
+    assert "PR already open" in row(again.stdout, "space:fleet/plain")
+    assert len(hub.repo("space", "fleet/broken").pulls) == 1
+
+
+def test_dry_run_shows_diffs_and_writes_nothing(fleet, versions):
+    hub, env = fleet
+    hub.heal()
+    result = fleet_update(env, versions, "--dry-run", "--type", "space", "--match", "p*")
+    assert result.returncode == 0, result.stderr
+    assert "===== space fleet/plain" in result.stdout and '+sdk_version: "6.31.0"' in result.stdout
+    assert "would open a PR" in row(result.stdout, "space:fleet/plain")
+    assert "fleet/data" not in result.stdout and "fleet/edited" not in result.stdout
+    assert all(not repo.pulls and not repo.commits for repo in hub.state.repos.values())
+    assert not any(r.method == "POST" for r in hub.requests)
+
+
+def test_rate_limit_is_respected_with_retry_after(fleet, versions):
+    hub, env = fleet
+    hub.heal()
+    hub.fail("commit", 429, times=1, retry_after="1")
+    result = fleet_update(env, versions, "--type", "dataset")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(hub.repo("dataset", "fleet/data").pulls) == 1
+    commits = [r for r in hub.requests if r.endpoint == "commit"]
+    assert [r.status for r in commits] == [429, 200]
+
+
+def test_no_token_fails_with_the_login_hint(versions, tmp_path):
+    with HubServer(token=fake_token()) as hub:
+        result = fleet_update(hub_env(tmp_path, hub.url, None), versions)
+    assert result.returncode == 1 and "hf auth login" in result.stderr
