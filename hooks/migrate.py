@@ -1,9 +1,9 @@
 """Copier migrations: carry recorded answers across template versions.
 
-Run by `_migrations` before `copier update` renders the new version, in the project folder:
-    python hooks/migrate.py rename-answer OLD NEW
-    python hooks/migrate.py follow-default KEY OLD_DEFAULT NEW_DEFAULT
-Each is idempotent: running it twice changes nothing more.
+Run by `_migrations` before `copier update` renders the new version, in the project folder, with
+one argument per step (one process for all of a release's steps keeps updates fast):
+    python hooks/migrate.py rename-answer:OLD:NEW follow-default:KEY:OLD_DEFAULT:NEW_DEFAULT ...
+Each step is idempotent: running it twice changes nothing more.
 """
 
 from __future__ import annotations
@@ -41,14 +41,14 @@ COMMANDS = {"rename-answer": (rename_answer, 2), "follow-default": (follow_defau
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in COMMANDS or len(argv) - 1 != COMMANDS[argv[0]][1]:
+    steps = [arg.split(":") for arg in argv]
+    if not steps or any(step[0] not in COMMANDS or len(step) - 1 != COMMANDS[step[0]][1] for step in steps):
         print(__doc__, file=sys.stderr)
         return 2
-    command, _ = COMMANDS[argv[0]]
     answers = yaml.safe_load(ANSWERS_FILE.read_text(encoding="utf-8")) or {}
-    report = command(answers, *argv[1:])
+    for name, *args in steps:
+        print(f"migration: {COMMANDS[name][0](answers, *args)}", file=sys.stderr)
     ANSWERS_FILE.write_text(HEADER + yaml.safe_dump(answers, sort_keys=True, allow_unicode=True), encoding="utf-8")
-    print(f"migration: {report}", file=sys.stderr)
     return 0
 
 

@@ -14,12 +14,14 @@ COMMON = {".copier-answers.yml", ".gitattributes", ".gitignore", "README.md", "t
           "tests/requirements.txt", "ruff.toml", ".pre-commit-config.yaml",
           "tests/test_card.py"}
 EXPECTED = {
-    ("space", "gradio"): {"app.py", "requirements.txt"},
-    ("space", "streamlit"): {"app.py", "requirements.txt", "Dockerfile", ".dockerignore"},
-    ("space", "static"): {"index.html", "style.css", "script.js"},
-    ("space", "docker"): {"app.py", "requirements.txt", "Dockerfile", ".dockerignore"},
+    ("space", "gradio"): {"app.py", "requirements.txt", "tests/serve.py", "tests/test_app.py"},
+    ("space", "streamlit"): {"app.py", "requirements.txt", "Dockerfile", ".dockerignore", "tests/serve.py",
+                             "tests/test_app.py", "tests/test_dockerfile.py"},
+    ("space", "static"): {"index.html", "style.css", "script.js", "tests/test_page.py"},
+    ("space", "docker"): {"app.py", "requirements.txt", "Dockerfile", ".dockerignore", "tests/serve.py",
+                          "tests/test_app.py", "tests/test_dockerfile.py"},
     ("model", None): set(),
-    ("dataset", None): {"data/train.csv", "data/test.csv"},
+    ("dataset", None): {"data/train.csv", "data/test.csv", "tests/test_dataset.py"},
 }
 HUB_MODEL_PATTERNS = (
     "*.7z *.arrow *.bin *.bz2 *.ckpt *.ftz *.gz *.h5 *.joblib *.lfs.* *.mlmodel *.model *.msgpack *.npy *.npz "
@@ -98,7 +100,7 @@ def test_answers_file_records_the_kind(rendered):
     answers = yaml.safe_load((dst / ".copier-answers.yml").read_text())
     assert answers["repo_type"] == repo_type and answers["repo_name"] == "demo-repo"
     assert ("space_sdk" in answers) == (repo_type == "space")
-    assert "hub_licenses" not in answers and "space_runs_python" not in answers
+    assert "space_runs_python" not in answers and "space_is_static" not in answers
 
 
 def test_dockerfile_follows_docker_space_rules(rendered):

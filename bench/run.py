@@ -1,0 +1,337 @@
+"""Benchmarks against their floors, measured in the same run on the same machine.
+
+    python3 -m uv run python bench/run.py            # everything (about 15 minutes on 2 cores)
+    python3 -m uv run python bench/run.py --quick    # fewer runs, no suite or 200-repo fleet
+
+Prints a table (each ratio next to its target) and writes bench/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from conftest import (  # noqa: E402  (the tests' own helpers build the template versions)
+    CURRENT_VERSION,
+    KINDS,
+    OLD_VERSION,
+    git,
+    make_old_version,
+    snapshot_template,
+)
+from hub_server import HubServer  # noqa: E402
+
+COPIER = [sys.executable, "-m", "copier"]
+TRIVIAL_COPIER_YML = "name:\n  type: str\n  help: A name\n  default: demo\n"
+
+
+def measure(run: Callable[[], Any], runs: int, setup: Callable[[], Any] | None = None) -> dict[str, float]:
+    samples = []
+    for _ in range(runs):
+        if setup:
+            setup()
+        start = time.perf_counter()
+        run()
+        samples.append(time.perf_counter() - start)
+    samples.sort()
+    return {"median": statistics.median(samples), "min": samples[0], "max": samples[-1], "runs": runs}
+
+
+def sh(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(list(args), cwd=cwd, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"{args} failed: {result.stderr[-2000:]}")
+    return result
+
+
+def trivial_template(root: Path) -> Path:
+    """Copier's floor: a one-question template in a tagged git repo, like ours."""
+    (root / "template").mkdir(parents=True)
+    (root / "copier.yml").write_text("_subdirectory: template\n" + TRIVIAL_COPIER_YML)
+    (root / "template" / "README.md.jinja").write_text("# {{ name }}\n")
+    (root / "template" / "{{_copier_conf.answers_file}}.jinja").write_text("{{ _copier_answers|to_nice_yaml }}")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "v1")
+    git(root, "tag", "1.0.0")
+    return root
+
+
+def versions_repo(root: Path) -> Path:
+    """This template tagged 0.9.0 (rebuilt by the tests' helper) and 1.0.0 (the working tree)."""
+    repo = snapshot_template(root / "versions", tag=None)
+    keep = root / "current"
+    shutil.copytree(repo, keep, ignore=shutil.ignore_patterns(".git"))
+    make_old_version(repo)
+    git(repo, "commit", "-qam", "0.9.0")
+    git(repo, "tag", OLD_VERSION)
+    for path in repo.iterdir():
+        if path.name != ".git":
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    shutil.copytree(keep, repo, dirs_exist_ok=True)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", CURRENT_VERSION)
+    git(repo, "tag", CURRENT_VERSION)
+    return repo
+
+
+def bench_copy(work: Path, versions: Path, trivial: Path, runs: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    dst = work / "copy" / "demo"
+
+    def clean() -> None:
+        shutil.rmtree(dst.parent, ignore_errors=True)
+
+    out["trivial"] = measure(lambda: sh(*COPIER, "copy", "--defaults", "--quiet", str(trivial), str(dst)), runs,
+                             clean)
+    for repo_type, sdk in KINDS:
+        data = ["-d", f"repo_type={repo_type}", *(["-d", f"space_sdk={sdk}"] if sdk else [])]
+        out[f"{repo_type}-{sdk}" if sdk else repo_type] = measure(
+            lambda data=data: sh(*COPIER, "copy", "--defaults", "--quiet", "--trust", *data, str(versions),
+                                 str(dst)), runs, clean)
+    return out
+
+
+def bench_update(work: Path, versions: Path, trivial: Path, runs: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    # The trivial template's floor: 1.0.0 -> 1.1.0 with one changed file.
+    trivial2 = work / "trivial2"
+    shutil.copytree(trivial, trivial2)
+    (trivial2 / "template" / "README.md.jinja").write_text("# {{ name }}\n\nUpdated.\n")
+    git(trivial2, "commit", "-qam", "v2")
+    git(trivial2, "tag", "1.1.0")
+    project = work / "update" / "demo"
+
+    def fresh(src: Path, ref: str, *data: str) -> Callable[[], None]:
+        def setup() -> None:
+            shutil.rmtree(project.parent, ignore_errors=True)
+            sh(*COPIER, "copy", "--defaults", "--quiet", "--trust", "--vcs-ref", ref, *data, str(src), str(project))
+            if not (project / ".git").exists():
+                git(project, "init", "-q", "-b", "main")
+                git(project, "add", "-A")
+                git(project, "commit", "-qm", "init")
+        return setup
+
+    out["trivial"] = measure(lambda: sh(*COPIER, "update", "--defaults", "--quiet", cwd=project), runs,
+                             fresh(trivial2, "1.0.0"))
+    for repo_type, sdk in KINDS:
+        data = ["-d", f"repo_type={repo_type}", *(["-d", f"sdk={sdk}"] if sdk else [])]
+        out[f"{repo_type}-{sdk}" if sdk else repo_type] = measure(
+            lambda: sh(*COPIER, "update", "--defaults", "--quiet", "--trust", "--vcs-ref", CURRENT_VERSION,
+                       cwd=project), runs, fresh(versions, OLD_VERSION, *data))
+    return out
+
+
+def hub_env(work: Path, url: str, token: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
+    return {**env, "HF_ENDPOINT": url, "HF_TOKEN": token, "HF_HOME": str(work / "hf-home"),
+            "HF_HUB_DISABLE_TELEMETRY": "1"}
+
+
+def bench_remote(work: Path, versions: Path, runs: int) -> dict[str, Any]:
+    token = "hf_bench_" + secrets.token_hex(12)
+    project = work / "remote" / "demo"
+    sh(*COPIER, "copy", "--defaults", "--quiet", "--trust", str(versions), str(project))
+    bare = ("import sys; from huggingface_hub import HfApi; api = HfApi(); "
+            "api.create_repo(sys.argv[1], repo_type='space', space_sdk='gradio'); "
+            "api.upload_folder(repo_id=sys.argv[1], repo_type='space', folder_path=sys.argv[2], "
+            "ignore_patterns=['.git/*'])")
+    out: dict[str, Any] = {}
+    with HubServer(token=token) as hub:
+        env = hub_env(work, hub.url, token)
+        counter = iter(range(10_000))
+
+        def fresh_answers() -> None:
+            answers = project / ".copier-answers.yml"
+            text = answers.read_text()
+            lines = [line for line in text.splitlines() if not line.startswith(("repo_name:", "namespace:"))]
+            answers.write_text("\n".join([*lines, f"repo_name: hook-{next(counter)}", "namespace: fakeuser", ""]))
+            hub.clear_log()
+
+        out["hook"] = measure(lambda: sh(sys.executable, str(ROOT / "hooks" / "remote.py"), str(project), env=env),
+                              runs, fresh_answers)
+        calls = hub.calls()
+        out["hook_requests"] = calls
+        out["hook_write_requests"] = [c for c in calls if c.endswith(("create", "commit"))]
+        names = iter(range(10_000))
+        out["bare_upload_folder"] = measure(
+            lambda: sh(sys.executable, "-c", bare, f"fakeuser/bare-{next(names)}", str(project), env=env), runs,
+            hub.clear_log)
+        out["bare_requests"] = hub.calls()
+    return out
+
+
+def time_to_first_answer(script: Path, port: int) -> float:
+    env = {**os.environ, "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port),
+           "GRADIO_ANALYTICS_ENABLED": "False"}
+    import urllib.request
+
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, script.name], cwd=script.parent, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/gradio_api/info", timeout=2) as response:
+                    response.read()
+                return time.perf_counter() - start
+            except OSError:
+                if process.poll() is not None or time.perf_counter() - start > 120:
+                    raise RuntimeError(f"{script} did not start") from None
+                time.sleep(0.05)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def bench_gradio(work: Path, versions: Path, runs: int) -> dict[str, Any]:
+    project = work / "gradio" / "demo"
+    sh(*COPIER, "copy", "--defaults", "--quiet", "--trust", str(versions), str(project))
+    hello = work / "gradio" / "hello" / "app.py"
+    hello.parent.mkdir(parents=True)
+    hello.write_text("import gradio as gr\n\ngr.Interface(lambda name: 'Hello ' + name, 'text', 'text').launch()\n")
+    import socket
+
+    def port() -> int:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+
+    time_to_first_answer(hello, port())  # warm the OS file cache for both
+    samples: dict[str, list[float]] = {"bare": [], "rendered": []}
+    for _ in range(runs):  # interleaved, so drift hits both alike
+        samples["bare"].append(time_to_first_answer(hello, port()))
+        samples["rendered"].append(time_to_first_answer(project / "app.py", port()))
+    return {key: {"median": statistics.median(v), "min": min(v), "max": max(v), "runs": runs}
+            for key, v in samples.items()}
+
+
+def bench_fleet(work: Path, versions: Path, sizes: list[int]) -> dict[str, Any]:
+    token = "hf_bench_" + secrets.token_hex(12)
+    old = work / "fleet" / "old"
+    sh(*COPIER, "copy", "--defaults", "--quiet", "--trust", "--vcs-ref", OLD_VERSION, str(versions), str(old))
+    files = {p.relative_to(old).as_posix(): p.read_bytes() for p in old.rglob("*")
+             if p.is_file() and ".git" not in p.relative_to(old).parts}
+    out: dict[str, Any] = {}
+    for size in sizes:
+        with HubServer(token=token, user="admin", orgs=["fleet"]) as hub:
+            for index in range(size):
+                hub.seed("space", f"fleet/space-{index:03d}", files, sdk="gradio")
+            env = hub_env(work, hub.url, token)
+            start = time.perf_counter()
+            result = subprocess.run([sys.executable, "-m", "hooks", "fleet-update", "fleet", "--vcs-ref",
+                                     CURRENT_VERSION], cwd=ROOT, env=env, capture_output=True, text=True)
+            elapsed = time.perf_counter() - start
+            prs = sum(len(repo.pulls) for repo in hub.state.repos.values())
+            out[str(size)] = {"seconds": elapsed, "per_repo": elapsed / size, "prs": prs,
+                              "requests": len(hub.requests), "exit": result.returncode}
+    return out
+
+
+def bench_suite() -> dict[str, Any]:
+    groups = sorted(p.name for p in (ROOT / "tests").glob("test_*.py"))
+    out = {}
+    for group in groups:
+        start = time.perf_counter()
+        result = subprocess.run([sys.executable, "-m", "pytest", "-q", f"tests/{group}"], cwd=ROOT,
+                                capture_output=True, text=True)
+        out[group] = {"seconds": time.perf_counter() - start, "exit": result.returncode,
+                      "summary": result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""}
+    return out
+
+
+def ratio(a: dict[str, float], b: dict[str, float]) -> float:
+    return a["median"] / b["median"]
+
+
+def report(results: dict[str, Any]) -> str:
+    lines = [f"{'measure':<48} {'median':>9} {'spread':>17} {'ratio':>7} {'target':>7}  ok"]
+
+    def add(name: str, value: dict[str, float], floor: dict[str, float] | None, target: float | None) -> None:
+        r = ratio(value, floor) if floor else None
+        ok = "" if target is None else ("yes" if r is not None and r <= target else "NO")
+        spread = f"{value['min']:.2f}-{value['max']:.2f} s"
+        lines.append(f"{name:<48} {value['median']:>8.2f}s {spread:>17} {(f'{r:.2f}x' if r else ''):>7} "
+                     f"{(f'{target}x' if target else ''):>7}  {ok}")
+
+    copy = results.get("copy", {})
+    for key, value in copy.items():
+        add(f"copy --defaults {key}", value, None if key == "trivial" else copy["trivial"],
+            None if key == "trivial" else 1.3)
+    update = results.get("update", {})
+    for key, value in update.items():
+        add(f"update {key}", value, None if key == "trivial" else update["trivial"],
+            None if key == "trivial" else 1.3)
+    remote = results.get("remote")
+    if remote:
+        add("remote hook (create + upload, subprocess)", remote["hook"], remote["bare_upload_folder"], None)
+        add("bare create_repo + upload_folder (subprocess)", remote["bare_upload_folder"], None, None)
+        lines.append(f"{'remote hook requests':<48} {len(remote['hook_requests']):>9}  "
+                     f"{', '.join(remote['hook_requests'])}  (target: create, validate, preupload, commit)")
+        lines.append(f"{'remote hook write requests':<48} {len(remote['hook_write_requests']):>9}  "
+                     f"{', '.join(remote['hook_write_requests'])}")
+    gradio = results.get("gradio")
+    if gradio:
+        add("gradio bare hello-world: start to first answer", gradio["bare"], None, None)
+        add("gradio rendered app: start to first answer", gradio["rendered"], gradio["bare"], 1.1)
+    for size, value in results.get("fleet", {}).items():
+        lines.append(f"{'fleet-update ' + size + ' repos':<48} {value['seconds']:>8.2f}s "
+                     f"{value['per_repo']:>10.2f} s/repo  {value['prs']} PRs, {value['requests']} requests, "
+                     f"exit {value['exit']}")
+    for group, value in results.get("suite", {}).items():
+        lines.append(f"{'suite ' + group:<48} {value['seconds']:>8.2f}s  {value['summary']}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per measure (median and spread)")
+    parser.add_argument("--quick", action="store_true", help="3 runs, fleet of 10 and 50, no suite timing")
+    parser.add_argument("--only", action="append", choices=["copy", "update", "remote", "gradio", "fleet", "suite"])
+    args = parser.parse_args()
+    runs = 3 if args.quick else args.runs
+    parts = set(args.only or ["copy", "update", "remote", "gradio", "fleet", "suite"])
+    if args.quick:
+        parts.discard("suite")
+    results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    with tempfile.TemporaryDirectory(prefix="hf-bench-") as tmp:
+        work = Path(tmp)
+        versions = versions_repo(work)
+        trivial = trivial_template(work / "trivial")
+        steps = {
+            "copy": lambda: bench_copy(work, versions, trivial, runs),
+            "update": lambda: bench_update(work, versions, trivial, runs),
+            "remote": lambda: bench_remote(work, versions, runs),
+            "gradio": lambda: bench_gradio(work, versions, runs),
+            "fleet": lambda: bench_fleet(work, versions, [10, 50] if args.quick else [10, 50, 200]),
+            "suite": bench_suite,
+        }
+        for name, step in steps.items():
+            if name in parts:
+                print(f"... {name}", file=sys.stderr, flush=True)
+                results[name] = step()
+    table = report(results)
+    print(table)
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(results, indent=2))
+    print(f"\nwrote {out / 'latest.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
