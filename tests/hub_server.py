@@ -251,6 +251,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(404, "Repository not found", "RepoNotFound")
         return repo
 
+    def _writable(self, plural: str, repo_id: str) -> Repo | None:
+        """The repo, if it exists and the token may write to its namespace (else the error is sent)."""
+        repo = self._find(plural, repo_id)
+        if repo is not None and not self._can_write(repo_id.split("/")[0]):
+            self._error(403, "Forbidden")
+            return None
+        return repo
+
     # --- routes ------------------------------------------------------------------------
     def _whoami(self, body: bytes, query: dict[str, list[str]]) -> None:
         self._send(200, {"type": "user", "name": self.state.user,
@@ -296,11 +304,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, {"errors": [], "warnings": []})
 
     def _preupload(self, body: bytes, query: dict[str, list[str]], plural: str, repo_id: str, rev: str) -> None:
-        repo = self._find(plural, repo_id)
+        repo = self._writable(plural, repo_id)
         if repo is None:
-            return
-        if not self._can_write(repo_id.split("/")[0]):
-            self._error(403, "Forbidden")
             return
         files = json.loads(body)["files"]
         answer = []
@@ -312,11 +317,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, {"files": answer, "commitOid": repo.sha})
 
     def _commit(self, body: bytes, query: dict[str, list[str]], plural: str, repo_id: str, rev: str) -> None:
-        repo = self._find(plural, repo_id)
+        repo = self._writable(plural, repo_id)
         if repo is None:
-            return
-        if not self._can_write(repo_id.split("/")[0]):
-            self._error(403, "Forbidden")
             return
         header: dict[str, Any] = {}
         changes: dict[str, bytes | None] = {}

@@ -101,7 +101,7 @@ def test_question_is_fully_declared(name):
 
 def test_every_question_validator_is_exercised():
     tested = {key for answers, _ in BAD_ANSWERS for key in answers}
-    assert FREE_TEXT - {"title"} <= tested | {"title"}
+    assert tested >= FREE_TEXT, sorted(FREE_TEXT - tested)
     assert {name for name in ASKED if COPIER_YML[name].get("validator")} == FREE_TEXT
 
 

@@ -103,6 +103,26 @@ def test_answers_file_records_the_kind(rendered):
     assert "space_runs_python" not in answers and "space_is_static" not in answers
 
 
+COMMON_QUESTIONS = {"repo_type", "repo_name", "namespace", "private", "create_remote", "github_sync", "title",
+                    "short_description", "license", "tags"}
+SPACE_QUESTIONS = COMMON_QUESTIONS | {"space_sdk", "emoji", "color_from", "color_to", "models", "datasets"}
+ASKED_BY_KIND = {
+    ("space", "gradio"): SPACE_QUESTIONS | {"python_version", "gradio_version", "suggested_hardware"},
+    ("space", "streamlit"): SPACE_QUESTIONS | {"python_version", "streamlit_version", "suggested_hardware"},
+    ("space", "static"): SPACE_QUESTIONS,
+    ("space", "docker"): SPACE_QUESTIONS | {"python_version", "app_port", "suggested_hardware"},
+    ("model", None): COMMON_QUESTIONS | {"library_name", "pipeline_tag", "base_model", "datasets", "language"},
+    ("dataset", None): COMMON_QUESTIONS | {"task_categories", "language"},
+}
+
+
+def test_each_question_is_asked_exactly_for_its_kind(rendered):
+    """Copier records the questions it asked: each kind gets its own, and no other (license_name: below)."""
+    repo_type, sdk, dst = rendered
+    answers = yaml.safe_load((dst / ".copier-answers.yml").read_text())
+    assert {key for key in answers if not key.startswith("_")} == ASKED_BY_KIND[(repo_type, sdk)]
+
+
 def test_dockerfile_follows_docker_space_rules(rendered):
     _, sdk, dst = rendered
     if sdk not in ("docker", "streamlit"):
@@ -199,11 +219,14 @@ def test_custom_licence_renders_license_file(template, tmp_path):
     dst = render(template, tmp_path / "lic", repo_type="model", license="other", license_name="acme-1.0")
     meta = read_metadata(dst / "README.md")
     assert (meta["license"], meta["license_name"], meta["license_link"]) == ("other", "acme-1.0", "LICENSE")
+    assert yaml.safe_load((dst / ".copier-answers.yml").read_text())["license_name"] == "acme-1.0"
     assert "acme-1.0" in (dst / "LICENSE").read_text()
 
 
 def test_no_licence_file_for_listed_licences(template, tmp_path):
-    assert not (render(template, tmp_path / "nolic", repo_type="model") / "LICENSE").exists()
+    dst = render(template, tmp_path / "nolic", repo_type="model")
+    assert not (dst / "LICENSE").exists()
+    assert "license_name" not in yaml.safe_load((dst / ".copier-answers.yml").read_text())
 
 
 def test_model_options(template, tmp_path):
