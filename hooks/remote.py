@@ -157,6 +157,8 @@ def publish(project: Path, answers: dict[str, Any], *, interactive: bool = False
         repo_id=target.repo_id, repo_type=target.repo_type, folder_path=project,
         allow_patterns=sorted(local), commit_message=COMMIT_MESSAGE))
     report(set_origin(project, url))
+    report("Before your first `git push`, join the Hub's history once (a clean merge of identical files): "
+           "git pull --no-rebase --allow-unrelated-histories origin main")
     report(f"Your {target.kind} is live: {url}")
     return url
 

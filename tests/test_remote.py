@@ -255,6 +255,18 @@ def test_repo_with_other_content_is_not_overwritten(template, tmp_path, hub, tok
     assert "/discussions/1" in opened.stdout
 
 
+def test_publish_command_of_the_rendered_readme(template, tmp_path, hub, token):
+    """The README's `hf-hub-template publish .` (here as `python -m hooks`) creates and uploads."""
+    project = tmp_path / "later"
+    env = hub_env(tmp_path, hub.url, token)
+    assert copier_copy(template, project, env, namespace="fakeuser").returncode == 0
+    assert f'uvx --from "{template}" hf-hub-template publish .' in (project / "README.md").read_text()
+    result = subprocess.run([sys.executable, "-m", "hooks", "publish", str(project)], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert set(remote_files(hub, "space", "fakeuser/later")) == tracked_files(project)
+
+
 def test_retry_command_outside_a_project_explains(tmp_path):
     result = retry(tmp_path, dict(os.environ))
     assert result.returncode == 2 and "no .copier-answers.yml" in result.stderr

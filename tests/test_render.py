@@ -33,12 +33,21 @@ DATASET_EXTRAS = "*.lz4 *.mds *.pcm *.sam *.raw *.aac *.flac *.mp3 *.ogg *.wav *
 IDS = [f"{k}-{s}" if s else k for k, s in KINDS]
 
 
-@pytest.fixture(scope="module", params=KINDS, ids=IDS)
+_RENDERED: dict[tuple[str, str | None], Path] = {}
+
+
+def render_kind(template: Path, factory: pytest.TempPathFactory, repo_type: str, sdk: str | None) -> Path:
+    """Each kind rendered with defaults once per test process."""
+    if (repo_type, sdk) not in _RENDERED:
+        _RENDERED[(repo_type, sdk)] = render(template, factory.mktemp("render") / "demo-repo",
+                                             **kind_answers(repo_type, sdk))
+    return _RENDERED[(repo_type, sdk)]
+
+
+@pytest.fixture(params=KINDS, ids=IDS)
 def rendered(request: pytest.FixtureRequest, template: Path, tmp_path_factory: pytest.TempPathFactory):
     repo_type, sdk = request.param
-    dst = tmp_path_factory.mktemp("render") / "demo-repo"
-    render(template, dst, **kind_answers(repo_type, sdk))
-    return repo_type, sdk, dst
+    return repo_type, sdk, render_kind(template, tmp_path_factory, repo_type, sdk)
 
 
 def test_files_present_and_absent(rendered):
@@ -123,10 +132,9 @@ def test_each_question_is_asked_exactly_for_its_kind(rendered):
     assert {key for key in answers if not key.startswith("_")} == ASKED_BY_KIND[(repo_type, sdk)]
 
 
-def test_dockerfile_follows_docker_space_rules(rendered):
-    _, sdk, dst = rendered
-    if sdk not in ("docker", "streamlit"):
-        pytest.skip("no Dockerfile for this kind")
+@pytest.mark.parametrize("sdk", ["docker", "streamlit"])
+def test_dockerfile_follows_docker_space_rules(template, tmp_path_factory, sdk):
+    dst = render_kind(template, tmp_path_factory, "space", sdk)
     text = (dst / "Dockerfile").read_text()
     port = 8501 if sdk == "streamlit" else 7860
     assert "--uid 1000" in text and "USER user" in text
@@ -137,38 +145,30 @@ def test_dockerfile_follows_docker_space_rules(rendered):
     assert "TOKEN" not in text.upper().replace("HF_TOKEN", "")  # no secret baked in
 
 
-def test_gradio_requirements_do_not_fight_sdk_version(rendered):
-    _, sdk, dst = rendered
-    if sdk != "gradio":
-        pytest.skip("Gradio only")
+def test_gradio_requirements_do_not_fight_sdk_version(template, tmp_path_factory):
+    dst = render_kind(template, tmp_path_factory, "space", "gradio")
     requirements = [line.strip() for line in (dst / "requirements.txt").read_text().splitlines()
                     if line.strip() and not line.startswith("#")]
     assert not any(line.lower().startswith("gradio") for line in requirements)
 
 
-def test_streamlit_runs_on_8501_with_a_python_that_installs_it(rendered):
-    _, sdk, dst = rendered
-    if sdk != "streamlit":
-        pytest.skip("Streamlit only")
+def test_streamlit_runs_on_8501_with_a_python_that_installs_it(template, tmp_path_factory):
+    dst = render_kind(template, tmp_path_factory, "space", "streamlit")
     text = (dst / "Dockerfile").read_text()
     assert "FROM python:3.12-slim" in text  # streamlit >= 1.66 needs Python 3.11+
     assert '"--server.port=8501", "--server.address=0.0.0.0"' in text
     assert (dst / "requirements.txt").read_text().strip() == "streamlit==1.67.0"
 
 
-def test_static_page_links_its_assets(rendered):
-    _, sdk, dst = rendered
-    if sdk != "static":
-        pytest.skip("static only")
+def test_static_page_links_its_assets(template, tmp_path_factory):
+    dst = render_kind(template, tmp_path_factory, "space", "static")
     html = (dst / "index.html").read_text()
     assert 'href="style.css"' in html and 'src="script.js"' in html and "<title>Demo Repo</title>" in html
     assert "--from: #3b82f6" in (dst / "style.css").read_text()
 
 
-def test_dataset_sample_matches_configs(rendered):
-    repo_type, _, dst = rendered
-    if repo_type != "dataset":
-        pytest.skip("dataset only")
+def test_dataset_sample_matches_configs(template, tmp_path_factory):
+    dst = render_kind(template, tmp_path_factory, "dataset", None)
     meta = read_metadata(dst / "README.md")
     files = meta["configs"][0]["data_files"]
     assert {entry["split"]: entry["path"] for entry in files} == {"train": "data/train.csv", "test": "data/test.csv"}
