@@ -51,15 +51,18 @@ class Options:
 
 
 def list_repos(api: Any, options: Options) -> list[tuple[str, str, bool]]:
-    """(repo_type, repo_id, carries an answers file) for every repo of the namespace that matches."""
+    """(repo_type, repo_id, may carry an answers file) for every repo of the namespace that matches.
+
+    A listing without file names (`siblings`) counts as "may": the download then tells.
+    """
     listers = {"space": api.list_spaces, "model": api.list_models, "dataset": api.list_datasets}
     found = []
     for repo_type in options.types:
         for info in listers[repo_type](author=options.namespace, full=True):
             if not fnmatch.fnmatch(info.id.split("/", 1)[1], options.match):
                 continue
-            files = {sibling.rfilename for sibling in info.siblings or []}
-            found.append((repo_type, info.id, ANSWERS_FILE in files))
+            files = None if info.siblings is None else {sibling.rfilename for sibling in info.siblings}
+            found.append((repo_type, info.id, files is None or ANSWERS_FILE in files))
     return sorted(found)
 
 
@@ -102,6 +105,9 @@ def update_repo(api: Any, endpoint: str, repo_type: str, repo_id: str, options: 
                                             attempts=getattr(exc, "attempts_used", 1)))
         shutil.copytree(download, work, ignore=shutil.ignore_patterns(".cache"))
         answers = load_answers(work)
+        if not answers:
+            outcome.result = "skipped: no .copier-answers.yml"
+            return outcome
         outcome.from_version = str(answers.get("_commit", "-"))
         if options.template and _normal(answers.get("_src_path")) != _normal(options.template):
             outcome.result = f"skipped: made from {answers.get('_src_path')}"

@@ -65,6 +65,7 @@ class HubState:
         self.user = user
         self.orgs = orgs
         self.free_account = free_account
+        self.list_siblings = True  # False: listings carry no file names, as some Hub answers do
         self.repos: dict[tuple[str, str], Repo] = {}
         self.faults: dict[str, Fault] = {}
         self.log: list[LoggedRequest] = []
@@ -375,8 +376,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _list(self, body: bytes, query: dict[str, list[str]], plural: str) -> None:
         author = (query.get("author") or [None])[0]
         kind = PLURAL[plural]
-        self._send(200, [self._info_payload(repo) for (rtype, rid), repo in sorted(self.state.repos.items())
-                         if rtype == kind and (author is None or rid.split("/")[0] == author)])
+        items = [self._info_payload(repo) for (rtype, rid), repo in sorted(self.state.repos.items())
+                 if rtype == kind and (author is None or rid.split("/")[0] == author)]
+        if not self.state.list_siblings:
+            for item in items:
+                item.pop("siblings")
+        self._send(200, items)
 
     def _discussions(self, body: bytes, query: dict[str, list[str]], plural: str, repo_id: str) -> None:
         repo = self._find(plural, repo_id)

@@ -125,6 +125,16 @@ def test_dry_run_shows_diffs_and_writes_nothing(fleet, versions):
     assert not any(r.method == "POST" for r in hub.requests)
 
 
+def test_listing_without_file_names_downloads_to_decide(fleet, versions):
+    hub, env = fleet
+    hub.heal()
+    hub.state.list_siblings = False
+    result = fleet_update(env, versions, "--type", "space", "--match", "[fp]*")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "skipped: no .copier-answers.yml" in row(result.stdout, "space:fleet/foreign")
+    assert len(hub.repo("space", "fleet/plain").pulls) == 1 and hub.repo("space", "fleet/foreign").pulls == []
+
+
 def test_rate_limit_is_respected_with_retry_after(fleet, versions):
     hub, env = fleet
     hub.heal()
