@@ -267,6 +267,42 @@ def test_publish_command_of_the_rendered_readme(template, tmp_path, hub, token):
     assert set(remote_files(hub, "space", "fakeuser/later")) == tracked_files(project)
 
 
+@pytest.mark.parametrize(("keys", "opens_pr"), [(b"\r", True), (b"\x1b[B\r", False)], ids=["open-pr", "skip"])
+def test_on_a_terminal_the_person_chooses(template, tmp_path, hub, token, keys, opens_pr):
+    """With a terminal, an existing repo with other content brings a questionary choice."""
+    import pty
+    import select
+    import time
+
+    project, env = rendered_project(template, tmp_path, hub, token)
+    theirs = {"README.md": b"---\nsdk: gradio\n---\nsomeone else's\n"}
+    hub.seed("space", "fakeuser/demo", theirs, sdk="gradio")
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the retry command, on a terminal
+        os.execve(sys.executable, [sys.executable, str(ROOT / "hooks" / "remote.py"), str(project)], env)
+    screen, deadline, sent = b"", time.monotonic() + 60, False
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            screen += chunk
+        if not sent and b"What should happen?" in screen:
+            time.sleep(0.3)
+            os.write(fd, keys)
+            sent = True
+    _, status = os.waitpid(pid, 0)
+    assert sent, screen.decode(errors="replace")
+    repo = hub.repo("space", "fakeuser/demo")
+    assert repo.files == theirs
+    assert len(repo.pulls) == (1 if opens_pr else 0)
+    assert os.waitstatus_to_exitcode(status) == (0 if opens_pr else 1)
+
+
 def test_retry_command_outside_a_project_explains(tmp_path):
     result = retry(tmp_path, dict(os.environ))
     assert result.returncode == 2 and "no .copier-answers.yml" in result.stderr
