@@ -19,7 +19,7 @@ class HubStepError(Exception):
     """A Hub step failed; `str(err)` is the message for the person, with the next step."""
 
 
-def status_of(exc: BaseException) -> int | None:
+def status_of(exc: BaseException | None) -> int | None:
     response = getattr(exc, "response", None)
     return getattr(response, "status_code", None)
 

@@ -9,6 +9,7 @@ Each step is idempotent: running it twice changes nothing more.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,10 @@ def follow_default(answers: dict[str, Any], key: str, old_default: str, new_defa
     return f"{key}: {old_default} -> {new_default} (the template's new default)"
 
 
-COMMANDS = {"rename-answer": (rename_answer, 2), "follow-default": (follow_default, 3)}
+COMMANDS: dict[str, tuple[Callable[..., str], int]] = {
+    "rename-answer": (rename_answer, 2),
+    "follow-default": (follow_default, 3),
+}
 
 
 def main(argv: list[str]) -> int:

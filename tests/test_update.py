@@ -159,3 +159,18 @@ def test_update_runs_no_remote_step(versions, tmp_path):
         assert hub.requests == []
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == CURRENT_VERSION
     assert git(project, "log", "--format=%s").count("\n") == 1, "update commits nothing itself"
+
+
+def test_migrations_are_idempotent(tmp_path, monkeypatch):
+    from hooks import migrate
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".copier-answers.yml").write_text("sdk: streamlit\ngradio_version: 5.9.1\n_commit: 0.9.0\n")
+    steps = ["rename-answer:sdk:space_sdk", "follow-default:gradio_version:5.9.1:6.31.0"]
+    assert migrate.main(steps) == 0
+    once = (tmp_path / ".copier-answers.yml").read_text()
+    assert migrate.main(steps) == 0
+    assert (tmp_path / ".copier-answers.yml").read_text() == once
+    answers = yaml.safe_load(once)
+    assert answers == {"space_sdk": "streamlit", "gradio_version": "6.31.0", "_commit": "0.9.0"}
+    assert migrate.main(["rename-answer:only-one-arg"]) == 2

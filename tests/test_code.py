@@ -1,0 +1,21 @@
+"""The template's own Python is lint-clean and type-checks (the hooks run on users' machines)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+BIN = Path(sys.executable).parent
+
+
+def test_ruff_is_clean():
+    result = subprocess.run([str(BIN / "ruff"), "check", "--no-cache", "hooks", "tests", "bench"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_hooks_type_check():
+    result = subprocess.run([sys.executable, "-m", "mypy", "--ignore-missing-imports", "--no-incremental", "hooks"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
