@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import py_compile
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import KINDS, kind_answers, render, tracked_files
+from conftest import COPIER_YML, KINDS, kind_answers, render, tracked_files
 from hub_rules import check_repo, read_metadata
 
 COMMON = {".copier-answers.yml", ".gitattributes", ".gitignore", "README.md", "tests/hub_rules.py",
@@ -261,3 +263,21 @@ def test_github_sync_workflow_presence(template, tmp_path, sync):
 def test_rendering_into_a_folder_with_spaces_gets_a_valid_default_name(template, tmp_path):
     dst = render(template, tmp_path / "My Cool Demo!")
     assert yaml.safe_load((dst / ".copier-answers.yml").read_text())["repo_name"] == "My-Cool-Demo"
+
+
+# ------------------------------------------------------------- the oldest Copier the template accepts
+@pytest.mark.slow
+@pytest.mark.parametrize(("repo_type", "sdk"), [("space", "streamlit"), ("dataset", None)])
+def test_min_copier_version_renders_the_same_files(template, tmp_path, tmp_path_factory, repo_type, sdk):
+    minimum = COPIER_YML["_min_copier_version"]
+    dst = tmp_path / "demo-repo"
+    data = [arg for key, value in kind_answers(repo_type, sdk).items() for arg in ("-d", f"{key}={value}")]
+    result = subprocess.run([sys.executable, "-m", "uv", "tool", "run", "--from", f"copier=={minimum}.0", "copier",
+                             "copy", "--trust", "--defaults", "--vcs-ref", "HEAD", *data, str(template), str(dst)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    current = render_kind(template, tmp_path_factory, repo_type, sdk)
+    files = tracked_files(current)
+    assert tracked_files(dst) == files
+    for path in files - {".copier-answers.yml"}:
+        assert (dst / path).read_bytes() == (current / path).read_bytes(), path
