@@ -1,16 +1,21 @@
 """Rendered projects prove themselves: their own tests pass, their code is lint-clean, their
-workflow passes actionlint, and a person opening the Gradio app or static page sees a starter.
+workflow passes actionlint, and a person opening the Gradio app, Streamlit app or static page sees
+a starter.
 
-Screenshots land in test-artifacts/ (kept by CI as artifacts).
+Screenshots land in test-artifacts/ (gradio.png, streamlit.png, static.png).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -108,28 +113,61 @@ def test_no_github_directory_without_sync(template, tmp_path):
 
 
 # ---------------------------------------------------------------------------- what a person sees
-@pytest.mark.slow
-def test_gradio_ui_screenshot(template, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+@contextlib.contextmanager
+def app_page(project: Path, command: list[str], ready: str, env: dict[str, str] | None = None) -> Iterator[Any]:
+    """Start the rendered app with its own tests/serve.py helpers and open it in Debian's Chromium."""
+    from playwright.sync_api import sync_playwright
 
     chromium = need_chromium()
-    project = render(template, tmp_path / "gradio-ui", title="Greeter")
     sys.path.insert(0, str(project / "tests"))
     try:
-        from serve import free_port, running
+        from serve import running
     finally:
         sys.path.pop(0)
-    port = free_port()
-    env = {"GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"}
     ARTIFACTS.mkdir(exist_ok=True)
-    with running([sys.executable, "app.py"], f"http://127.0.0.1:{port}/", env=env), sync_playwright() as pw:
+    with running(command, ready, env=env), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1200, "height": 800})
+        yield page
+        browser.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_gradio_ui_screenshot(template, tmp_path):
+    from playwright.sync_api import expect
+
+    project = render(template, tmp_path / "gradio-ui", title="Greeter")
+    port = free_port()
+    env = {"GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"}
+    with app_page(project, [sys.executable, "app.py"], f"http://127.0.0.1:{port}/", env) as page:
         page.goto(f"http://127.0.0.1:{port}/")
         expect(page.get_by_text("Greeter").first).to_be_visible(timeout=30_000)
         page.get_by_label("Name").fill("Ada")
         page.get_by_role("button", name="Submit").click()
         expect(page.get_by_label("Greeting")).to_have_value("Hello, Ada!", timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / "gradio.png"), full_page=True)
-        browser.close()
     assert (ARTIFACTS / "gradio.png").stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_streamlit_ui_screenshot(template, tmp_path):
+    from playwright.sync_api import expect
+
+    project = render(template, tmp_path / "streamlit-ui", space_sdk="streamlit", title="Greeter")
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", f"--server.port={port}",
+               "--server.address=127.0.0.1", "--server.headless=true", "--browser.gatherUsageStats=false"]
+    with app_page(project, command, f"http://127.0.0.1:{port}/_stcore/health") as page:
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.get_by_label("Name").fill("Ada")
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("Hello, Ada!")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("Greeter").first).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "streamlit.png"))
+    assert (ARTIFACTS / "streamlit.png").stat().st_size > 10_000
