@@ -229,7 +229,9 @@ def check_repo(folder: Path, repo_type: str) -> list[str]:
     """Every problem the Hub would find with the card of the repo in `folder`."""
     try:
         meta = read_metadata(folder / "README.md")
-    except (OSError, ValueError, yaml.YAMLError) as exc:
+    except yaml.YAMLError as exc:
+        return [f"README.md metadata is not valid YAML: {exc}"]
+    except (OSError, ValueError) as exc:
         return [str(exc)]
     check = {"space": check_space, "model": check_model, "dataset": check_dataset}[
         repo_type

@@ -1,0 +1,101 @@
+"""The offline card checker (rendered into every project as tests/hub_rules.py) catches what the Hub rejects.
+
+Each case breaks one rule of a valid rendered card; the checker must name it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import render
+from hub_rules import check_repo
+
+
+def break_card(dst: Path, old: str, new: str) -> None:
+    readme = dst / "README.md"
+    text = readme.read_text()
+    assert re.search(old, text, flags=re.M), f"{old!r} not in the card: the case no longer breaks anything"
+    readme.write_text(re.sub(old, new, text, count=1, flags=re.M))
+
+
+SPACE_CASES = [
+    (r"^sdk: gradio$", "sdk: streamlit", "sdk must be one of"),
+    (r"^colorFrom: blue$", "colorFrom: orange", "colorFrom must be one of"),
+    (r'^emoji: "🤗"$', 'emoji: "ab"', "emoji must be a single emoji"),
+    (r"^short_description: .*$", 'short_description: "' + "x" * 61 + '"', "at most 60 characters"),
+    (r'^sdk_version: "6.31.0"$', 'sdk_version: "6.31"', "full X.Y.Z version"),
+    (r'^python_version: "3.12"$', 'python_version: "2.7"', "python_version must be"),
+    (r"^app_file: app.py$", "app_file: main.py", "app_file main.py does not exist"),
+    (r"^license: apache-2.0$", "license: Apache-2.0", "not a Hub licence id"),
+    (r"^suggested_hardware: cpu-basic$", "suggested_hardware: h100", "not a Hub hardware flavour"),
+    (r"^pinned: false$", "pinned: false\nsdk_verison: 1.0.0", "'sdk_verison' is not a Space configuration key"),
+    (r"^title: .*$", "title: [unclosed", "YAML"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "problem"), SPACE_CASES, ids=[c[2][:30] for c in SPACE_CASES])
+def test_space_card_rules(template, tmp_path, old, new, problem):
+    dst = render(template, tmp_path / "space")
+    assert check_repo(dst, "space") == []
+    break_card(dst, old, new)
+    assert any(problem in found for found in check_repo(dst, "space")), check_repo(dst, "space")
+
+
+def test_docker_space_needs_dockerfile_and_port(template, tmp_path):
+    dst = render(template, tmp_path / "docker", space_sdk="docker")
+    (dst / "Dockerfile").unlink()
+    break_card(dst, r"^app_port: 7860$", "app_port: port")
+    problems = check_repo(dst, "space")
+    assert any("needs a Dockerfile" in p for p in problems) and any("app_port must be" in p for p in problems)
+
+
+def test_static_space_needs_its_page(template, tmp_path):
+    dst = render(template, tmp_path / "static", space_sdk="static")
+    (dst / "index.html").unlink()
+    assert any("app_file index.html does not exist" in p for p in check_repo(dst, "space"))
+
+
+MODEL_CASES = [
+    (r"^library_name: transformers\n", "", "library_name is required"),
+    (r"^pipeline_tag: text-classification$", "pipeline_tag: chatbot", "not a Hub task"),
+    (r"^license: apache-2.0$", "license: other", "needs license_name"),
+    (r"^base_model: .*$", 'base_model: "bad--id"', "not a valid Hub repo id"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "problem"), MODEL_CASES, ids=[c[2][:30] for c in MODEL_CASES])
+def test_model_card_rules(template, tmp_path, old, new, problem):
+    dst = render(template, tmp_path / "model", repo_type="model", base_model="acme/base")
+    assert check_repo(dst, "model") == []
+    break_card(dst, old, new)
+    assert any(problem in found for found in check_repo(dst, "model")), check_repo(dst, "model")
+
+
+DATASET_CASES = [
+    (r"^  - config_name: default$", "  - config_name: ''", "needs a config_name"),
+    (r"path: data/test.csv$", "path: data/missing.csv", "no file matches data/missing.csv"),
+    (r'^  - "text-classification"$', '  - "vibes"', "is not a Hub task"),
+    (r"^  - n<1K$", "  - tiny", "size category 'tiny' is not allowed"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "problem"), DATASET_CASES, ids=[c[2][:30] for c in DATASET_CASES])
+def test_dataset_card_rules(template, tmp_path, old, new, problem):
+    dst = render(template, tmp_path / "data", repo_type="dataset")
+    assert check_repo(dst, "dataset") == []
+    break_card(dst, old, new)
+    assert any(problem in found for found in check_repo(dst, "dataset")), check_repo(dst, "dataset")
+
+
+def test_dataset_loading_script_is_refused(template, tmp_path):
+    dst = render(template, tmp_path / "data", repo_type="dataset")
+    (dst / "data.py").write_text("import datasets\n")
+    assert any("loading scripts" in p for p in check_repo(dst, "dataset"))
+
+
+def test_missing_metadata_block(template, tmp_path):
+    dst = render(template, tmp_path / "plain", repo_type="model")
+    (dst / "README.md").write_text("# No metadata\n")
+    assert any("no YAML metadata block" in p for p in check_repo(dst, "model"))
