@@ -8,6 +8,7 @@ Screenshots land in test-artifacts/ (gradio.png, streamlit.png, static.png).
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import shutil
 import socket
@@ -119,13 +120,14 @@ def app_page(project: Path, command: list[str], ready: str, env: dict[str, str] 
     from playwright.sync_api import sync_playwright
 
     chromium = need_chromium()
-    sys.path.insert(0, str(project / "tests"))
-    try:
-        from serve import running
-    finally:
-        sys.path.pop(0)
+    # Load this project's own serve.py under a name of its own: a cached `serve` from another
+    # project would start that project's app instead.
+    spec = importlib.util.spec_from_file_location(f"serve_{project.name}", project / "tests" / "serve.py")
+    assert spec and spec.loader
+    serve = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(serve)
     ARTIFACTS.mkdir(exist_ok=True)
-    with running(command, ready, env=env), sync_playwright() as pw:
+    with serve.running(command, ready, env=env), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1200, "height": 800})
         yield page
@@ -147,7 +149,7 @@ def test_gradio_ui_screenshot(template, tmp_path):
     env = {"GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"}
     with app_page(project, [sys.executable, "app.py"], f"http://127.0.0.1:{port}/", env) as page:
         page.goto(f"http://127.0.0.1:{port}/")
-        expect(page.get_by_text("Greeter").first).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("Greeter").first).to_be_visible(timeout=120_000)
         page.get_by_label("Name").fill("Ada")
         page.get_by_role("button", name="Submit").click()
         expect(page.get_by_label("Greeting")).to_have_value("Hello, Ada!", timeout=30_000)
@@ -165,6 +167,8 @@ def test_streamlit_ui_screenshot(template, tmp_path):
                "--server.address=127.0.0.1", "--server.headless=true", "--browser.gatherUsageStats=false"]
     with app_page(project, command, f"http://127.0.0.1:{port}/_stcore/health") as page:
         page.goto(f"http://127.0.0.1:{port}/")
+        # The first session builds the page over a websocket: slow on a loaded 2-core machine.
+        expect(page.get_by_label("Name")).to_be_visible(timeout=120_000)
         page.get_by_label("Name").fill("Ada")
         page.keyboard.press("Enter")
         expect(page.get_by_text("Hello, Ada!")).to_be_visible(timeout=30_000)
