@@ -35,14 +35,6 @@ SPACE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("old", "new", "problem"), SPACE_CASES, ids=[c[2][:30] for c in SPACE_CASES])
-def test_space_card_rules(template, tmp_path, old, new, problem):
-    dst = render(template, tmp_path / "space")
-    assert check_repo(dst, "space") == []
-    break_card(dst, old, new)
-    assert any(problem in found for found in check_repo(dst, "space")), check_repo(dst, "space")
-
-
 def test_docker_space_needs_dockerfile_and_port(template, tmp_path):
     dst = render(template, tmp_path / "docker", space_sdk="docker")
     (dst / "Dockerfile").unlink()
@@ -65,14 +57,6 @@ MODEL_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("old", "new", "problem"), MODEL_CASES, ids=[c[2][:30] for c in MODEL_CASES])
-def test_model_card_rules(template, tmp_path, old, new, problem):
-    dst = render(template, tmp_path / "model", repo_type="model", base_model="acme/base")
-    assert check_repo(dst, "model") == []
-    break_card(dst, old, new)
-    assert any(problem in found for found in check_repo(dst, "model")), check_repo(dst, "model")
-
-
 DATASET_CASES = [
     (r"^  - config_name: default$", "  - config_name: ''", "needs a config_name"),
     (r"path: data/test.csv$", "path: data/missing.csv", "no file matches data/missing.csv"),
@@ -81,12 +65,20 @@ DATASET_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("old", "new", "problem"), DATASET_CASES, ids=[c[2][:30] for c in DATASET_CASES])
-def test_dataset_card_rules(template, tmp_path, old, new, problem):
-    dst = render(template, tmp_path / "data", repo_type="dataset")
-    assert check_repo(dst, "dataset") == []
+CASES = ([("space", {}, *case) for case in SPACE_CASES]
+         + [("model", {"base_model": "acme/base"}, *case) for case in MODEL_CASES]
+         + [("dataset", {}, *case) for case in DATASET_CASES])
+
+
+@pytest.mark.parametrize(("repo_type", "answers", "old", "new", "problem"), CASES,
+                         ids=[f"{c[0]}: {c[4][:30]}" for c in CASES])
+def test_card_rule_is_enforced(template, tmp_path, repo_type, answers, old, new, problem):
+    """A valid rendered card passes; with one rule broken, the checker names that rule."""
+    dst = render(template, tmp_path / "card", repo_type=repo_type, **answers)
+    assert check_repo(dst, repo_type) == []
     break_card(dst, old, new)
-    assert any(problem in found for found in check_repo(dst, "dataset")), check_repo(dst, "dataset")
+    problems = check_repo(dst, repo_type)
+    assert any(problem in found for found in problems), problems
 
 
 def test_dataset_loading_script_is_refused(template, tmp_path):
