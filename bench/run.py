@@ -96,13 +96,14 @@ def bench_copy(work: Path, versions: Path, trivial: Path, runs: int) -> dict[str
     def clean() -> None:
         shutil.rmtree(dst.parent, ignore_errors=True)
 
-    out["trivial"] = measure(lambda: sh(*COPIER, "copy", "--defaults", "--quiet", str(trivial), str(dst)), runs,
-                             clean)
+    out["trivial"] = measure(lambda: sh(*COPIER, "copy", "--defaults", "--quiet", str(trivial), str(dst)), runs, clean)
     for repo_type, sdk in KINDS:
         data = ["-d", f"repo_type={repo_type}", *(["-d", f"space_sdk={sdk}"] if sdk else [])]
         out[f"{repo_type}-{sdk}" if sdk else repo_type] = measure(
-            lambda data=data: sh(*COPIER, "copy", "--defaults", "--quiet", "--trust", *data, str(versions),
-                                 str(dst)), runs, clean)
+            lambda data=data: sh(*COPIER, "copy", "--defaults", "--quiet", "--trust", *data, str(versions), str(dst)),
+            runs,
+            clean,
+        )
     return out
 
 
@@ -124,32 +125,45 @@ def bench_update(work: Path, versions: Path, trivial: Path, runs: int) -> dict[s
                 git(project, "init", "-q", "-b", "main")
                 git(project, "add", "-A")
                 git(project, "commit", "-qm", "init")
+
         return setup
 
-    out["trivial"] = measure(lambda: sh(*COPIER, "update", "--defaults", "--quiet", cwd=project), runs,
-                             fresh(trivial2, "1.0.0"))
+    out["trivial"] = measure(
+        lambda: sh(*COPIER, "update", "--defaults", "--quiet", cwd=project), runs, fresh(trivial2, "1.0.0")
+    )
     for repo_type, sdk in KINDS:
         data = ["-d", f"repo_type={repo_type}", *(["-d", f"sdk={sdk}"] if sdk else [])]
         out[f"{repo_type}-{sdk}" if sdk else repo_type] = measure(
-            lambda: sh(*COPIER, "update", "--defaults", "--quiet", "--trust", "--vcs-ref", CURRENT_VERSION,
-                       cwd=project), runs, fresh(versions, OLD_VERSION, *data))
+            lambda: sh(
+                *COPIER, "update", "--defaults", "--quiet", "--trust", "--vcs-ref", CURRENT_VERSION, cwd=project
+            ),
+            runs,
+            fresh(versions, OLD_VERSION, *data),
+        )
     return out
 
 
 def hub_env(work: Path, url: str, token: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
-    return {**env, "HF_ENDPOINT": url, "HF_TOKEN": token, "HF_HOME": str(work / "hf-home"),
-            "HF_HUB_DISABLE_TELEMETRY": "1"}
+    return {
+        **env,
+        "HF_ENDPOINT": url,
+        "HF_TOKEN": token,
+        "HF_HOME": str(work / "hf-home"),
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+    }
 
 
 def bench_remote(work: Path, versions: Path, runs: int) -> dict[str, Any]:
     token = "hf_bench_" + secrets.token_hex(12)
     project = work / "remote" / "demo"
     sh(*COPIER, "copy", "--defaults", "--quiet", "--trust", str(versions), str(project))
-    bare = ("import sys; from huggingface_hub import HfApi; api = HfApi(); "
-            "api.create_repo(sys.argv[1], repo_type='space', space_sdk='gradio'); "
-            "api.upload_folder(repo_id=sys.argv[1], repo_type='space', folder_path=sys.argv[2], "
-            "ignore_patterns=['.git/*'])")
+    bare = (
+        "import sys; from huggingface_hub import HfApi; api = HfApi(); "
+        "api.create_repo(sys.argv[1], repo_type='space', space_sdk='gradio'); "
+        "api.upload_folder(repo_id=sys.argv[1], repo_type='space', folder_path=sys.argv[2], "
+        "ignore_patterns=['.git/*'])"
+    )
     out: dict[str, Any] = {}
     with HubServer(token=token) as hub:
         env = hub_env(work, hub.url, token)
@@ -162,27 +176,35 @@ def bench_remote(work: Path, versions: Path, runs: int) -> dict[str, Any]:
             answers.write_text("\n".join([*lines, f"repo_name: hook-{next(counter)}", "namespace: fakeuser", ""]))
             hub.clear_log()
 
-        out["hook"] = measure(lambda: sh(sys.executable, str(ROOT / "hooks" / "remote.py"), str(project), env=env),
-                              runs, fresh_answers)
+        out["hook"] = measure(
+            lambda: sh(sys.executable, str(ROOT / "hooks" / "remote.py"), str(project), env=env), runs, fresh_answers
+        )
         calls = hub.calls()
         out["hook_requests"] = calls
         out["hook_write_requests"] = [c for c in calls if c.endswith(("create", "commit"))]
         names = iter(range(10_000))
         out["bare_upload_folder"] = measure(
-            lambda: sh(sys.executable, "-c", bare, f"fakeuser/bare-{next(names)}", str(project), env=env), runs,
-            hub.clear_log)
+            lambda: sh(sys.executable, "-c", bare, f"fakeuser/bare-{next(names)}", str(project), env=env),
+            runs,
+            hub.clear_log,
+        )
         out["bare_requests"] = hub.calls()
     return out
 
 
 def time_to_first_answer(script: Path, port: int) -> float:
-    env = {**os.environ, "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port),
-           "GRADIO_ANALYTICS_ENABLED": "False"}
+    env = {
+        **os.environ,
+        "GRADIO_SERVER_NAME": "127.0.0.1",
+        "GRADIO_SERVER_PORT": str(port),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
     import urllib.request
 
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, script.name], cwd=script.parent, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, script.name], cwd=script.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         while True:
             try:
@@ -216,16 +238,20 @@ def bench_gradio(work: Path, versions: Path, runs: int) -> dict[str, Any]:
     for _ in range(runs):  # interleaved, so drift hits both alike
         samples["bare"].append(time_to_first_answer(hello, port()))
         samples["rendered"].append(time_to_first_answer(project / "app.py", port()))
-    return {key: {"median": statistics.median(v), "min": min(v), "max": max(v), "runs": runs}
-            for key, v in samples.items()}
+    return {
+        key: {"median": statistics.median(v), "min": min(v), "max": max(v), "runs": runs} for key, v in samples.items()
+    }
 
 
 def bench_fleet(work: Path, versions: Path, sizes: list[int]) -> dict[str, Any]:
     token = "hf_bench_" + secrets.token_hex(12)
     old = work / "fleet" / "old"
     sh(*COPIER, "copy", "--defaults", "--quiet", "--trust", "--vcs-ref", OLD_VERSION, str(versions), str(old))
-    files = {p.relative_to(old).as_posix(): p.read_bytes() for p in old.rglob("*")
-             if p.is_file() and ".git" not in p.relative_to(old).parts}
+    files = {
+        p.relative_to(old).as_posix(): p.read_bytes()
+        for p in old.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(old).parts
+    }
     out: dict[str, Any] = {}
     for size in sizes:
         with HubServer(token=token, user="admin", orgs=["fleet"]) as hub:
@@ -233,12 +259,22 @@ def bench_fleet(work: Path, versions: Path, sizes: list[int]) -> dict[str, Any]:
                 hub.seed("space", f"fleet/space-{index:03d}", files, sdk="gradio")
             env = hub_env(work, hub.url, token)
             start = time.perf_counter()
-            result = subprocess.run([sys.executable, "-m", "hooks", "fleet-update", "fleet", "--vcs-ref",
-                                     CURRENT_VERSION], cwd=ROOT, env=env, capture_output=True, text=True)
+            result = subprocess.run(
+                [sys.executable, "-m", "hooks", "fleet-update", "fleet", "--vcs-ref", CURRENT_VERSION],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
             elapsed = time.perf_counter() - start
             prs = sum(len(repo.pulls) for repo in hub.state.repos.values())
-            out[str(size)] = {"seconds": elapsed, "per_repo": elapsed / size, "prs": prs,
-                              "requests": len(hub.requests), "exit": result.returncode}
+            out[str(size)] = {
+                "seconds": elapsed,
+                "per_repo": elapsed / size,
+                "prs": prs,
+                "requests": len(hub.requests),
+                "exit": result.returncode,
+            }
     return out
 
 
@@ -247,10 +283,14 @@ def bench_suite() -> dict[str, Any]:
     out = {}
     for group in groups:
         start = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "pytest", "-q", f"tests/{group}"], cwd=ROOT,
-                                capture_output=True, text=True)
-        out[group] = {"seconds": time.perf_counter() - start, "exit": result.returncode,
-                      "summary": result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""}
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", f"tests/{group}"], cwd=ROOT, capture_output=True, text=True
+        )
+        out[group] = {
+            "seconds": time.perf_counter() - start,
+            "exit": result.returncode,
+            "summary": result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "",
+        }
     return out
 
 
@@ -265,33 +305,44 @@ def report(results: dict[str, Any]) -> str:
         r = ratio(value, floor) if floor else None
         ok = "" if target is None else ("yes" if r is not None and r <= target else "NO")
         spread = f"{value['min']:.2f}-{value['max']:.2f} s"
-        lines.append(f"{name:<48} {value['median']:>8.2f}s {spread:>17} {(f'{r:.2f}x' if r else ''):>7} "
-                     f"{(f'{target}x' if target else ''):>7}  {ok}")
+        lines.append(
+            f"{name:<48} {value['median']:>8.2f}s {spread:>17} {(f'{r:.2f}x' if r else ''):>7} "
+            f"{(f'{target}x' if target else ''):>7}  {ok}"
+        )
 
     copy = results.get("copy", {})
     for key, value in copy.items():
-        add(f"copy --defaults {key}", value, None if key == "trivial" else copy["trivial"],
-            None if key == "trivial" else 1.3)
+        add(
+            f"copy --defaults {key}",
+            value,
+            None if key == "trivial" else copy["trivial"],
+            None if key == "trivial" else 1.3,
+        )
     update = results.get("update", {})
     for key, value in update.items():
-        add(f"update {key}", value, None if key == "trivial" else update["trivial"],
-            None if key == "trivial" else 1.3)
+        add(f"update {key}", value, None if key == "trivial" else update["trivial"], None if key == "trivial" else 1.3)
     remote = results.get("remote")
     if remote:
         add("remote hook (create + upload, subprocess)", remote["hook"], remote["bare_upload_folder"], None)
         add("bare create_repo + upload_folder (subprocess)", remote["bare_upload_folder"], None, None)
-        lines.append(f"{'remote hook requests':<48} {len(remote['hook_requests']):>9}  "
-                     f"{', '.join(remote['hook_requests'])}  (target: create, validate, preupload, commit)")
-        lines.append(f"{'remote hook write requests':<48} {len(remote['hook_write_requests']):>9}  "
-                     f"{', '.join(remote['hook_write_requests'])}")
+        lines.append(
+            f"{'remote hook requests':<48} {len(remote['hook_requests']):>9}  "
+            f"{', '.join(remote['hook_requests'])}  (target: create, validate, preupload, commit)"
+        )
+        lines.append(
+            f"{'remote hook write requests':<48} {len(remote['hook_write_requests']):>9}  "
+            f"{', '.join(remote['hook_write_requests'])}"
+        )
     gradio = results.get("gradio")
     if gradio:
         add("gradio bare hello-world: start to first answer", gradio["bare"], None, None)
         add("gradio rendered app: start to first answer", gradio["rendered"], gradio["bare"], 1.1)
     for size, value in results.get("fleet", {}).items():
-        lines.append(f"{'fleet-update ' + size + ' repos':<48} {value['seconds']:>8.2f}s "
-                     f"{value['per_repo']:>10.2f} s/repo  {value['prs']} PRs, {value['requests']} requests, "
-                     f"exit {value['exit']}")
+        lines.append(
+            f"{'fleet-update ' + size + ' repos':<48} {value['seconds']:>8.2f}s "
+            f"{value['per_repo']:>10.2f} s/repo  {value['prs']} PRs, {value['requests']} requests, "
+            f"exit {value['exit']}"
+        )
     for group, value in results.get("suite", {}).items():
         lines.append(f"{'suite ' + group:<48} {value['seconds']:>8.2f}s  {value['summary']}")
     return "\n".join(lines)

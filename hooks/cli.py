@@ -1,9 +1,9 @@
 """`hf-hub-template`: start repos from an org standard, retry the Hub step, update fleets.
 
-    hf-hub-template new DEST [--org-standard FILE] [--template SRC] [-d KEY=VALUE ...] [--defaults]
-    hf-hub-template update PROJECT [--org-standard FILE] [--vcs-ref REF]
-    hf-hub-template publish PROJECT [--pr]
-    hf-hub-template fleet-update NAMESPACE [--type TYPE] [--match GLOB] [--vcs-ref REF] [--dry-run]
+hf-hub-template new DEST [--org-standard FILE] [--template SRC] [-d KEY=VALUE ...] [--defaults]
+hf-hub-template update PROJECT [--org-standard FILE] [--vcs-ref REF]
+hf-hub-template publish PROJECT [--pr]
+hf-hub-template fleet-update NAMESPACE [--type TYPE] [--match GLOB] [--vcs-ref REF] [--dry-run]
 """
 
 from __future__ import annotations
@@ -45,9 +45,15 @@ def cmd_new(args: argparse.Namespace) -> int:
     standard = OrgStandard.load(args.org_standard) if args.org_standard else None
     given = _data(args.data)
     data = standard.answers(given) if standard else given
-    run_copy(_template_source(args, standard), str(args.dest), data=data,
-             user_defaults=standard.defaults if standard else {}, defaults=args.defaults, unsafe=True,
-             vcs_ref=args.vcs_ref)
+    run_copy(
+        _template_source(args, standard),
+        str(args.dest),
+        data=data,
+        user_defaults=standard.defaults if standard else {},
+        defaults=args.defaults,
+        unsafe=True,
+        vcs_ref=args.vcs_ref,
+    )
     return 0
 
 
@@ -55,9 +61,15 @@ def cmd_update(args: argparse.Namespace) -> int:
     from copier import run_update
 
     standard = OrgStandard.load(args.org_standard) if args.org_standard else None
-    run_update(str(args.project), data=standard.fixed if standard else {},
-               user_defaults=standard.defaults if standard else {}, defaults=True, overwrite=True, unsafe=True,
-               vcs_ref=args.vcs_ref)
+    run_update(
+        str(args.project),
+        data=standard.fixed if standard else {},
+        user_defaults=standard.defaults if standard else {},
+        defaults=True,
+        overwrite=True,
+        unsafe=True,
+        vcs_ref=args.vcs_ref,
+    )
     return 0
 
 
@@ -70,8 +82,15 @@ def cmd_publish(args: argparse.Namespace) -> int:
 def cmd_fleet_update(args: argparse.Namespace) -> int:
     from hooks.fleet import REPO_TYPES, Options, run
 
-    options = Options(namespace=args.namespace, types=tuple(args.type or REPO_TYPES), match=args.match,
-                      vcs_ref=args.vcs_ref, template=args.template, dry_run=args.dry_run, workers=args.workers)
+    options = Options(
+        namespace=args.namespace,
+        types=tuple(args.type or REPO_TYPES),
+        match=args.match,
+        vcs_ref=args.vcs_ref,
+        template=args.template,
+        dry_run=args.dry_run,
+        workers=args.workers,
+    )
     return run(options)
 
 
@@ -101,8 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     fleet = sub.add_parser("fleet-update", help="open a Hub pull request updating each repo of a namespace")
     fleet.add_argument("namespace", help="Hub user or organisation whose repos to update")
-    fleet.add_argument("--type", action="append", choices=["space", "model", "dataset"],
-                       help="repo type to include (repeat; default: all three)")
+    fleet.add_argument(
+        "--type",
+        action="append",
+        choices=["space", "model", "dataset"],
+        help="repo type to include (repeat; default: all three)",
+    )
     fleet.add_argument("--match", default="*", help="glob on repo names, for example 'demo-*' (default: all)")
     fleet.add_argument("--vcs-ref", help="template version to update to (default: the newest tag)")
     fleet.add_argument("--template", help="only repos made from this template source (as in _src_path)")

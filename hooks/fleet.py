@@ -76,8 +76,9 @@ def changelog_between(from_version: str, to_version: str, template: str | None) 
 
     text = ""
     if template and Path(template).is_dir():
-        shown = subprocess.run(["git", "show", f"{to_version}:CHANGELOG.md"], cwd=template, capture_output=True,
-                               text=True)
+        shown = subprocess.run(
+            ["git", "show", f"{to_version}:CHANGELOG.md"], cwd=template, capture_output=True, text=True
+        )
         text = shown.stdout if shown.returncode == 0 else ""
     if not text and CHANGELOG.is_file():
         text = CHANGELOG.read_text(encoding="utf-8")
@@ -101,8 +102,16 @@ def update_repo(api: Any, endpoint: str, repo_type: str, repo_id: str, options: 
         try:
             with_retries(lambda: api.snapshot_download(repo_id=repo_id, repo_type=repo_type, local_dir=download))
         except Exception as exc:
-            return _failed(outcome, explain(exc, action=f"download {repo_id}", repo_id=repo_id, endpoint=endpoint,
-                                            attempts=getattr(exc, "attempts_used", 1)))
+            return _failed(
+                outcome,
+                explain(
+                    exc,
+                    action=f"download {repo_id}",
+                    repo_id=repo_id,
+                    endpoint=endpoint,
+                    attempts=getattr(exc, "attempts_used", 1),
+                ),
+            )
         shutil.copytree(download, work, ignore=shutil.ignore_patterns(".cache"))
         answers = load_answers(work)
         if not answers:
@@ -114,9 +123,24 @@ def update_repo(api: Any, endpoint: str, repo_type: str, repo_id: str, options: 
             return outcome
         init_repository(work, f"{repo_id} at main")
         update = subprocess.run(
-            [sys.executable, "-m", "copier", "update", "--trust", "--defaults", "--quiet", "--skip-tasks",
-             "--conflict", "inline", *(["--vcs-ref", options.vcs_ref] if options.vcs_ref else [])],
-            cwd=work, capture_output=True, text=True, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
+            [
+                sys.executable,
+                "-m",
+                "copier",
+                "update",
+                "--trust",
+                "--defaults",
+                "--quiet",
+                "--skip-tasks",
+                "--conflict",
+                "inline",
+                *(["--vcs-ref", options.vcs_ref] if options.vcs_ref else []),
+            ],
+            cwd=work,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+        )
         if update.returncode != 0:
             return _failed(outcome, f"copier update failed: {update.stderr.strip().splitlines()[-1:]}")
         outcome.to_version = str(load_answers(work).get("_commit", "-"))
@@ -125,8 +149,10 @@ def update_repo(api: Any, endpoint: str, repo_type: str, repo_id: str, options: 
             outcome.result = f"conflict: {', '.join(conflicts)}"
             return outcome
         _git(work, "add", "-A")
-        changes = [line.split("\t", 1) for line in _git(work, "diff", "--cached", "--no-renames", "--name-status",
-                                                         "HEAD").splitlines()]
+        changes = [
+            line.split("\t", 1)
+            for line in _git(work, "diff", "--cached", "--no-renames", "--name-status", "HEAD").splitlines()
+        ]
         if not changes:
             outcome.result = "up to date"
             return outcome
@@ -137,8 +163,9 @@ def update_repo(api: Any, endpoint: str, repo_type: str, repo_id: str, options: 
         return _open_pr(api, endpoint, outcome, work, changes, options)
 
 
-def _open_pr(api: Any, endpoint: str, outcome: RepoResult, work: Path, changes: list[list[str]],
-             options: Options) -> RepoResult:
+def _open_pr(
+    api: Any, endpoint: str, outcome: RepoResult, work: Path, changes: list[list[str]], options: Options
+) -> RepoResult:
     from huggingface_hub import CommitOperationAdd, CommitOperationDelete
 
     title = f"Update to hf-hub-template {outcome.to_version}"
@@ -147,25 +174,45 @@ def _open_pr(api: Any, endpoint: str, outcome: RepoResult, work: Path, changes: 
             if discussion.is_pull_request and discussion.status == "open" and discussion.title == title:
                 outcome.result, outcome.pr_url = "PR already open", discussion.url
                 return outcome
-        operations = [CommitOperationDelete(path_in_repo=path) if status == "D"
-                      else CommitOperationAdd(path_in_repo=path, path_or_fileobj=str(work / path))
-                      for status, path in changes]
-        listing = "\n".join(f"- `{path}` ({ {'A': 'added', 'D': 'deleted'}.get(status, 'changed') })"
-                            for status, path in changes)
+        operations = [
+            CommitOperationDelete(path_in_repo=path)
+            if status == "D"
+            else CommitOperationAdd(path_in_repo=path, path_or_fileobj=str(work / path))
+            for status, path in changes
+        ]
+        listing = "\n".join(
+            f"- `{path}` ({ {'A': 'added', 'D': 'deleted'}.get(status, 'changed') })" for status, path in changes
+        )
         description = (
             f"`copier update` from hf-hub-template {outcome.from_version} to {outcome.to_version}, "
             f"keeping this repo's own edits. Review, then merge.\n\n## Files\n\n{listing}\n\n"
             f"## What changed in the template\n\n"
             f"{changelog_between(outcome.from_version, outcome.to_version, options.template)}\n\n"
-            "Opened by `hf-hub-template fleet-update`.")
+            "Opened by `hf-hub-template fleet-update`."
+        )
         # Retried only when the Hub answered 429/5xx: a lost answer might hide a PR that was opened.
-        info, _ = with_retries(lambda: api.create_commit(
-            outcome.repo_id, operations, commit_message=title, commit_description=description,
-            repo_type=outcome.repo_type, create_pr=True), retry_connection_errors=False)
+        info, _ = with_retries(
+            lambda: api.create_commit(
+                outcome.repo_id,
+                operations,
+                commit_message=title,
+                commit_description=description,
+                repo_type=outcome.repo_type,
+                create_pr=True,
+            ),
+            retry_connection_errors=False,
+        )
     except Exception as exc:
-        return _failed(outcome, explain(exc, action=f"open a pull request on {outcome.repo_id}",
-                                        repo_id=outcome.repo_id, endpoint=endpoint,
-                                        attempts=getattr(exc, "attempts_used", 1)))
+        return _failed(
+            outcome,
+            explain(
+                exc,
+                action=f"open a pull request on {outcome.repo_id}",
+                repo_id=outcome.repo_id,
+                endpoint=endpoint,
+                attempts=getattr(exc, "attempts_used", 1),
+            ),
+        )
     outcome.result, outcome.pr_url = f"PR opened ({len(changes)} files)", info.pr_url or ""
     return outcome
 
@@ -189,13 +236,17 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
         print(err, file=sys.stderr)
         return 1
     except Exception as exc:
-        print(explain(exc, action=f"list the repos of {options.namespace}", repo_id=options.namespace,
-                      endpoint=endpoint), file=sys.stderr)
+        print(
+            explain(exc, action=f"list the repos of {options.namespace}", repo_id=options.namespace, endpoint=endpoint),
+            file=sys.stderr,
+        )
         return 1
     results = [RepoResult(t, r, result="skipped: no .copier-answers.yml") for t, r, ours in repos if not ours]
     todo = [(t, r) for t, r, ours in repos if ours]
-    with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool, \
-            tqdm(total=len(todo), desc=f"fleet-update {options.namespace}", unit="repo", file=sys.stderr) as bar:
+    with (
+        ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool,
+        tqdm(total=len(todo), desc=f"fleet-update {options.namespace}", unit="repo", file=sys.stderr) as bar,
+    ):
         futures = {pool.submit(update_repo, api, endpoint, t, r, options): (t, r) for t, r in todo}
         for future in as_completed(futures):
             try:
@@ -214,13 +265,16 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
 
 def summary_table(results: list[RepoResult]) -> str:
     rows = [("repo", "from", "to", "result", "pull request")]
-    rows += [(f"{r.repo_type}:{r.repo_id}", r.from_version, r.to_version, _short(r.result), r.pr_url or "-")
-             for r in results]
+    rows += [
+        (f"{r.repo_type}:{r.repo_id}", r.from_version, r.to_version, _short(r.result), r.pr_url or "-") for r in results
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.insert(1, "-+-".join("-" * width for width in widths))
-    counts = {key: sum(1 for r in results if r.result.startswith(key)) for key in
-              ("PR opened", "PR already open", "would open", "up to date", "conflict", "skipped", "failed")}
+    counts = {
+        key: sum(1 for r in results if r.result.startswith(key))
+        for key in ("PR opened", "PR already open", "would open", "up to date", "conflict", "skipped", "failed")
+    }
     details = [f"{r.repo_type}:{r.repo_id}: {r.result}" for r in results if _short(r.result) != r.result]
     return "\n".join([*lines, ", ".join(f"{n} {key}" for key, n in counts.items() if n), *details])
 

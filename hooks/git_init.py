@@ -11,9 +11,7 @@ FALLBACK_IDENTITY = {"name": "hf-hub-template", "email": "hf-hub-template@users.
 
 
 def _git(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", *args], cwd=project, capture_output=True, text=True, check=False, env=env
-    )
+    return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=False, env=env)
 
 
 def _identity_env(project: Path) -> dict[str, str]:
@@ -32,8 +30,10 @@ def init_repository(project: Path, message: str) -> str:
     for its owner to commit.
     """
     if shutil.which("git") is None:
-        return ("git is not installed: run `git init && git add -A && git commit -m 'Initial commit'` "
-                "before `copier update`.")
+        return (
+            "git is not installed: run `git init && git add -A && git commit -m 'Initial commit'` "
+            "before `copier update`."
+        )
     inside = _git(project, "rev-parse", "--is-inside-work-tree")
     if inside.returncode == 0 and inside.stdout.strip() == "true":
         return "Already inside a git repository: review and commit the new files yourself."

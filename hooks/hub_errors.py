@@ -38,17 +38,23 @@ def explain(exc: BaseException, *, action: str, repo_id: str, endpoint: str, att
     namespace = repo_id.split("/")[0]
     tried = f" after {attempts} tries" if attempts > 1 else ""
     if is_connection_error(exc):
-        return (f"Could not {action}: no answer from the Hub at {endpoint}{tried} ({type(exc).__name__}: {exc}). "
-                "Check your network, proxy and HF_ENDPOINT, then retry.")
+        return (
+            f"Could not {action}: no answer from the Hub at {endpoint}{tried} ({type(exc).__name__}: {exc}). "
+            "Check your network, proxy and HF_ENDPOINT, then retry."
+        )
     if status == 401:
         return f"Could not {action}: the Hub refused the token (401: invalid or expired). {LOGIN_HELP}, then retry."
     if status == 402:
-        return (f"Could not {action}: creating Gradio and Docker Spaces needs a paid plan (PRO, Team or Enterprise) "
-                f"for {namespace}; static Spaces are free (402). Upgrade at https://huggingface.co/pricing and retry, "
-                "or render the project again with space_sdk=static.")
+        return (
+            f"Could not {action}: creating Gradio and Docker Spaces needs a paid plan (PRO, Team or Enterprise) "
+            f"for {namespace}; static Spaces are free (402). Upgrade at https://huggingface.co/pricing and retry, "
+            "or render the project again with space_sdk=static."
+        )
     if status == 403:
-        return (f"Could not {action}: your token cannot write to {namespace} (403). Use a token with write access "
-                f"to {namespace} (fine-grained tokens need write on that namespace), or choose another namespace.")
+        return (
+            f"Could not {action}: your token cannot write to {namespace} (403). Use a token with write access "
+            f"to {namespace} (fine-grained tokens need write on that namespace), or choose another namespace."
+        )
     if status == 404:
         return f"Could not {action}: {repo_id} was not found on {endpoint} (404)."
     if status == 429:
@@ -61,8 +67,14 @@ def explain(exc: BaseException, *, action: str, repo_id: str, endpoint: str, att
     return f"Could not {action}{detail}: {type(exc).__name__}: {exc}"
 
 
-def with_retries(call: Callable[[], T], *, attempts: int = 3, base_delay: float = 1.0,
-                 retry_connection_errors: bool = True, sleep: Callable[[float], None] = time.sleep) -> tuple[T, int]:
+def with_retries(
+    call: Callable[[], T],
+    *,
+    attempts: int = 3,
+    base_delay: float = 1.0,
+    retry_connection_errors: bool = True,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[T, int]:
     """Run `call`, retrying 408/429/5xx (and, unless told not to, dropped connections) with backoff.
 
     Honours a numeric Retry-After (capped at 60 s). Returns the result and the tries used;

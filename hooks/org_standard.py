@@ -17,8 +17,10 @@ import yaml
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
 # From a checkout, the template's own copier.yml; from an installed wheel, the copy packed beside this file.
-COPIER_YML = next((p for p in (TEMPLATE_ROOT / "copier.yml", Path(__file__).with_name("copier.yml")) if p.is_file()),
-                  TEMPLATE_ROOT / "copier.yml")
+COPIER_YML = next(
+    (p for p in (TEMPLATE_ROOT / "copier.yml", Path(__file__).with_name("copier.yml")) if p.is_file()),
+    TEMPLATE_ROOT / "copier.yml",
+)
 
 
 class OrgStandardError(ValueError):
@@ -27,8 +29,11 @@ class OrgStandardError(ValueError):
 
 def declared_questions(copier_yml: Path = COPIER_YML) -> set[str]:
     config = yaml.safe_load(copier_yml.read_text(encoding="utf-8"))
-    return {key for key, spec in config.items()
-            if not key.startswith("_") and not (isinstance(spec, dict) and spec.get("when") is False)}
+    return {
+        key
+        for key, spec in config.items()
+        if not key.startswith("_") and not (isinstance(spec, dict) and spec.get("when") is False)
+    }
 
 
 @dataclass(frozen=True)
@@ -48,8 +53,10 @@ class OrgStandard:
         # Copier silently ignores unknown answers: a typo would quietly drop a standard.
         unknown = sorted((set(fixed) | set(defaults)) - questions)
         if unknown:
-            raise OrgStandardError(f"{path}: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not "
-                                   f"questions of this template. Known: {', '.join(sorted(questions))}.")
+            raise OrgStandardError(
+                f"{path}: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not "
+                f"questions of this template. Known: {', '.join(sorted(questions))}."
+            )
         both = sorted(set(fixed) & set(defaults))
         if both:
             raise OrgStandardError(f"{path}: {', '.join(both)} cannot be both fixed and a default.")
@@ -60,6 +67,8 @@ class OrgStandard:
         clashes = sorted(k for k, v in given.items() if k in self.fixed and str(v) != str(self.fixed[k]))
         if clashes:
             detail = ", ".join(f"{k}={self.fixed[k]!r}" for k in clashes)
-            raise OrgStandardError(f"{detail} {'is' if len(clashes) == 1 else 'are'} fixed by the org standard "
-                                   f"{self.source}; ask its owners to change it, or start without --org-standard.")
+            raise OrgStandardError(
+                f"{detail} {'is' if len(clashes) == 1 else 'are'} fixed by the org standard "
+                f"{self.source}; ask its owners to change it, or start without --org-standard."
+            )
         return {**given, **self.fixed}

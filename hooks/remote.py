@@ -23,6 +23,8 @@ from hooks.hub_session import connect
 
 COMMIT_MESSAGE = "Initial commit from hf-hub-template"
 URL_PREFIX = {"model": "", "dataset": "datasets/", "space": "spaces/"}
+
+
 @dataclass(frozen=True)
 class Target:
     repo_id: str
@@ -51,7 +53,10 @@ def project_files(project: Path) -> dict[str, str]:
     """Files to upload (tracked, or untracked and not ignored by .gitignore) and their git blob ids."""
     listing = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=project, capture_output=True, text=True, check=True,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     paths = sorted({p for p in listing.split("\0") if p and (project / p).is_file()})
     return {path: git_blob_id((project / path).read_bytes()) for path in paths}
@@ -93,8 +98,9 @@ def set_origin(project: Path, url: str) -> str:
     return f"git remote origin set to {url}"
 
 
-def publish(project: Path, answers: dict[str, Any], *, interactive: bool = False, open_pr: bool = False,
-            report: Any = print) -> str:
+def publish(
+    project: Path, answers: dict[str, Any], *, interactive: bool = False, open_pr: bool = False, report: Any = print
+) -> str:
     """Create the repo and upload the project; return the repo URL. Raises HubStepError."""
     api, endpoint = connect()
 
@@ -105,8 +111,9 @@ def publish(project: Path, answers: dict[str, Any], *, interactive: bool = False
             namespace = api.whoami()["name"]
         except Exception as exc:
             raise HubStepError(explain(exc, action="find your user name", repo_id=name, endpoint=endpoint)) from exc
-    target = Target(f"{namespace}/{name}", answers.get("repo_type", "space"), hub_space_sdk(answers),
-                    bool(answers.get("private")))
+    target = Target(
+        f"{namespace}/{name}", answers.get("repo_type", "space"), hub_space_sdk(answers), bool(answers.get("private"))
+    )
     url = f"{endpoint}/{URL_PREFIX[target.repo_type]}{target.repo_id}"
 
     def step(action: str, call: Any) -> Any:
@@ -114,23 +121,36 @@ def publish(project: Path, answers: dict[str, Any], *, interactive: bool = False
             return with_retries(call)[0]
         except Exception as exc:
             attempts = getattr(exc, "attempts_used", 1)
-            raise HubStepError(explain(exc, action=action, repo_id=target.repo_id, endpoint=endpoint,
-                                       attempts=attempts)) from exc
+            raise HubStepError(
+                explain(exc, action=action, repo_id=target.repo_id, endpoint=endpoint, attempts=attempts)
+            ) from exc
 
     local = project_files(project)
     created = True
     try:
-        step(f"create the {target.kind} {target.repo_id}", lambda: api.create_repo(
-            target.repo_id, repo_type=target.repo_type, private=target.private, space_sdk=target.space_sdk))
+        step(
+            f"create the {target.kind} {target.repo_id}",
+            lambda: api.create_repo(
+                target.repo_id, repo_type=target.repo_type, private=target.private, space_sdk=target.space_sdk
+            ),
+        )
     except HubStepError as err:
         if status_of(err.__cause__) != 409:
             raise
         created = False
 
     if not created:
-        remote = {f.path: f.blob_id for f in step(f"list the files of {target.repo_id}", lambda: [
-            entry for entry in api.list_repo_tree(target.repo_id, repo_type=target.repo_type, recursive=True)
-            if hasattr(entry, "blob_id")])}
+        remote = {
+            f.path: f.blob_id
+            for f in step(
+                f"list the files of {target.repo_id}",
+                lambda: [
+                    entry
+                    for entry in api.list_repo_tree(target.repo_id, repo_type=target.repo_type, recursive=True)
+                    if hasattr(entry, "blob_id")
+                ],
+            )
+        }
         state = compare(remote, local)
         if state == "same":
             report(f"{url} already holds exactly this project: nothing to upload.")
@@ -141,24 +161,42 @@ def publish(project: Path, answers: dict[str, Any], *, interactive: bool = False
                 raise HubStepError(
                     f"{url} already exists with other content, so nothing was uploaded (nothing was overwritten). "
                     "To propose this project as a pull request there, run:\n"
-                    f"  {retry_command(project, answers, pr=True)}")
+                    f"  {retry_command(project, answers, pr=True)}"
+                )
             from huggingface_hub import CommitOperationAdd
 
-            operations = [CommitOperationAdd(path_in_repo=path, path_or_fileobj=str(project / path))
-                          for path in sorted(local)]
-            info = step(f"open a pull request on {target.repo_id}", lambda: api.create_commit(
-                repo_id=target.repo_id, repo_type=target.repo_type, operations=operations,
-                commit_message=f"{COMMIT_MESSAGE} (proposed)", create_pr=True))
+            operations = [
+                CommitOperationAdd(path_in_repo=path, path_or_fileobj=str(project / path)) for path in sorted(local)
+            ]
+            info = step(
+                f"open a pull request on {target.repo_id}",
+                lambda: api.create_commit(
+                    repo_id=target.repo_id,
+                    repo_type=target.repo_type,
+                    operations=operations,
+                    commit_message=f"{COMMIT_MESSAGE} (proposed)",
+                    create_pr=True,
+                ),
+            )
             report(f"Opened a pull request with the rendered files: {info.pr_url}")
             return url
         report(f"{url} exists and holds nothing of anyone else's: uploading the project.")
 
-    step(f"upload the project to {target.repo_id}", lambda: api.upload_folder(
-        repo_id=target.repo_id, repo_type=target.repo_type, folder_path=project,
-        allow_patterns=sorted(local), commit_message=COMMIT_MESSAGE))
+    step(
+        f"upload the project to {target.repo_id}",
+        lambda: api.upload_folder(
+            repo_id=target.repo_id,
+            repo_type=target.repo_type,
+            folder_path=project,
+            allow_patterns=sorted(local),
+            commit_message=COMMIT_MESSAGE,
+        ),
+    )
     report(set_origin(project, url))
-    report("Before your first `git push`, join the Hub's history once (a clean merge of identical files): "
-           "git pull --no-rebase --allow-unrelated-histories origin main")
+    report(
+        "Before your first `git push`, join the Hub's history once (a clean merge of identical files): "
+        "git pull --no-rebase --allow-unrelated-histories origin main"
+    )
     report(f"Your {target.kind} is live: {url}")
     return url
 
@@ -182,8 +220,11 @@ def publish_after_copy(project: Path, answers: dict[str, Any], *, interactive: b
         message = str(err)
     except Exception as exc:  # an unforeseen failure must not cost the person their project
         message = f"The remote step failed unexpectedly: {type(exc).__name__}: {exc}"
-    print(f"\n{message}\nYour project is intact in {project}. Retry the remote step alone with:\n"
-          f"  {retry_command(project, answers)}\n", file=sys.stderr)
+    print(
+        f"\n{message}\nYour project is intact in {project}. Retry the remote step alone with:\n"
+        f"  {retry_command(project, answers)}\n",
+        file=sys.stderr,
+    )
     return False
 
 
@@ -195,8 +236,10 @@ def main(argv: list[str] | None = None) -> int:
     project = args.project.resolve()
     answers = load_answers(project)
     if not answers.get("repo_name"):
-        print(f"{project} has no .copier-answers.yml with a repo_name: is it a project rendered by this template?",
-              file=sys.stderr)
+        print(
+            f"{project} has no .copier-answers.yml with a repo_name: is it a project rendered by this template?",
+            file=sys.stderr,
+        )
         return 2
     try:
         publish(project, answers, interactive=sys.stdin.isatty(), open_pr=args.pr)

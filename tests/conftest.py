@@ -17,8 +17,14 @@ ROOT = Path(__file__).resolve().parent.parent
 COPIER_YML = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
 QUESTIONS = {key for key in COPIER_YML if not key.startswith("_")}
 ASKED = {key for key, spec in COPIER_YML.items() if not key.startswith("_") and spec.get("when") is not False}
-KINDS = [("space", "gradio"), ("space", "streamlit"), ("space", "static"), ("space", "docker"),
-         ("model", None), ("dataset", None)]
+KINDS = [
+    ("space", "gradio"),
+    ("space", "streamlit"),
+    ("space", "static"),
+    ("space", "docker"),
+    ("model", None),
+    ("dataset", None),
+]
 CURRENT_VERSION = "1.0.0"
 OLD_VERSION = "0.9.0"
 
@@ -27,15 +33,25 @@ sys.path.insert(0, str(ROOT / "template" / "tests"))
 
 
 def git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
-           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.invalid",
+    }
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout
 
 
 def snapshot_template(dst: Path, tag: str | None = CURRENT_VERSION) -> Path:
     """Copy the working tree (tracked and new files, not ignored ones) into a fresh git repo and tag it."""
-    listing = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                             check=True, capture_output=True, text=True).stdout
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     for rel in filter(None, listing.split("\0")):
         if (ROOT / rel).is_file():
             (dst / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -91,18 +107,24 @@ def make_old_version(root: Path) -> None:
             text = path.read_text(encoding="utf-8")
             path.write_text(text.replace("space_sdk", "sdk"), encoding="utf-8")
     config = (root / "copier.yml").read_text()
-    config = config[: config.index("_migrations:")] + config[config.index("_message_after_copy"):]
+    config = config[: config.index("_migrations:")] + config[config.index("_message_after_copy") :]
     config = config.replace('default: "6.31.0"', 'default: "5.9.1"')
     config = config.replace("sdk in ['streamlit', 'docker'] }}", "sdk == 'docker' }}")
     (root / "copier.yml").write_text(config)
     card = root / "partials" / "card_space.yml.jinja"
-    card.write_text(card.read_text().replace(
-        "{% elif sdk == 'static' -%}",
-        "{% elif sdk == 'streamlit' -%}\nsdk: streamlit\nsdk_version: \"1.39.0\"\napp_file: app.py\n"
-        "{% elif sdk == 'static' -%}"))
+    card.write_text(
+        card.read_text().replace(
+            "{% elif sdk == 'static' -%}",
+            "{% elif sdk == 'streamlit' -%}\nsdk: streamlit\nsdk_version: \"1.39.0\"\napp_file: app.py\n"
+            "{% elif sdk == 'static' -%}",
+        )
+    )
     requirements = next((root / "template").glob("*requirements.txt*"))
-    requirements.write_text(requirements.read_text().replace(
-        "{% if sdk == 'gradio' -%}\n", "{% if sdk == 'gradio' -%}\ngradio=={{ gradio_version }}\n"))
+    requirements.write_text(
+        requirements.read_text().replace(
+            "{% if sdk == 'gradio' -%}\n", "{% if sdk == 'gradio' -%}\ngradio=={{ gradio_version }}\n"
+        )
+    )
 
 
 @pytest.fixture(scope="session")

@@ -86,8 +86,9 @@ class HubState:
 class HubServer:
     """Start with `with HubServer(token=...) as hub:`; point HF_ENDPOINT at `hub.url`."""
 
-    def __init__(self, token: str, user: str = "fakeuser", orgs: list[str] | None = None,
-                 free_account: bool = False) -> None:
+    def __init__(
+        self, token: str, user: str = "fakeuser", orgs: list[str] | None = None, free_account: bool = False
+    ) -> None:
         self.state = HubState(token, user, orgs or ["fakeorg"], free_account)
         handler = type("Handler", (_Handler,), {"state": self.state})
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -126,8 +127,9 @@ class HubServer:
     def repo(self, repo_type: str, repo_id: str) -> Repo | None:
         return self.state.repos.get((repo_type, repo_id))
 
-    def seed(self, repo_type: str, repo_id: str, files: dict[str, bytes], sdk: str | None = None,
-             private: bool = False) -> Repo:
+    def seed(
+        self, repo_type: str, repo_id: str, files: dict[str, bytes], sdk: str | None = None, private: bool = False
+    ) -> Repo:
         repo = Repo(repo_type, repo_id, private, sdk, dict(files))
         self.state.repos[(repo_type, repo_id)] = repo
         return repo
@@ -152,8 +154,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
-    def _send(self, status: int, payload: Any = None, headers: dict[str, str] | None = None,
-              raw: bytes | None = None) -> None:
+    def _send(
+        self, status: int, payload: Any = None, headers: dict[str, str] | None = None, raw: bytes | None = None
+    ) -> None:
         body = raw if raw is not None else json.dumps(payload if payload is not None else {}).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json" if raw is None else "application/octet-stream")
@@ -202,8 +205,7 @@ class _Handler(BaseHTTPRequestHandler):
             elif fault:
                 status = int(fault.mode)
                 headers = {"Retry-After": fault.retry_after} if status == 429 and fault.retry_after else {}
-                self._send(status, {"error": f"injected {status}", "url": self._injected_url(endpoint, body)},
-                           headers)
+                self._send(status, {"error": f"injected {status}", "url": self._injected_url(endpoint, body)}, headers)
             elif handler is None:
                 self._error(404, f"no route for {method} {raw_path}")
             elif endpoint != "validate" and not self._authorized():
@@ -211,8 +213,9 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 handler(body, query, *args)
         finally:
-            self.state.log.append(LoggedRequest(method, raw_path, endpoint, self._status,
-                                                self.headers.get("authorization"), body))
+            self.state.log.append(
+                LoggedRequest(method, raw_path, endpoint, self._status, self.headers.get("authorization"), body)
+            )
 
     def _injected_url(self, endpoint: str, body: bytes) -> str:
         if endpoint == "create" and body:
@@ -262,9 +265,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- routes ------------------------------------------------------------------------
     def _whoami(self, body: bytes, query: dict[str, list[str]]) -> None:
-        self._send(200, {"type": "user", "name": self.state.user,
-                         "orgs": [{"name": org} for org in self.state.orgs],
-                         "auth": {"type": "access_token", "accessToken": {"role": "write"}}})
+        self._send(
+            200,
+            {
+                "type": "user",
+                "name": self.state.user,
+                "orgs": [{"name": org} for org in self.state.orgs],
+                "auth": {"type": "access_token", "accessToken": {"role": "write"}},
+            },
+        )
 
     def _create(self, body: bytes, query: dict[str, list[str]]) -> None:
         data = json.loads(body)
@@ -339,10 +348,19 @@ class _Handler(BaseHTTPRequestHandler):
         url = self._repo_url(repo.repo_type, repo_id)
         if query.get("create_pr"):
             num = len(repo.pulls) + 1
-            repo.pulls.append({"num": num, "title": header.get("summary"), "status": "open", "commit": commit,
-                               "description": header.get("description", "")})
-            self._send(200, {"commitUrl": f"{url}/commit/{sha}", "commitOid": sha,
-                             "pullRequestUrl": f"{url}/discussions/{num}"})
+            repo.pulls.append(
+                {
+                    "num": num,
+                    "title": header.get("summary"),
+                    "status": "open",
+                    "commit": commit,
+                    "description": header.get("description", ""),
+                }
+            )
+            self._send(
+                200,
+                {"commitUrl": f"{url}/commit/{sha}", "commitOid": sha, "pullRequestUrl": f"{url}/discussions/{num}"},
+            )
             return
         for path, content in changes.items():
             if content is None:
@@ -357,8 +375,13 @@ class _Handler(BaseHTTPRequestHandler):
         repo = self._find(plural, repo_id)
         if repo is None:
             return
-        self._send(200, [{"type": "file", "path": path, "size": len(content), "oid": git_blob_id(content)}
-                         for path, content in sorted(repo.files.items())])
+        self._send(
+            200,
+            [
+                {"type": "file", "path": path, "size": len(content), "oid": git_blob_id(content)}
+                for path, content in sorted(repo.files.items())
+            ],
+        )
 
     def _info(self, body: bytes, query: dict[str, list[str]], plural: str, repo_id: str, rev: str = "main") -> None:
         repo = self._find(plural, repo_id)
@@ -367,8 +390,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, self._info_payload(repo))
 
     def _info_payload(self, repo: Repo) -> dict[str, Any]:
-        payload: dict[str, Any] = {"id": repo.repo_id, "sha": repo.sha, "private": repo.private,
-                                   "siblings": [{"rfilename": path} for path in sorted(repo.files)]}
+        payload: dict[str, Any] = {
+            "id": repo.repo_id,
+            "sha": repo.sha,
+            "private": repo.private,
+            "siblings": [{"rfilename": path} for path in sorted(repo.files)],
+        }
         if repo.sdk:
             payload["sdk"] = repo.sdk
         return payload
@@ -376,8 +403,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _list(self, body: bytes, query: dict[str, list[str]], plural: str) -> None:
         author = (query.get("author") or [None])[0]
         kind = PLURAL[plural]
-        items = [self._info_payload(repo) for (rtype, rid), repo in sorted(self.state.repos.items())
-                 if rtype == kind and (author is None or rid.split("/")[0] == author)]
+        items = [
+            self._info_payload(repo)
+            for (rtype, rid), repo in sorted(self.state.repos.items())
+            if rtype == kind and (author is None or rid.split("/")[0] == author)
+        ]
         if not self.state.list_siblings:
             for item in items:
                 item.pop("siblings")
@@ -387,13 +417,23 @@ class _Handler(BaseHTTPRequestHandler):
         repo = self._find(plural, repo_id)
         if repo is None:
             return
-        items = [{"num": pr["num"], "title": pr["title"], "status": pr["status"], "isPullRequest": True,
-                  "createdAt": "2026-01-01T00:00:00.000Z", "author": {"name": self.state.user},
-                  "repo": {"name": repo.repo_id, "type": repo.repo_type}} for pr in repo.pulls]
+        items = [
+            {
+                "num": pr["num"],
+                "title": pr["title"],
+                "status": pr["status"],
+                "isPullRequest": True,
+                "createdAt": "2026-01-01T00:00:00.000Z",
+                "author": {"name": self.state.user},
+                "repo": {"name": repo.repo_id, "type": repo.repo_type},
+            }
+            for pr in repo.pulls
+        ]
         self._send(200, {"discussions": items, "count": len(items), "start": 0, "numClosedDiscussions": 0})
 
-    def _resolve(self, body: bytes, query: dict[str, list[str]], prefix: str | None, repo_id: str, rev: str,
-                 path: str) -> None:
+    def _resolve(
+        self, body: bytes, query: dict[str, list[str]], prefix: str | None, repo_id: str, rev: str, path: str
+    ) -> None:
         plural = {"datasets/": "datasets", "spaces/": "spaces"}.get(prefix or "", "models")
         repo = self._find(plural, repo_id)
         if repo is None:

@@ -28,8 +28,9 @@ def fleet(versions: Path, tmp_path: Path):
     token = fake_token()
     with HubServer(token=token, user="admin", orgs=[NAMESPACE]) as hub:
         local = tmp_path / "local"
-        seed_from(hub, "space", "fleet/plain", copy_old(versions, local / "plain", repo_type="space", sdk="gradio"),
-                  "gradio")
+        seed_from(
+            hub, "space", "fleet/plain", copy_old(versions, local / "plain", repo_type="space", sdk="gradio"), "gradio"
+        )
         edited = copy_old(versions, local / "edited", repo_type="space", sdk="gradio")
         (edited / "app.py").write_text((edited / "app.py").read_text().replace("Hello,", "Bonjour,"))
         git(edited, "commit", "-qam", "french")
@@ -40,21 +41,50 @@ def fleet(versions: Path, tmp_path: Path):
         git(conflict, "commit", "-qam", "pin")
         seed_from(hub, "space", "fleet/conflict", conflict, "gradio")
         seed_from(hub, "dataset", "fleet/data", copy_old(versions, local / "data", repo_type="dataset"))
-        seed_from(hub, "model", "fleet/current", render(versions, local / "current", vcs_ref=CURRENT_VERSION,
-                                                         repo_type="model"))
-        hub.seed("space", "fleet/foreign", {"README.md": b"---\nsdk: static\n---\n", "index.html": b"<p>hi</p>"},
-                 sdk="static")
-        seed_from(hub, "space", "fleet/broken", copy_old(versions, local / "broken", repo_type="space", sdk="static"),
-                  "static")
+        seed_from(
+            hub,
+            "model",
+            "fleet/current",
+            render(versions, local / "current", vcs_ref=CURRENT_VERSION, repo_type="model"),
+        )
+        hub.seed(
+            "space",
+            "fleet/foreign",
+            {"README.md": b"---\nsdk: static\n---\n", "index.html": b"<p>hi</p>"},
+            sdk="static",
+        )
+        seed_from(
+            hub,
+            "space",
+            "fleet/broken",
+            copy_old(versions, local / "broken", repo_type="space", sdk="static"),
+            "static",
+        )
         hub.seed("space", "other-user/plain", {"README.md": b"---\nsdk: static\n---\n"}, sdk="static")
         hub.fail("info@fleet/broken", 500)
         yield hub, hub_env(tmp_path, hub.url, token)
 
 
 def fleet_update(env: dict[str, str], versions: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "hooks", "fleet-update", NAMESPACE, "--vcs-ref", CURRENT_VERSION,
-                           "--template", str(versions), *extra], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hooks",
+            "fleet-update",
+            NAMESPACE,
+            "--vcs-ref",
+            CURRENT_VERSION,
+            "--template",
+            str(versions),
+            *extra,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def main_files(hub: HubServer) -> dict[tuple[str, str], dict[str, bytes]]:

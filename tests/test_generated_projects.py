@@ -25,8 +25,15 @@ from conftest import KINDS, ROOT, kind_answers, need_chromium, render
 ARTIFACTS = ROOT / "test-artifacts"
 IDS = [f"{k}-{s}" if s else k for k, s in KINDS]
 BIN = Path(sys.executable).parent
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def tool(name: str) -> str:
@@ -38,8 +45,9 @@ def tool(name: str) -> str:
 @pytest.fixture(scope="module", params=KINDS, ids=IDS)
 def project(request: pytest.FixtureRequest, template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo_type, sdk = request.param
-    return render(template, tmp_path_factory.mktemp("proj") / "demo-app", github_sync=True,
-                  **kind_answers(repo_type, sdk))
+    return render(
+        template, tmp_path_factory.mktemp("proj") / "demo-app", github_sync=True, **kind_answers(repo_type, sdk)
+    )
 
 
 @pytest.mark.slow
@@ -49,8 +57,14 @@ def test_rendered_project_tests_pass(project: Path):
     ARTIFACTS.mkdir(exist_ok=True)
     env = {**os.environ, "SCREENSHOT_DIR": str(ARTIFACTS), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     env.pop("PYTEST_ADDOPTS", None)
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=env,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and " failed" not in result.stdout
 
@@ -63,8 +77,9 @@ def test_rendered_python_is_ruff_clean(project: Path):
 
 def test_workflow_passes_actionlint(project: Path):
     workflow = project / ".github" / "workflows" / "sync-to-hub.yml"
-    result = subprocess.run([tool("actionlint"), "-no-color", str(workflow)], cwd=project, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [tool("actionlint"), "-no-color", str(workflow)], cwd=project, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -93,12 +108,15 @@ def _guard_script(project: Path) -> str:
     return next(step["run"] for step in steps if step.get("name", "").startswith("Refuse binary files"))
 
 
-@pytest.mark.parametrize(("name", "content", "lfs", "refused"), [
-    ("notes.txt", b"plain text\n", False, False),
-    ("weights.bin", b"\x00\x01\x02binary", True, False),
-    ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00", False, True),
-    ("big.txt", b"a" * (10 * 1024 * 1024 + 1), False, True),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "lfs", "refused"),
+    [
+        ("notes.txt", b"plain text\n", False, False),
+        ("weights.bin", b"\x00\x01\x02binary", True, False),
+        ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00", False, True),
+        ("big.txt", b"a" * (10 * 1024 * 1024 + 1), False, True),
+    ],
+)
 def test_workflow_refuses_binary_and_large_files_outside_lfs(template, tmp_path, name, content, lfs, refused):
     project = render(template, tmp_path / "guard", github_sync=True, repo_type="model")
     (project / name).write_bytes(content)
@@ -163,8 +181,17 @@ def test_streamlit_ui_screenshot(template, tmp_path):
 
     project = render(template, tmp_path / "streamlit-ui", space_sdk="streamlit", title="Greeter")
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", f"--server.port={port}",
-               "--server.address=127.0.0.1", "--server.headless=true", "--browser.gatherUsageStats=false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--server.headless=true",
+        "--browser.gatherUsageStats=false",
+    ]
     with app_page(project, command, f"http://127.0.0.1:{port}/_stcore/health") as page:
         page.goto(f"http://127.0.0.1:{port}/")
         # The first session builds the page over a websocket: slow on a loaded 2-core machine.

@@ -65,13 +65,16 @@ DATASET_CASES = [
 ]
 
 
-CASES = ([("space", {}, *case) for case in SPACE_CASES]
-         + [("model", {"base_model": "acme/base"}, *case) for case in MODEL_CASES]
-         + [("dataset", {}, *case) for case in DATASET_CASES])
+CASES = (
+    [("space", {}, *case) for case in SPACE_CASES]
+    + [("model", {"base_model": "acme/base"}, *case) for case in MODEL_CASES]
+    + [("dataset", {}, *case) for case in DATASET_CASES]
+)
 
 
-@pytest.mark.parametrize(("repo_type", "answers", "old", "new", "problem"), CASES,
-                         ids=[f"{c[0]}: {c[4][:30]}" for c in CASES])
+@pytest.mark.parametrize(
+    ("repo_type", "answers", "old", "new", "problem"), CASES, ids=[f"{c[0]}: {c[4][:30]}" for c in CASES]
+)
 def test_card_rule_is_enforced(template, tmp_path, repo_type, answers, old, new, problem):
     """A valid rendered card passes; with one rule broken, the checker names that rule."""
     dst = render(template, tmp_path / "card", repo_type=repo_type, **answers)

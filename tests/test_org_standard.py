@@ -18,8 +18,9 @@ EXAMPLE = ROOT / "examples" / "acme" / "org-standard.yml"
 
 
 def new(template: Path, dest: Path, *extra: str) -> int:
-    return cli(["new", str(dest), "--org-standard", str(EXAMPLE), "--template", str(template), "--vcs-ref", "HEAD",
-                *extra])
+    return cli(
+        ["new", str(dest), "--org-standard", str(EXAMPLE), "--template", str(template), "--vcs-ref", "HEAD", *extra]
+    )
 
 
 def test_example_org_standard_names_only_declared_questions():
@@ -32,11 +33,19 @@ def test_rendered_repo_carries_the_org_choices(template, tmp_path):
     dest = tmp_path / "acme-space"
     assert new(template, dest, "--defaults") == 0
     answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
-    assert (answers["namespace"], answers["license"], answers["private"], answers["github_sync"]) == \
-        ("acme", "apache-2.0", True, True)
+    assert (answers["namespace"], answers["license"], answers["private"], answers["github_sync"]) == (
+        "acme",
+        "apache-2.0",
+        True,
+        True,
+    )
     meta = read_metadata(dest / "README.md")
-    assert (meta["colorFrom"], meta["colorTo"], meta["emoji"], meta["suggested_hardware"]) == \
-        ("purple", "pink", "🦊", "cpu-upgrade")
+    assert (meta["colorFrom"], meta["colorTo"], meta["emoji"], meta["suggested_hardware"]) == (
+        "purple",
+        "pink",
+        "🦊",
+        "cpu-upgrade",
+    )
     assert meta["tags"] == ["acme", "internal"]
     assert (dest / ".github" / "workflows" / "sync-to-hub.yml").is_file()
     assert "acme/acme-space" in (dest / "README.md").read_text()
@@ -94,8 +103,19 @@ def test_invalid_fixed_value_is_refused_by_the_validator(template, tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text("fixed:\n  license: Apache-2.0\n")
     with pytest.raises(ValueError, match="is not a Hub licence id"):
-        cli(["new", str(tmp_path / "x"), "--org-standard", str(bad), "--template", str(template), "--vcs-ref",
-             "HEAD", "--defaults"])
+        cli(
+            [
+                "new",
+                str(tmp_path / "x"),
+                "--org-standard",
+                str(bad),
+                "--template",
+                str(template),
+                "--vcs-ref",
+                "HEAD",
+                "--defaults",
+            ]
+        )
     assert not (tmp_path / "x").exists()
 
 

@@ -9,9 +9,26 @@ from pathlib import Path
 import pytest
 from conftest import ASKED, COPIER_YML, QUESTIONS, ROOT, check_keys, render
 
-FREE_TEXT = {"repo_name", "namespace", "title", "short_description", "emoji", "license", "license_name",
-             "python_version", "gradio_version", "streamlit_version", "app_port", "tags", "models", "datasets",
-             "pipeline_tag", "base_model", "task_categories", "language"}
+FREE_TEXT = {
+    "repo_name",
+    "namespace",
+    "title",
+    "short_description",
+    "emoji",
+    "license",
+    "license_name",
+    "python_version",
+    "gradio_version",
+    "streamlit_version",
+    "app_port",
+    "tags",
+    "models",
+    "datasets",
+    "pipeline_tag",
+    "base_model",
+    "task_categories",
+    "language",
+}
 
 BAD_ANSWERS = [
     ({"repo_name": "-leading"}, "not a valid Hub repo name"),
@@ -57,13 +74,28 @@ BAD_CHOICES = [
 ]
 
 GOOD_ANSWERS = [
-    {"repo_name": "a"}, {"repo_name": "_x_"}, {"repo_name": "x" * 96}, {"repo_name": "my.model-v2_final"},
-    {"namespace": "acme-corp"}, {"short_description": "x" * 60}, {"emoji": "🚀"}, {"emoji": "❤️"},
-    {"emoji": "👩‍💻"}, {"emoji": "🇫🇷"}, {"emoji": "👍🏽"}, {"license": "cc-by-nc-sa-4.0"},
-    {"license": "llama3.1"}, {"python_version": "3.10"}, {"python_version": "3.12.12"},
-    {"gradio_version": "4.44.1"}, {"space_sdk": "docker", "app_port": 8080}, {"tags": "nlp, text:v2, a/b"},
-    {"models": "gpt2, acme/m"}, {"repo_type": "dataset", "task_categories": "translation, other"},
-    {"repo_type": "dataset", "language": "en, deu, multilingual"}, {"repo_type": "model", "language": ""},
+    {"repo_name": "a"},
+    {"repo_name": "_x_"},
+    {"repo_name": "x" * 96},
+    {"repo_name": "my.model-v2_final"},
+    {"namespace": "acme-corp"},
+    {"short_description": "x" * 60},
+    {"emoji": "🚀"},
+    {"emoji": "❤️"},
+    {"emoji": "👩‍💻"},
+    {"emoji": "🇫🇷"},
+    {"emoji": "👍🏽"},
+    {"license": "cc-by-nc-sa-4.0"},
+    {"license": "llama3.1"},
+    {"python_version": "3.10"},
+    {"python_version": "3.12.12"},
+    {"gradio_version": "4.44.1"},
+    {"space_sdk": "docker", "app_port": 8080},
+    {"tags": "nlp, text:v2, a/b"},
+    {"models": "gpt2, acme/m"},
+    {"repo_type": "dataset", "task_categories": "translation, other"},
+    {"repo_type": "dataset", "language": "en, deu, multilingual"},
+    {"repo_type": "model", "language": ""},
 ]
 
 

@@ -50,8 +50,25 @@ def hub_env(tmp_path: Path, endpoint: str, token: str | None) -> dict[str, str]:
 def copier_copy(template: Path, dst: Path, env: dict[str, str], **answers: Any) -> subprocess.CompletedProcess[str]:
     check_keys(answers)
     data = [arg for key, value in answers.items() for arg in ("-d", f"{key}={value}")]
-    return subprocess.run([sys.executable, "-m", "copier", "copy", "--trust", "--defaults", "--vcs-ref", "HEAD",
-                           *data, str(template), str(dst)], env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--trust",
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+            *data,
+            str(template),
+            str(dst),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def run_retry(output: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -80,8 +97,14 @@ def remote_files(hub: HubServer, repo_type: str, repo_id: str) -> dict[str, byte
 @pytest.mark.parametrize(("repo_type", "sdk"), KINDS, ids=[f"{k}-{s}" if s else k for k, s in KINDS])
 def test_creates_and_uploads_in_the_minimum_of_requests(template, tmp_path, hub, token, repo_type, sdk):
     project = tmp_path / "demo"
-    result = copier_copy(template, project, hub_env(tmp_path, hub.url, token), create_remote="true",
-                         namespace="fakeuser", **kind_answers(repo_type, sdk))
+    result = copier_copy(
+        template,
+        project,
+        hub_env(tmp_path, hub.url, token),
+        create_remote="true",
+        namespace="fakeuser",
+        **kind_answers(repo_type, sdk),
+    )
     assert result.returncode == 0, result.stderr
     repo = hub.repo(repo_type, "fakeuser/demo")
     assert repo is not None and repo.private is False
@@ -107,8 +130,14 @@ def test_private_repo_and_namespace_from_login(template, tmp_path, hub, token):
 
 
 def test_organisation_namespace(template, tmp_path, hub, token):
-    result = copier_copy(template, tmp_path / "org-demo", hub_env(tmp_path, hub.url, token), create_remote="true",
-                         namespace="fakeorg", space_sdk="static")
+    result = copier_copy(
+        template,
+        tmp_path / "org-demo",
+        hub_env(tmp_path, hub.url, token),
+        create_remote="true",
+        namespace="fakeorg",
+        space_sdk="static",
+    )
     assert result.returncode == 0, result.stderr
     assert hub.repo("space", "fakeorg/org-demo") is not None
 
@@ -158,16 +187,18 @@ def test_failure_keeps_project_and_retry_works(template, tmp_path, hub, token, s
 def test_retries_transient_errors_then_succeeds(template, tmp_path, hub, token):
     hub.fail("create", 500, times=1)
     hub.fail("validate", 429, times=1)
-    result = copier_copy(template, tmp_path / "demo", hub_env(tmp_path, hub.url, token), create_remote="true",
-                         namespace="fakeuser")
+    result = copier_copy(
+        template, tmp_path / "demo", hub_env(tmp_path, hub.url, token), create_remote="true", namespace="fakeuser"
+    )
     assert result.returncode == 0 and "is live" in result.stderr, result.stderr
     assert hub.calls() == ["POST create"] * 2 + ["POST validate"] * 2 + ["POST preupload", "POST commit"]
 
 
 def test_no_token_says_how_to_log_in(template, tmp_path, hub):
     project = tmp_path / "demo"
-    result = copier_copy(template, project, hub_env(tmp_path, hub.url, None), create_remote="true",
-                         namespace="fakeuser")
+    result = copier_copy(
+        template, project, hub_env(tmp_path, hub.url, None), create_remote="true", namespace="fakeuser"
+    )
     assert result.returncode == 0
     assert "No Hugging Face token found" in result.stderr and "hf auth login" in result.stderr
     assert hub.calls() == []
@@ -179,8 +210,9 @@ def test_connection_refused_names_the_endpoint(template, tmp_path, token):
         sock.bind(("127.0.0.1", 0))
         endpoint = f"http://127.0.0.1:{sock.getsockname()[1]}"
     project = tmp_path / "demo"
-    result = copier_copy(template, project, hub_env(tmp_path, endpoint, token), create_remote="true",
-                         namespace="fakeuser")
+    result = copier_copy(
+        template, project, hub_env(tmp_path, endpoint, token), create_remote="true", namespace="fakeuser"
+    )
     assert result.returncode == 0
     assert f"no answer from the Hub at {endpoint}" in result.stderr
     assert_intact(project)
@@ -212,8 +244,14 @@ def rendered_project(template: Path, tmp_path: Path, hub: HubServer, token: str)
 
 
 def retry(project: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "hooks" / "remote.py"), str(project), *extra], env=env,
-                          capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "hooks" / "remote.py"), str(project), *extra],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_rerun_on_identical_repo_is_a_no_op(template, tmp_path, hub, token):
@@ -246,8 +284,9 @@ def test_repo_with_other_content_is_not_overwritten(template, tmp_path, hub, tok
     assert not any(call.endswith("commit") for call in hub.calls())
     # The printed --pr command opens a pull request and still leaves main alone.
     pr_command = re.search(r"run:\n\s+(.+)", result.stderr).group(1)
-    opened = subprocess.run([sys.executable, *shlex.split(pr_command)[1:]], env=env, capture_output=True,
-                            text=True, timeout=300)
+    opened = subprocess.run(
+        [sys.executable, *shlex.split(pr_command)[1:]], env=env, capture_output=True, text=True, timeout=300
+    )
     assert opened.returncode == 0, opened.stderr
     repo = hub.repo("space", "fakeuser/demo")
     assert repo.files == theirs and len(repo.pulls) == 1
@@ -261,8 +300,14 @@ def test_publish_command_of_the_rendered_readme(template, tmp_path, hub, token):
     env = hub_env(tmp_path, hub.url, token)
     assert copier_copy(template, project, env, namespace="fakeuser").returncode == 0
     assert f'uvx --from "{template}" hf-hub-template publish .' in (project / "README.md").read_text()
-    result = subprocess.run([sys.executable, "-m", "hooks", "publish", str(project)], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "hooks", "publish", str(project)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert set(remote_files(hub, "space", "fakeuser/later")) == tracked_files(project)
 
@@ -310,11 +355,13 @@ def test_retry_command_outside_a_project_explains(tmp_path):
 
 # ------------------------------------------------------------------------------ token hygiene
 def test_token_is_never_written_or_printed(template, tmp_path, hub, token):
-    ok = copier_copy(template, tmp_path / "ok", hub_env(tmp_path, hub.url, token), create_remote="true",
-                     namespace="fakeuser")
+    ok = copier_copy(
+        template, tmp_path / "ok", hub_env(tmp_path, hub.url, token), create_remote="true", namespace="fakeuser"
+    )
     hub.fail("commit", 403)
-    failed = copier_copy(template, tmp_path / "failed", hub_env(tmp_path, hub.url, token), create_remote="true",
-                         namespace="fakeorg")
+    failed = copier_copy(
+        template, tmp_path / "failed", hub_env(tmp_path, hub.url, token), create_remote="true", namespace="fakeorg"
+    )
     assert "cannot write to fakeorg" in failed.stderr
     for result in (ok, failed):
         assert token not in result.stdout + result.stderr

@@ -12,16 +12,38 @@ import yaml
 from conftest import COPIER_YML, KINDS, kind_answers, render, tracked_files
 from hub_rules import check_repo, read_metadata
 
-COMMON = {".copier-answers.yml", ".gitattributes", ".gitignore", "README.md", "tests/hub_rules.py",
-          "tests/requirements.txt", "ruff.toml", ".pre-commit-config.yaml",
-          "tests/test_card.py"}
+COMMON = {
+    ".copier-answers.yml",
+    ".gitattributes",
+    ".gitignore",
+    "README.md",
+    "tests/hub_rules.py",
+    "tests/requirements.txt",
+    "ruff.toml",
+    ".pre-commit-config.yaml",
+    "tests/test_card.py",
+}
 EXPECTED = {
     ("space", "gradio"): {"app.py", "requirements.txt", "tests/serve.py", "tests/test_app.py"},
-    ("space", "streamlit"): {"app.py", "requirements.txt", "Dockerfile", ".dockerignore", "tests/serve.py",
-                             "tests/test_app.py", "tests/test_dockerfile.py"},
+    ("space", "streamlit"): {
+        "app.py",
+        "requirements.txt",
+        "Dockerfile",
+        ".dockerignore",
+        "tests/serve.py",
+        "tests/test_app.py",
+        "tests/test_dockerfile.py",
+    },
     ("space", "static"): {"index.html", "style.css", "script.js", "tests/test_page.py"},
-    ("space", "docker"): {"app.py", "requirements.txt", "Dockerfile", ".dockerignore", "tests/serve.py",
-                          "tests/test_app.py", "tests/test_dockerfile.py"},
+    ("space", "docker"): {
+        "app.py",
+        "requirements.txt",
+        "Dockerfile",
+        ".dockerignore",
+        "tests/serve.py",
+        "tests/test_app.py",
+        "tests/test_dockerfile.py",
+    },
     ("model", None): set(),
     ("dataset", None): {"data/train.csv", "data/test.csv", "tests/test_dataset.py"},
 }
@@ -30,8 +52,10 @@ HUB_MODEL_PATTERNS = (
     "*.onnx *.ot *.parquet *.pb *.pickle *.pkl *.pt *.pth *.rar *.safetensors saved_model/**/* *.tar.* *.tar "
     "*.tflite *.tgz *.wasm *.xz *.zip *.zst *tfevents*"
 ).split()
-DATASET_EXTRAS = "*.lz4 *.mds *.pcm *.sam *.raw *.aac *.flac *.mp3 *.ogg *.wav *.bmp *.gif *.png *.tiff *.jpg " \
-                 "*.jpeg *.webp *.mp4 *.webm".split()
+DATASET_EXTRAS = (
+    "*.lz4 *.mds *.pcm *.sam *.raw *.aac *.flac *.mp3 *.ogg *.wav *.bmp *.gif *.png *.tiff *.jpg "
+    "*.jpeg *.webp *.mp4 *.webm".split()
+)
 IDS = [f"{k}-{s}" if s else k for k, s in KINDS]
 
 
@@ -41,8 +65,9 @@ _RENDERED: dict[tuple[str, str | None], Path] = {}
 def render_kind(template: Path, factory: pytest.TempPathFactory, repo_type: str, sdk: str | None) -> Path:
     """Each kind rendered with defaults once per test process."""
     if (repo_type, sdk) not in _RENDERED:
-        _RENDERED[(repo_type, sdk)] = render(template, factory.mktemp("render") / "demo-repo",
-                                             **kind_answers(repo_type, sdk))
+        _RENDERED[(repo_type, sdk)] = render(
+            template, factory.mktemp("render") / "demo-repo", **kind_answers(repo_type, sdk)
+        )
     return _RENDERED[(repo_type, sdk)]
 
 
@@ -114,8 +139,18 @@ def test_answers_file_records_the_kind(rendered):
     assert "space_runs_python" not in answers and "space_is_static" not in answers
 
 
-COMMON_QUESTIONS = {"repo_type", "repo_name", "namespace", "private", "create_remote", "github_sync", "title",
-                    "short_description", "license", "tags"}
+COMMON_QUESTIONS = {
+    "repo_type",
+    "repo_name",
+    "namespace",
+    "private",
+    "create_remote",
+    "github_sync",
+    "title",
+    "short_description",
+    "license",
+    "tags",
+}
 SPACE_QUESTIONS = COMMON_QUESTIONS | {"space_sdk", "emoji", "color_from", "color_to", "models", "datasets"}
 ASKED_BY_KIND = {
     ("space", "gradio"): SPACE_QUESTIONS | {"python_version", "gradio_version", "suggested_hardware"},
@@ -149,8 +184,11 @@ def test_dockerfile_follows_docker_space_rules(template, tmp_path_factory, sdk):
 
 def test_gradio_requirements_do_not_fight_sdk_version(template, tmp_path_factory):
     dst = render_kind(template, tmp_path_factory, "space", "gradio")
-    requirements = [line.strip() for line in (dst / "requirements.txt").read_text().splitlines()
-                    if line.strip() and not line.startswith("#")]
+    requirements = [
+        line.strip()
+        for line in (dst / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     assert not any(line.lower().startswith("gradio") for line in requirements)
 
 
@@ -174,15 +212,17 @@ def test_dataset_sample_matches_configs(template, tmp_path_factory):
     meta = read_metadata(dst / "README.md")
     files = meta["configs"][0]["data_files"]
     assert {entry["split"]: entry["path"] for entry in files} == {"train": "data/train.csv", "test": "data/test.csv"}
-    rows = {name: len((dst / "data" / f"{name}.csv").read_text().strip().splitlines()) - 1
-            for name in ("train", "test")}
+    rows = {
+        name: len((dst / "data" / f"{name}.csv").read_text().strip().splitlines()) - 1 for name in ("train", "test")
+    }
     assert rows == {"train": 8, "test": 4}
     assert "| train | `data/train.csv` | 8 |" in (dst / "README.md").read_text()
 
 
 # ---------------------------------------------------------------- options: presence and absence
-@pytest.mark.parametrize("library", ["transformers", "sentence-transformers", "diffusers", "timm", "peft",
-                                     "scikit-learn"])
+@pytest.mark.parametrize(
+    "library", ["transformers", "sentence-transformers", "diffusers", "timm", "peft", "scikit-learn"]
+)
 def test_model_usage_snippet_loads_with_its_library(template, tmp_path, library):
     dst = render(template, tmp_path / "m", repo_type="model", library_name=library, namespace="acme")
     readme = (dst / "README.md").read_text()
@@ -195,11 +235,25 @@ def test_model_usage_snippet_loads_with_its_library(template, tmp_path, library)
 
 
 def test_options_reach_the_card(template, tmp_path):
-    dst = render(template, tmp_path / "opts", repo_type="space", space_sdk="gradio", namespace="acme",
-                 title='Quotes "and": colons', emoji="🚀", color_from="red", color_to="green",
-                 short_description="Ünïcode: fine", license="mit", tags="nlp, demo",
-                 models="acme/base-model", datasets="acme/data", suggested_hardware="t4-small",
-                 python_version="3.10", gradio_version="5.49.1")
+    dst = render(
+        template,
+        tmp_path / "opts",
+        repo_type="space",
+        space_sdk="gradio",
+        namespace="acme",
+        title='Quotes "and": colons',
+        emoji="🚀",
+        color_from="red",
+        color_to="green",
+        short_description="Ünïcode: fine",
+        license="mit",
+        tags="nlp, demo",
+        models="acme/base-model",
+        datasets="acme/data",
+        suggested_hardware="t4-small",
+        python_version="3.10",
+        gradio_version="5.49.1",
+    )
     meta = read_metadata(dst / "README.md")
     assert meta["title"] == 'Quotes "and": colons' and meta["short_description"] == "Ünïcode: fine"
     assert (meta["emoji"], meta["colorFrom"], meta["colorTo"], meta["license"]) == ("🚀", "red", "green", "mit")
@@ -212,8 +266,7 @@ def test_options_reach_the_card(template, tmp_path):
 
 
 def test_empty_lists_are_left_out_of_the_card(template, tmp_path):
-    meta = read_metadata(render(template, tmp_path / "bare", repo_type="space")
-                         .joinpath("README.md"))
+    meta = read_metadata(render(template, tmp_path / "bare", repo_type="space").joinpath("README.md"))
     assert not {"tags", "models", "datasets"} & set(meta)
 
 
@@ -232,8 +285,16 @@ def test_no_licence_file_for_listed_licences(template, tmp_path):
 
 
 def test_model_options(template, tmp_path):
-    dst = render(template, tmp_path / "mo", repo_type="model", base_model="acme/base", datasets="acme/d1, acme/d2",
-                 language="en, fr", pipeline_tag="text-generation", tags="llm")
+    dst = render(
+        template,
+        tmp_path / "mo",
+        repo_type="model",
+        base_model="acme/base",
+        datasets="acme/d1, acme/d2",
+        language="en, fr",
+        pipeline_tag="text-generation",
+        tags="llm",
+    )
     meta = read_metadata(dst / "README.md")
     assert meta["base_model"] == "acme/base" and meta["datasets"] == ["acme/d1", "acme/d2"]
     assert meta["language"] == ["en", "fr"] and meta["pipeline_tag"] == "text-generation" and meta["tags"] == ["llm"]
@@ -272,9 +333,29 @@ def test_min_copier_version_renders_the_same_files(template, tmp_path, tmp_path_
     minimum = COPIER_YML["_min_copier_version"]
     dst = tmp_path / "demo-repo"
     data = [arg for key, value in kind_answers(repo_type, sdk).items() for arg in ("-d", f"{key}={value}")]
-    result = subprocess.run([sys.executable, "-m", "uv", "tool", "run", "--from", f"copier=={minimum}.0", "copier",
-                             "copy", "--trust", "--defaults", "--vcs-ref", "HEAD", *data, str(template), str(dst)],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "uv",
+            "tool",
+            "run",
+            "--from",
+            f"copier=={minimum}.0",
+            "copier",
+            "copy",
+            "--trust",
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+            *data,
+            str(template),
+            str(dst),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     current = render_kind(template, tmp_path_factory, repo_type, sdk)
     files = tracked_files(current)

@@ -23,8 +23,7 @@ IDS = [f"{k}-{s}" if s else k for k, s in KINDS]
 
 
 def update(project: Path, **kwargs: Any) -> None:
-    run_update(str(project), defaults=True, unsafe=True, overwrite=True, quiet=True, vcs_ref=CURRENT_VERSION,
-               **kwargs)
+    run_update(str(project), defaults=True, unsafe=True, overwrite=True, quiet=True, vcs_ref=CURRENT_VERSION, **kwargs)
 
 
 def commit_all(project: Path, message: str) -> None:
@@ -47,8 +46,12 @@ def tree(project: Path) -> dict[str, str]:
 def test_update_from_previous_version_equals_fresh_copy(versions, tmp_path, repo_type, sdk):
     project = copy_old(versions, tmp_path / "old" / "demo", **old_answers(repo_type, sdk))
     update(project)
-    fresh = render(versions, tmp_path / "fresh" / "demo", vcs_ref=CURRENT_VERSION,
-                   **({"repo_type": repo_type} | ({"space_sdk": sdk} if sdk else {})))
+    fresh = render(
+        versions,
+        tmp_path / "fresh" / "demo",
+        vcs_ref=CURRENT_VERSION,
+        **({"repo_type": repo_type} | ({"space_sdk": sdk} if sdk else {})),
+    )
     assert tree(project) == tree(fresh)
     assert git(project, "ls-files", "-u") == "", "no unmerged paths"
     assert check_repo(project, repo_type) == []
@@ -92,8 +95,10 @@ def test_chosen_gradio_version_is_kept(versions, tmp_path):
 def test_user_edits_survive_an_update_that_changes_the_same_files(versions, tmp_path):
     project = copy_old(versions, tmp_path / "edited", repo_type="space", sdk="gradio")
     app = project / "app.py"
-    app.write_text(app.read_text().replace('return f"Hello, {name}"', 'return f"Bonjour, {name}"')
-                   + "\n\ndef my_helper():\n    return 42\n")
+    app.write_text(
+        app.read_text().replace('return f"Hello, {name}"', 'return f"Bonjour, {name}"')
+        + "\n\ndef my_helper():\n    return 42\n"
+    )
     readme = project / "README.md"
     readme.write_text(readme.read_text() + "\n## My notes\n\nThis Space belongs to the NLP team.\n")
     requirements = project / "requirements.txt"
@@ -103,7 +108,7 @@ def test_user_edits_survive_an_update_that_changes_the_same_files(versions, tmp_
     app_text, readme_text, req_text = app.read_text(), readme.read_text(), requirements.read_text()
     assert 'return f"Bonjour, {name}"' in app_text and "def my_helper():" in app_text
     assert "This Space belongs to the NLP team." in readme_text
-    assert "sdk_version: \"6.31.0\"" in readme_text
+    assert 'sdk_version: "6.31.0"' in readme_text
     assert "torch==2.5.1" in req_text and "numpy>=2" in req_text
     # Where the template and the person changed the same lines, both sides stay, inside markers.
     for text in (app_text, readme_text, req_text):
@@ -148,13 +153,37 @@ def test_update_runs_no_remote_step(versions, tmp_path):
     with HubServer(token=token) as hub:
         env = hub_env(tmp_path, hub.url, token)
         project = tmp_path / "remote-demo"
-        subprocess.run([sys.executable, "-m", "copier", "copy", "--trust", "--defaults", "--vcs-ref", OLD_VERSION,
-                        "-d", "create_remote=true", "-d", "namespace=fakeuser", str(versions), str(project)],
-                       env=env, check=True, capture_output=True, text=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "copier",
+                "copy",
+                "--trust",
+                "--defaults",
+                "--vcs-ref",
+                OLD_VERSION,
+                "-d",
+                "create_remote=true",
+                "-d",
+                "namespace=fakeuser",
+                str(versions),
+                str(project),
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         assert hub.repo("space", "fakeuser/remote-demo") is not None
         hub.clear_log()
-        result = subprocess.run([sys.executable, "-m", "copier", "update", "--trust", "--defaults", "--vcs-ref",
-                                 CURRENT_VERSION], cwd=project, env=env, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "copier", "update", "--trust", "--defaults", "--vcs-ref", CURRENT_VERSION],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 0, result.stderr
         assert hub.requests == []
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == CURRENT_VERSION
