@@ -14,6 +14,14 @@ def _git(project: Path, *args: str, env: dict[str, str] | None = None) -> subpro
     return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=False, env=env)
 
 
+def work_tree_files(folder: Path) -> list[str]:
+    """Files git tracks in `folder`, plus new ones it does not ignore (what `git add -A` would take)."""
+    listing = _git(folder, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    if listing.returncode != 0:
+        raise RuntimeError(f"git ls-files failed in {folder}: {listing.stderr.strip()}")
+    return sorted({path for path in listing.stdout.split("\0") if path and (folder / path).is_file()})
+
+
 def _identity_env(project: Path) -> dict[str, str]:
     """Use the person's git identity; fall back to a neutral one only where none is set."""
     env = dict(os.environ)

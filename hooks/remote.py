@@ -18,6 +18,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from hooks.answers import load_answers
+from hooks.git_init import work_tree_files
 from hooks.hub_errors import HubStepError, explain, status_of, with_retries
 from hooks.hub_session import connect
 
@@ -51,15 +52,7 @@ def git_blob_id(content: bytes) -> str:
 
 def project_files(project: Path) -> dict[str, str]:
     """Files to upload (tracked, or untracked and not ignored by .gitignore) and their git blob ids."""
-    listing = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    paths = sorted({p for p in listing.split("\0") if p and (project / p).is_file()})
-    return {path: git_blob_id((project / path).read_bytes()) for path in paths}
+    return {path: git_blob_id((project / path).read_bytes()) for path in work_tree_files(project)}
 
 
 def compare(remote: dict[str, str], local: dict[str, str]) -> str:

@@ -31,6 +31,10 @@ OLD_VERSION = "0.9.0"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "template" / "tests"))
 
+from hooks.git_init import work_tree_files  # noqa: E402  (ROOT is on the path now)
+
+COPIER_CLI = [sys.executable, "-m", "copier"]
+
 
 def git(cwd: Path, *args: str) -> str:
     env = {
@@ -45,17 +49,9 @@ def git(cwd: Path, *args: str) -> str:
 
 def snapshot_template(dst: Path, tag: str | None = CURRENT_VERSION) -> Path:
     """Copy the working tree (tracked and new files, not ignored ones) into a fresh git repo and tag it."""
-    listing = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    for rel in filter(None, listing.split("\0")):
-        if (ROOT / rel).is_file():
-            (dst / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / rel, dst / rel)
+    for rel in work_tree_files(ROOT):
+        (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, dst / rel)
     git(dst, "init", "-q", "-b", "main")
     git(dst, "add", "-A")
     git(dst, "commit", "-qm", "template snapshot")
@@ -83,6 +79,27 @@ def render(template: Path, dst: Path, *, vcs_ref: str = "HEAD", **answers: Any) 
     check_keys(answers)
     run_copy(str(template), str(dst), data=answers, defaults=True, unsafe=True, vcs_ref=vcs_ref, quiet=True)
     return dst
+
+
+def copier_copy(
+    template: Path,
+    dst: Path,
+    env: dict[str, str] | None = None,
+    *,
+    vcs_ref: str = "HEAD",
+    copier: list[str] = COPIER_CLI,
+    **answers: Any,
+) -> subprocess.CompletedProcess[str]:
+    """`copier copy --trust --defaults` on the command line, as a person runs it (tasks in their own process)."""
+    check_keys(answers)
+    data = [arg for key, value in answers.items() for arg in ("-d", f"{key}={value}")]
+    return subprocess.run(
+        [*copier, "copy", "--trust", "--defaults", "--vcs-ref", vcs_ref, *data, str(template), str(dst)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def need_chromium() -> str:

@@ -14,10 +14,9 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest import KINDS, ROOT, check_keys, git, kind_answers, tracked_files
+from conftest import KINDS, ROOT, copier_copy, git, kind_answers, tracked_files
 from hub_server import HubServer
 
 HUB_SDK = {"gradio": "gradio", "streamlit": "docker", "static": "static", "docker": "docker"}
@@ -45,30 +44,6 @@ def hub_env(tmp_path: Path, endpoint: str, token: str | None) -> dict[str, str]:
     if token:
         env["HF_TOKEN"] = token
     return env
-
-
-def copier_copy(template: Path, dst: Path, env: dict[str, str], **answers: Any) -> subprocess.CompletedProcess[str]:
-    check_keys(answers)
-    data = [arg for key, value in answers.items() for arg in ("-d", f"{key}={value}")]
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "copier",
-            "copy",
-            "--trust",
-            "--defaults",
-            "--vcs-ref",
-            "HEAD",
-            *data,
-            str(template),
-            str(dst),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def run_retry(output: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

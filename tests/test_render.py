@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import py_compile
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import COPIER_YML, KINDS, kind_answers, render, tracked_files
+from conftest import COPIER_YML, KINDS, copier_copy, kind_answers, render, tracked_files
 from hub_rules import check_repo, read_metadata
 
 COMMON = {
@@ -332,30 +331,8 @@ def test_rendering_into_a_folder_with_spaces_gets_a_valid_default_name(template,
 def test_min_copier_version_renders_the_same_files(template, tmp_path, tmp_path_factory, repo_type, sdk):
     minimum = COPIER_YML["_min_copier_version"]
     dst = tmp_path / "demo-repo"
-    data = [arg for key, value in kind_answers(repo_type, sdk).items() for arg in ("-d", f"{key}={value}")]
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "uv",
-            "tool",
-            "run",
-            "--from",
-            f"copier=={minimum}.0",
-            "copier",
-            "copy",
-            "--trust",
-            "--defaults",
-            "--vcs-ref",
-            "HEAD",
-            *data,
-            str(template),
-            str(dst),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    uv_copier = [sys.executable, "-m", "uv", "tool", "run", "--from", f"copier=={minimum}.0", "copier"]
+    result = copier_copy(template, dst, copier=uv_copier, **kind_answers(repo_type, sdk))
     assert result.returncode == 0, result.stderr[-2000:]
     current = render_kind(template, tmp_path_factory, repo_type, sdk)
     files = tracked_files(current)

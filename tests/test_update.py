@@ -15,7 +15,17 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import CURRENT_VERSION, KINDS, OLD_VERSION, copy_old, git, old_answers, render, tracked_files
+from conftest import (
+    CURRENT_VERSION,
+    KINDS,
+    OLD_VERSION,
+    copier_copy,
+    copy_old,
+    git,
+    old_answers,
+    render,
+    tracked_files,
+)
 from copier import run_update
 from hub_rules import check_repo, read_metadata
 
@@ -153,28 +163,8 @@ def test_update_runs_no_remote_step(versions, tmp_path):
     with HubServer(token=token) as hub:
         env = hub_env(tmp_path, hub.url, token)
         project = tmp_path / "remote-demo"
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "copier",
-                "copy",
-                "--trust",
-                "--defaults",
-                "--vcs-ref",
-                OLD_VERSION,
-                "-d",
-                "create_remote=true",
-                "-d",
-                "namespace=fakeuser",
-                str(versions),
-                str(project),
-            ],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
+        copied = copier_copy(versions, project, env, vcs_ref=OLD_VERSION, create_remote="true", namespace="fakeuser")
+        assert copied.returncode == 0, copied.stderr
         assert hub.repo("space", "fakeuser/remote-demo") is not None
         hub.clear_log()
         result = subprocess.run(
