@@ -9,7 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import _bootstrap  # noqa: F401  (makes `hooks` importable when run as a script)
+if __package__ in (None, ""):  # run as a script by the task: make `hooks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from hooks.answers import load_answers
 from hooks.git_init import init_repository
