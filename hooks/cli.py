@@ -16,7 +16,9 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from hooks.answers import load_answers
 from hooks.org_standard import TEMPLATE_ROOT, OrgStandard, OrgStandardError
+from hooks.template_source import installed_template, same_template
 
 
 def _data(pairs: list[str]) -> dict[str, Any]:
@@ -61,6 +63,14 @@ def cmd_update(args: argparse.Namespace) -> int:
     from copier import run_update
 
     standard = OrgStandard.load(args.org_standard) if args.org_standard else None
+    trusted = trusted_template(args, standard)
+    recorded = load_answers(args.project).get("_src_path")
+    if not same_template(recorded, trusted, base=args.project):
+        raise OrgStandardError(
+            f"{args.project} was made from {recorded or 'no recorded template'}, not from {trusted}; "
+            "nothing was run. `copier update --trust` would run that template's tasks and migrations on this "
+            "machine. If you trust it, say so with --template with that source."
+        )
     run_update(
         str(args.project),
         data=standard.fixed if standard else {},
@@ -79,15 +89,27 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return publish_main([str(args.project), *(["--pr"] if args.pr else [])])
 
 
+def trusted_template(args: argparse.Namespace, standard: OrgStandard | None) -> str:
+    """The one template whose code the command may run: --template, the org standard's, or the tool's own."""
+    source = args.template or (standard.template if standard else None) or installed_template()
+    if not source:
+        raise OrgStandardError(
+            "Name the template this command may run with --template SRC (as in the repos' _src_path, "
+            "for example gh:YOUR-ORG/hf-hub-template): this install does not record where it came from."
+        )
+    return source
+
+
 def cmd_fleet_update(args: argparse.Namespace) -> int:
     from hooks.fleet import REPO_TYPES, Options, run
 
+    standard = OrgStandard.load(args.org_standard) if args.org_standard else None
     options = Options(
         namespace=args.namespace,
         types=tuple(args.type or REPO_TYPES),
         match=args.match,
         vcs_ref=args.vcs_ref,
-        template=args.template,
+        template=trusted_template(args, standard),
         dry_run=args.dry_run,
         workers=args.workers,
     )
@@ -110,6 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
     upd = sub.add_parser("update", help="copier update, re-applying the org standard's fixed answers")
     upd.add_argument("project", type=Path)
     upd.add_argument("--org-standard", type=Path)
+    upd.add_argument(
+        "--template",
+        help="the template the project must come from; any other is refused (default: the org standard's, "
+        "else the one this tool was installed from)",
+    )
     upd.add_argument("--vcs-ref", help="template version to update to; default: the newest tag")
     upd.set_defaults(func=cmd_update)
 
@@ -128,7 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fleet.add_argument("--match", default="*", help="glob on repo names, for example 'demo-*' (default: all)")
     fleet.add_argument("--vcs-ref", help="template version to update to (default: the newest tag)")
-    fleet.add_argument("--template", help="only repos made from this template source (as in _src_path)")
+    fleet.add_argument(
+        "--template",
+        help="the template whose repos are updated; repos made from any other are skipped, never rendered "
+        "(default: the org standard's template, else the one this tool was installed from)",
+    )
+    fleet.add_argument("--org-standard", type=Path, help="take the template from this org standard's `template:`")
     fleet.add_argument("--dry-run", action="store_true", help="show each repo's diff; open no pull request")
     fleet.add_argument("--workers", type=int, default=4, help="repos handled at once (default: 4)")
     fleet.set_defaults(func=cmd_fleet_update)

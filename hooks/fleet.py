@@ -6,11 +6,13 @@ one Hub pull request per repo. Never pushes to main.
 
 from __future__ import annotations
 
+import enum
 import fnmatch
-import os
 import re
 import shutil
-import subprocess
+
+# Copier runs as `python -m copier` with an argument list, never through a shell.
+import subprocess  # nosec B404
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -19,12 +21,26 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from hooks.answers import ANSWERS_FILE, load_answers
-from hooks.git_init import init_repository
+from hooks.git_init import git_output, init_repository, run_git
 from hooks.hub_errors import HubStepError, explain, with_retries
 from hooks.hub_session import connect
+from hooks.template_source import copier_environment, same_template
 
 REPO_TYPES = ("space", "model", "dataset")
 CHANGELOG = Path(__file__).resolve().parent.parent / "CHANGELOG.md"
+
+
+class Status(enum.Enum):
+    """What happened to one repo; the value is how the summary counts it."""
+
+    PR_OPENED = "PR opened"
+    PR_ALREADY_OPEN = "PR already open"
+    WOULD_OPEN = "would open a PR"
+    UP_TO_DATE = "up to date"
+    CONFLICT = "conflict"
+    NOT_FROM_A_TEMPLATE = "skipped: no .copier-answers.yml"
+    FOREIGN_TEMPLATE = "skipped: made from another template"
+    FAILED = "failed"
 
 
 @dataclass
@@ -33,19 +49,33 @@ class RepoResult:
     repo_id: str
     from_version: str = "-"
     to_version: str = "-"
-    result: str = ""
+    status: Status | None = None
+    detail: str = ""
     pr_url: str = ""
-    failed: bool = False
     diff: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status is Status.FAILED
+
+    @property
+    def result(self) -> str:
+        """The summary's words: the status, then what it is about."""
+        text = self.status.value if self.status else ""
+        return f"{text}: {self.detail}" if self.detail else text
+
+    def end(self, status: Status, detail: str = "") -> RepoResult:
+        self.status, self.detail = status, detail
+        return self
 
 
 @dataclass(frozen=True)
 class Options:
     namespace: str
+    template: str  # the only template source whose repos are updated (its tasks and migrations run here)
     types: tuple[str, ...] = REPO_TYPES
     match: str = "*"
     vcs_ref: str | None = None
-    template: str | None = None
     dry_run: bool = False
     workers: int = 4
 
@@ -66,19 +96,13 @@ def list_repos(api: Any, options: Options) -> list[tuple[str, str, bool]]:
     return sorted(found)
 
 
-def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
-
-
 def changelog_between(from_version: str, to_version: str, template: str | None) -> str:
     """The CHANGELOG sections after `from_version` up to `to_version`, read from the template at `to_version`."""
     from packaging.version import InvalidVersion, Version
 
     text = ""
     if template and Path(template).is_dir():
-        shown = subprocess.run(
-            ["git", "show", f"{to_version}:CHANGELOG.md"], cwd=template, capture_output=True, text=True
-        )
+        shown = run_git(Path(template), "show", f"{to_version}:CHANGELOG.md")
         text = shown.stdout if shown.returncode == 0 else ""
     if not text and CHANGELOG.is_file():
         text = CHANGELOG.read_text(encoding="utf-8")
@@ -102,8 +126,8 @@ def update_repo(api: Any, endpoint: str, repo_type: str, repo_id: str, options: 
         try:
             with_retries(lambda: api.snapshot_download(repo_id=repo_id, repo_type=repo_type, local_dir=download))
         except Exception as exc:
-            return _failed(
-                outcome,
+            return outcome.end(
+                Status.FAILED,
                 explain(
                     exc,
                     action=f"download {repo_id}",
@@ -112,17 +136,20 @@ def update_repo(api: Any, endpoint: str, repo_type: str, repo_id: str, options: 
                     attempts=getattr(exc, "attempts_used", 1),
                 ),
             )
-        shutil.copytree(download, work, ignore=shutil.ignore_patterns(".cache"))
+        # The repo's files are data: a `.git` folder in them (git config can run commands) is not taken.
+        shutil.copytree(download, work, ignore=shutil.ignore_patterns(".cache", ".git"))
         answers = load_answers(work)
         if not answers:
-            outcome.result = "skipped: no .copier-answers.yml"
-            return outcome
+            return outcome.end(Status.NOT_FROM_A_TEMPLATE)
         outcome.from_version = str(answers.get("_commit", "-"))
-        if options.template and _normal(answers.get("_src_path")) != _normal(options.template):
-            outcome.result = f"skipped: made from {answers.get('_src_path')}"
-            return outcome
+        # Copier runs the tasks, migrations and extensions of the template the answers name:
+        # only the operator's template may be rendered, whatever the repo says.
+        if not same_template(answers.get("_src_path"), options.template, base=work):
+            return outcome.end(Status.FOREIGN_TEMPLATE, str(answers.get("_src_path") or "(none recorded)"))
         init_repository(work, f"{repo_id} at main")
-        update = subprocess.run(
+        # The template was checked just above; its code runs without the operator's credentials.
+        # bandit B603: this Python, an argument list, and the template checked above.
+        update = subprocess.run(  # nosec B603
             [
                 sys.executable,
                 "-m",
@@ -139,27 +166,24 @@ def update_repo(api: Any, endpoint: str, repo_type: str, repo_id: str, options: 
             cwd=work,
             capture_output=True,
             text=True,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+            env=copier_environment(Path(tmp)),
         )
         if update.returncode != 0:
-            return _failed(outcome, f"copier update failed: {update.stderr.strip().splitlines()[-1:]}")
+            return outcome.end(Status.FAILED, f"copier update failed: {update.stderr.strip().splitlines()[-1:]}")
         outcome.to_version = str(load_answers(work).get("_commit", "-"))
-        conflicts = sorted(set(_git(work, "diff", "--name-only", "--diff-filter=U").split()))
+        conflicts = sorted(set(git_output(work, "diff", "--name-only", "--diff-filter=U").split()))
         if conflicts:
-            outcome.result = f"conflict: {', '.join(conflicts)}"
-            return outcome
-        _git(work, "add", "-A")
+            return outcome.end(Status.CONFLICT, ", ".join(conflicts))
+        git_output(work, "add", "-A")
         changes = [
             line.split("\t", 1)
-            for line in _git(work, "diff", "--cached", "--no-renames", "--name-status", "HEAD").splitlines()
+            for line in git_output(work, "diff", "--cached", "--no-renames", "--name-status", "HEAD").splitlines()
         ]
         if not changes:
-            outcome.result = "up to date"
-            return outcome
+            return outcome.end(Status.UP_TO_DATE)
         if options.dry_run:
-            outcome.diff = _git(work, "diff", "--cached", "HEAD")
-            outcome.result = f"would open a PR ({len(changes)} files)"
-            return outcome
+            outcome.diff = git_output(work, "diff", "--cached", "HEAD")
+            return outcome.end(Status.WOULD_OPEN, f"{len(changes)} files")
         return _open_pr(api, endpoint, outcome, work, changes, options)
 
 
@@ -172,8 +196,8 @@ def _open_pr(
     try:
         for discussion in api.get_repo_discussions(outcome.repo_id, repo_type=outcome.repo_type):
             if discussion.is_pull_request and discussion.status == "open" and discussion.title == title:
-                outcome.result, outcome.pr_url = "PR already open", discussion.url
-                return outcome
+                outcome.pr_url = discussion.url
+                return outcome.end(Status.PR_ALREADY_OPEN)
         operations = [
             CommitOperationDelete(path_in_repo=path)
             if status == "D"
@@ -203,8 +227,8 @@ def _open_pr(
             retry_connection_errors=False,
         )
     except Exception as exc:
-        return _failed(
-            outcome,
+        return outcome.end(
+            Status.FAILED,
             explain(
                 exc,
                 action=f"open a pull request on {outcome.repo_id}",
@@ -213,17 +237,8 @@ def _open_pr(
                 attempts=getattr(exc, "attempts_used", 1),
             ),
         )
-    outcome.result, outcome.pr_url = f"PR opened ({len(changes)} files)", info.pr_url or ""
-    return outcome
-
-
-def _failed(outcome: RepoResult, message: str) -> RepoResult:
-    outcome.result, outcome.failed = f"failed: {message}", True
-    return outcome
-
-
-def _normal(source: Any) -> str:
-    return str(source or "").rstrip("/").removesuffix(".git")
+    outcome.pr_url = info.pr_url or ""
+    return outcome.end(Status.PR_OPENED, f"{len(changes)} files")
 
 
 def run(options: Options, out: TextIO = sys.stdout) -> int:
@@ -241,7 +256,7 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
             file=sys.stderr,
         )
         return 1
-    results = [RepoResult(t, r, result="skipped: no .copier-answers.yml") for t, r, ours in repos if not ours]
+    results = [RepoResult(t, r).end(Status.NOT_FROM_A_TEMPLATE) for t, r, ours in repos if not ours]
     todo = [(t, r) for t, r, ours in repos if ours]
     with (
         ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool,
@@ -252,7 +267,7 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
             try:
                 results.append(future.result())
             except Exception as exc:  # one repo's surprise must not stop the others
-                results.append(_failed(RepoResult(*futures[future]), f"{type(exc).__name__}: {exc}"))
+                results.append(RepoResult(*futures[future]).end(Status.FAILED, f"{type(exc).__name__}: {exc}"))
             bar.update()
     results.sort(key=lambda r: (r.repo_type, r.repo_id))
     if options.dry_run:
@@ -271,12 +286,14 @@ def summary_table(results: list[RepoResult]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.insert(1, "-+-".join("-" * width for width in widths))
-    counts = {
-        key: sum(1 for r in results if r.result.startswith(key))
-        for key in ("PR opened", "PR already open", "would open", "up to date", "conflict", "skipped", "failed")
-    }
+    counts = {status: sum(1 for r in results if r.status is status) for status in Status}
+    totals = ", ".join(
+        f"{n} {status.value.replace(': ', ' (') + ')' if ': ' in status.value else status.value}"
+        for status, n in counts.items()
+        if n
+    )
     details = [f"{r.repo_type}:{r.repo_id}: {r.result}" for r in results if _short(r.result) != r.result]
-    return "\n".join([*lines, ", ".join(f"{n} {key}" for key, n in counts.items() if n), *details])
+    return "\n".join([*lines, totals, *details])
 
 
 def _short(text: str, width: int = 60) -> str:

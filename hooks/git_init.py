@@ -4,19 +4,33 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
+
+# git runs with argument lists, never through a shell.
+import subprocess  # nosec B404
 from pathlib import Path
 
 FALLBACK_IDENTITY = {"name": "hf-hub-template", "email": "hf-hub-template@users.noreply.huggingface.co"}
 
 
-def _git(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=False, env=env)
+def run_git(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The one place this package runs git: an argument list, no shell, the person's own `git` on PATH."""
+    # bandit B603/B607: a fixed program found on PATH (the person's git), arguments as a list.
+    return subprocess.run(  # nosec B603 B607
+        ["git", *args], cwd=project, capture_output=True, text=True, check=False, env=env
+    )
+
+
+def git_output(project: Path, *args: str) -> str:
+    """git's output, or RuntimeError with git's own words."""
+    result = run_git(project, *args)
+    if result.returncode != 0:
+        raise RuntimeError(f"git {args[0]} failed in {project}: {result.stderr.strip()}")
+    return result.stdout
 
 
 def work_tree_files(folder: Path) -> list[str]:
     """Files git tracks in `folder`, plus new ones it does not ignore (what `git add -A` would take)."""
-    listing = _git(folder, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    listing = run_git(folder, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
     if listing.returncode != 0:
         raise RuntimeError(f"git ls-files failed in {folder}: {listing.stderr.strip()}")
     return sorted({path for path in listing.stdout.split("\0") if path and (folder / path).is_file()})
@@ -26,7 +40,7 @@ def _identity_env(project: Path) -> dict[str, str]:
     """Use the person's git identity; fall back to a neutral one only where none is set."""
     env = dict(os.environ)
     for key in ("name", "email"):
-        if not _git(project, "config", f"user.{key}").stdout.strip():
+        if not run_git(project, "config", f"user.{key}").stdout.strip():
             env[f"GIT_AUTHOR_{key.upper()}"] = env[f"GIT_COMMITTER_{key.upper()}"] = FALLBACK_IDENTITY[key]
     return env
 
@@ -42,7 +56,7 @@ def init_repository(project: Path, message: str) -> str:
             "git is not installed: run `git init && git add -A && git commit -m 'Initial commit'` "
             "before `copier update`."
         )
-    inside = _git(project, "rev-parse", "--is-inside-work-tree")
+    inside = run_git(project, "rev-parse", "--is-inside-work-tree")
     if inside.returncode == 0 and inside.stdout.strip() == "true":
         return "Already inside a git repository: review and commit the new files yourself."
     steps = (
@@ -52,7 +66,7 @@ def init_repository(project: Path, message: str) -> str:
     )
     env = _identity_env(project)
     for step in steps:
-        result = _git(project, *step, env=env)
+        result = run_git(project, *step, env=env)
         if result.returncode != 0:
             return f"git {step[0]} failed ({result.stderr.strip()}); the files are all there: commit them yourself."
     return "Initialised a git repository on branch main with the first commit."

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from hooks.answers import load_answers
-from hooks.git_init import work_tree_files
+from hooks.git_init import run_git, work_tree_files
 from hooks.hub_errors import HubStepError, explain, status_of, with_retries
 from hooks.hub_session import connect
 
@@ -47,7 +46,8 @@ def hub_space_sdk(answers: dict[str, Any]) -> str | None:
 
 
 def git_blob_id(content: bytes) -> str:
-    return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
+    """git's (and the Hub's) id for a file's content: an identifier, not a security check."""
+    return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
 
 
 def project_files(project: Path) -> dict[str, str]:
@@ -78,16 +78,16 @@ def retry_command(project: Path, answers: dict[str, Any], *, pr: bool = False) -
 
 
 def set_origin(project: Path, url: str) -> str:
-    current = subprocess.run(["git", "remote", "get-url", "origin"], cwd=project, capture_output=True, text=True)
+    current = run_git(project, "remote", "get-url", "origin")
     if current.returncode == 0:
         if current.stdout.strip() == url:
             return f"git remote origin is {url}"
         return f"git remote origin already points at {current.stdout.strip()}; left as it is (the Hub repo is {url})."
-    added = subprocess.run(["git", "remote", "add", "origin", url], cwd=project, capture_output=True, text=True)
+    added = run_git(project, "remote", "add", "origin", url)
     if added.returncode != 0:
         return f"Could not set git remote origin ({added.stderr.strip()}): run `git remote add origin {url}`."
-    subprocess.run(["git", "config", "branch.main.remote", "origin"], cwd=project, capture_output=True)
-    subprocess.run(["git", "config", "branch.main.merge", "refs/heads/main"], cwd=project, capture_output=True)
+    run_git(project, "config", "branch.main.remote", "origin")
+    run_git(project, "config", "branch.main.merge", "refs/heads/main")
     return f"git remote origin set to {url}"
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import CURRENT_VERSION, ROOT, copy_old, git, render, tracked_files
 from hub_server import HubServer
-from test_remote import fake_token, hub_env
+from test_remote import assert_token_absent, fake_token, hub_env
 
 NAMESPACE = "fleet"
 
@@ -62,7 +62,8 @@ def fleet(versions: Path, tmp_path: Path):
         )
         hub.seed("space", "other-user/plain", {"README.md": b"---\nsdk: static\n---\n"}, sdk="static")
         hub.fail("info@fleet/broken", 500)
-        yield hub, hub_env(tmp_path, hub.url, token)
+        (tmp_path / "tmp").mkdir()  # the fleet's temporary checkouts go here, to be searched for the token
+        yield hub, hub_env(tmp_path, hub.url, token) | {"TMPDIR": str(tmp_path / "tmp")}
 
 
 def fleet_update(env: dict[str, str], versions: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -141,6 +142,10 @@ def test_fleet_update_opens_one_pr_per_template_repo(fleet, versions):
     assert len(hub.repo("space", "fleet/plain").pulls) == 1 and len(hub.repo("dataset", "fleet/data").pulls) == 1
     assert "PR already open" in row(again.stdout, "space:fleet/plain")
     assert len(hub.repo("space", "fleet/broken").pulls) == 1
+    folders = [Path(env["TMPDIR"])]
+    assert_token_absent(
+        env["HF_TOKEN"], result.stdout, result.stderr, again.stdout, again.stderr, hub=hub, folders=folders
+    )
 
 
 def test_dry_run_shows_diffs_and_writes_nothing(fleet, versions):
@@ -148,6 +153,7 @@ def test_dry_run_shows_diffs_and_writes_nothing(fleet, versions):
     hub.heal()
     result = fleet_update(env, versions, "--dry-run", "--type", "space", "--match", "p*")
     assert result.returncode == 0, result.stderr
+    assert_token_absent(env["HF_TOKEN"], result.stdout, result.stderr, hub=hub, folders=[Path(env["TMPDIR"])])
     assert "===== space fleet/plain" in result.stdout and '+sdk_version: "6.31.0"' in result.stdout
     assert "would open a PR" in row(result.stdout, "space:fleet/plain")
     assert "fleet/data" not in result.stdout and "fleet/edited" not in result.stdout

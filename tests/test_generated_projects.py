@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -83,11 +84,31 @@ def test_workflow_passes_actionlint(project: Path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_workflows_pass_zizmor(project: Path):
+    """The GitHub Actions security linter, offline, at its strictest persona: no finding at all."""
+    result = subprocess.run(
+        [tool("zizmor"), "--offline", "--persona", "pedantic", "--no-progress", "--format", "plain", ".github"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0 and "No findings" in result.stdout, result.stdout + result.stderr
+
+
 def test_workflow_tests_first_pins_actions_and_never_creates_the_repo(project: Path):
     workflow = yaml.safe_load((project / ".github" / "workflows" / "sync-to-hub.yml").read_text())
     assert workflow["jobs"]["sync"]["needs"] == "test"
-    uses = [step["uses"] for job in workflow["jobs"].values() for step in job["steps"] if "uses" in step]
-    assert uses and all("@v" in action for action in uses)
+    assert workflow["permissions"] == {"contents": "read"}
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    uses = [step["uses"] for step in steps if "uses" in step]
+    text = (project / ".github" / "workflows" / "sync-to-hub.yml").read_text()
+    # Pinned by full commit, with the version beside it for people and Dependabot.
+    assert uses and all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action) for action in uses), uses
+    assert all(re.search(rf"{re.escape(action)}  # v\d+\.\d+\.\d+$", text, re.M) for action in uses)
+    checkouts = [step for step in steps if step.get("uses", "").startswith("actions/checkout@")]
+    assert checkouts and all(step["with"]["persist-credentials"] is False for step in checkouts)
+    dependabot = yaml.safe_load((project / ".github" / "dependabot.yml").read_text())
+    assert [u["package-ecosystem"] for u in dependabot["updates"]] == ["github-actions"]
     text = (project / ".github" / "workflows" / "sync-to-hub.yml").read_text()
     assert "secrets.HF_TOKEN" in text and "create_repo" not in text and "repo_exists" in text
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())

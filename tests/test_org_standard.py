@@ -126,5 +126,8 @@ def test_update_reapplies_the_current_org_standard(template, tmp_path):
     data = yaml.safe_load(EXAMPLE.read_text())
     data["fixed"]["license"] = "mit"
     changed.write_text(yaml.safe_dump(data))
-    assert cli(["update", str(dest), "--org-standard", str(changed), "--vcs-ref", "HEAD"]) == 0
+    assert (
+        cli(["update", str(dest), "--org-standard", str(changed), "--vcs-ref", "HEAD", "--template", str(template)])
+        == 0
+    )
     assert read_metadata(dest / "README.md")["license"] == "mit"

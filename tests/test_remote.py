@@ -38,6 +38,25 @@ def hub(token: str):
         yield server
 
 
+def assert_token_absent(
+    token: str, *outputs: str, hub: HubServer | None = None, folders: list[Path] | tuple[Path, ...] = ()
+) -> None:
+    """The token is in no output, no file under `folders` (git history included), and nothing the Hub got
+    but the Authorization header: every command that touches the Hub is held to this."""
+    for output in outputs:
+        assert token not in output, "the token was printed"
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if path.is_file() and not path.is_symlink():
+                assert token.encode() not in path.read_bytes(), f"the token was written to {path}"
+    if hub is not None:
+        assert all(token.encode() not in r.body for r in hub.requests), "the token was sent in a request body"
+        assert all(r.authorization in (None, f"Bearer {token}") for r in hub.requests)
+        for repo in hub.state.repos.values():
+            for content in [*repo.files.values(), *(str(c).encode() for c in [*repo.commits, *repo.pulls])]:
+                assert token.encode() not in content, f"the token reached {repo.repo_id} on the Hub"
+
+
 def hub_env(tmp_path: Path, endpoint: str, token: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGING_FACE"))}
     env.update(HF_ENDPOINT=endpoint, HF_HOME=str(tmp_path / "hf-home"), HF_HUB_DISABLE_TELEMETRY="1")
@@ -285,6 +304,7 @@ def test_publish_command_of_the_rendered_readme(template, tmp_path, hub, token):
     )
     assert result.returncode == 0, result.stderr
     assert set(remote_files(hub, "space", "fakeuser/later")) == tracked_files(project)
+    assert_token_absent(token, result.stdout, result.stderr, hub=hub, folders=[project])
 
 
 @pytest.mark.parametrize(("keys", "opens_pr"), [(b"\r", True), (b"\x1b[B\r", False)], ids=["open-pr", "skip"])
@@ -338,12 +358,7 @@ def test_token_is_never_written_or_printed(template, tmp_path, hub, token):
         template, tmp_path / "failed", hub_env(tmp_path, hub.url, token), create_remote="true", namespace="fakeorg"
     )
     assert "cannot write to fakeorg" in failed.stderr
-    for result in (ok, failed):
-        assert token not in result.stdout + result.stderr
-    for project in (tmp_path / "ok", tmp_path / "failed"):
-        for path in project.rglob("*"):
-            if path.is_file():
-                assert token.encode() not in path.read_bytes(), path
-        assert token not in git(project, "log", "-p", "--all")
-    assert all(token not in r.body.decode(errors="replace") for r in hub.requests)
+    projects = [tmp_path / "ok", tmp_path / "failed"]
+    history = [git(project, "log", "-p", "--all") for project in projects]
+    assert_token_absent(token, ok.stdout, ok.stderr, failed.stdout, failed.stderr, *history, hub=hub, folders=projects)
     assert all(r.authorization == f"Bearer {token}" for r in hub.requests)

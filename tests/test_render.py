@@ -317,6 +317,8 @@ def test_private_and_remote_answers_are_recorded_not_rendered(template, tmp_path
 def test_github_sync_workflow_presence(template, tmp_path, sync):
     dst = render(template, tmp_path / "sync", github_sync=sync)
     assert (dst / ".github").exists() == sync
+    workflows = {".github/workflows/sync-to-hub.yml", ".github/dependabot.yml"}
+    assert (tracked_files(dst) & workflows) == (workflows if sync else set())
     assert ("Keep it in sync from GitHub" in (dst / "README.md").read_text()) == sync
 
 
