@@ -51,8 +51,8 @@ def project(request: pytest.FixtureRequest, template: Path, tmp_path_factory: py
     )
 
 
-@pytest.mark.slow
-def test_rendered_project_tests_pass(project: Path):
+def run_project_tests(project: Path) -> None:
+    """The rendered project's own `python -m pytest`, as its README says, must pass."""
     if (project / "index.html").exists():
         need_chromium()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -68,6 +68,18 @@ def test_rendered_project_tests_pass(project: Path):
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and " failed" not in result.stdout
+
+
+@pytest.mark.slow
+def test_rendered_project_tests_pass(project: Path):
+    run_project_tests(project)
+
+
+@pytest.mark.slow
+def test_docker_project_tests_pass_on_another_port(template, tmp_path):
+    """The defaults hide a port written as 7860 somewhere: run the Docker Space's own tests on 8080."""
+    project = render(template, tmp_path / "port-8080", space_sdk="docker", app_port=8080)
+    run_project_tests(project)
 
 
 def test_rendered_python_is_ruff_clean(project: Path):

@@ -43,6 +43,24 @@ def test_docker_space_needs_dockerfile_and_port(template, tmp_path):
     assert any("needs a Dockerfile" in p for p in problems) and any("app_port must be" in p for p in problems)
 
 
+@pytest.mark.parametrize(
+    ("sdk", "old", "new", "message"),
+    [
+        ("docker", r"^EXPOSE 8080$", "EXPOSE 7860", "EXPOSEs 7860, but the card's app_port is 8080"),
+        ("docker", r'"--port", "8080"', '"--port", "7860"', "listens on 7860, but the card's app_port is 8080"),
+        ("streamlit", r"--server.port=8501", "--server.port=7860", "listens on 7860, but the card's app_port is 8501"),
+    ],
+)
+def test_dockerfile_must_listen_on_the_cards_app_port(template, tmp_path, sdk, old, new, message):
+    answers = {"app_port": 8080} if sdk == "docker" else {}
+    dst = render(template, tmp_path / sdk, space_sdk=sdk, **answers)
+    assert check_repo(dst, "space") == []
+    dockerfile = dst / "Dockerfile"
+    assert re.search(old, dockerfile.read_text(), flags=re.M), old
+    dockerfile.write_text(re.sub(old, new, dockerfile.read_text(), flags=re.M))
+    assert any(message in problem for problem in check_repo(dst, "space")), check_repo(dst, "space")
+
+
 def test_static_space_needs_its_page(template, tmp_path):
     dst = render(template, tmp_path / "static", space_sdk="static")
     (dst / "index.html").unlink()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ASKED, COPIER_YML, QUESTIONS, ROOT, check_keys, render
+from helpers import question_template
 
 FREE_TEXT = {
     "repo_name",
@@ -171,3 +172,45 @@ def test_question_visibility_follows_the_kind():
     assert "repo_type == 'space'" in when["space_sdk"] and "space_sdk == 'gradio'" in when["gradio_version"]
     assert "repo_type == 'model'" in when["library_name"] and "repo_type == 'dataset'" in when["task_categories"]
     assert not when["repo_name"] and not when["create_remote"] and not when["github_sync"]
+
+
+# ------------------------------------------------ validators against an independent oracle
+def hub_accepts(repo_id: str) -> bool:
+    """huggingface_hub's own rule for repo ids (utils._validators.validate_repo_id)."""
+    from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+    try:
+        validate_repo_id(repo_id)
+    except HFValidationError:
+        return False
+    return True
+
+
+def candidate_names(count: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    pieces = ["a", "Z", "9", "_", "-", ".", "--", "..", ".git", "git", "/", " ", "é", "a" * 47]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 6))) for _ in range(count)]
+
+
+@pytest.mark.parametrize("question", ["repo_name", "namespace", "models", "base_model"])
+def test_repo_id_validators_agree_with_huggingface_hub(question):
+    """A second check of each repo-id validator, independent of the hand-picked bad answers above."""
+    validator = question_template(question, "validator")
+    for name in candidate_names(1500, seed=len(question)):
+        if question == "repo_name":
+            expected = "/" not in name and hub_accepts(name)
+        elif question == "namespace":  # empty means "my login"; otherwise the first part of an id
+            expected = not name or ("/" not in name and hub_accepts(name + "/x"))
+        else:  # a comma-separated list: this one id (namespace/name or name), trimmed; empty is none
+            expected = not name.strip() or hub_accepts(name.strip())
+        accepted = not validator.render({question: name}).strip()
+        assert accepted == expected, f"{question}={name!r}: the validator {'accepts' if accepted else 'refuses'} it"
+
+
+def test_short_description_validator_is_the_60_character_rule():
+    validator = question_template("short_description", "validator")
+    for text in ["", "x", "x" * 59, "x" * 60, "x" * 61, "é" * 60, "é" * 61, "two\nlines", "🤗" * 60]:
+        accepted = not validator.render({"short_description": text}).strip()
+        assert accepted == (len(text) <= 60 and "\n" not in text), repr(text)

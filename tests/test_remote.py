@@ -6,6 +6,7 @@ print a retry command that works once the fault is gone.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -292,7 +293,7 @@ def test_publish_command_of_the_rendered_readme(template, tmp_path, hub, token):
     """The README's `hf-hub-template publish .` (here as `python -m hooks`) creates and uploads."""
     project = tmp_path / "later"
     env = hub_env(tmp_path, hub.url, token)
-    assert copier_copy(template, project, env, namespace="fakeuser").returncode == 0
+    assert copier_copy(template, project, env, namespace="fakeuser", private="true").returncode == 0
     assert f'uvx --from "{template}" hf-hub-template publish .' in (project / "README.md").read_text()
     result = subprocess.run(
         [sys.executable, "-m", "hooks", "publish", str(project)],
@@ -304,6 +305,8 @@ def test_publish_command_of_the_rendered_readme(template, tmp_path, hub, token):
     )
     assert result.returncode == 0, result.stderr
     assert set(remote_files(hub, "space", "fakeuser/later")) == tracked_files(project)
+    create = next(r for r in hub.requests if r.endpoint == "create")
+    assert json.loads(create.body)["visibility"] == "private", "the private answer reaches the create request"
     assert_token_absent(token, result.stdout, result.stderr, hub=hub, folders=[project])
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import py_compile
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from conftest import COPIER_YML, KINDS, copier_copy, kind_answers, render, tracked_files
+from helpers import question_template
 from hub_rules import check_repo, read_metadata
 
 COMMON = {
@@ -302,8 +305,13 @@ def test_model_options(template, tmp_path):
 def test_docker_port_reaches_card_dockerfile_and_readme(template, tmp_path):
     dst = render(template, tmp_path / "dock", repo_type="space", space_sdk="docker", app_port=8080)
     assert read_metadata(dst / "README.md")["app_port"] == 8080
-    assert '"--port", "8080"' in (dst / "Dockerfile").read_text()
+    dockerfile = (dst / "Dockerfile").read_text()
+    assert '"--port", "8080"' in dockerfile and re.search(r"^EXPOSE 8080$", dockerfile, re.M)
     assert "--port 8080" in (dst / "README.md").read_text()
+    # Every place a port appears follows the answer: the Hub's default 7860 is nowhere but the checker's fallback.
+    for path in tracked_files(dst) - {"tests/hub_rules.py"}:
+        assert "7860" not in (dst / path).read_text(), path
+    assert check_repo(dst, "space") == []
 
 
 def test_private_and_remote_answers_are_recorded_not_rendered(template, tmp_path):
@@ -322,9 +330,49 @@ def test_github_sync_workflow_presence(template, tmp_path, sync):
     assert ("Keep it in sync from GitHub" in (dst / "README.md").read_text()) == sync
 
 
-def test_rendering_into_a_folder_with_spaces_gets_a_valid_default_name(template, tmp_path):
-    dst = render(template, tmp_path / "My Cool Demo!")
-    assert yaml.safe_load((dst / ".copier-answers.yml").read_text())["repo_name"] == "My-Cool-Demo"
+FOLDER_NAMES = [
+    ("My Cool Demo!", "My-Cool-Demo"),  # other characters become -, none left at the end
+    ("my-space.git", "my-space"),  # no .git ending
+    ("x.git.git", "x"),
+    ("x-.git", "x"),  # removing .git must not leave a trailing -
+    ("a..b", "a.b"),  # no ..
+    ("a--b", "a-b"),  # no --
+    ("-x-", "x"),  # no leading or trailing -
+    (".hidden.", "hidden"),
+    ("__", "__"),
+    ("a" * 95 + "-b" + "c" * 10, "a" * 95),  # cut to 96, then no trailing -
+    ("café au lait", "caf-au-lait"),  # non-ASCII
+    ("日本語", "my-space"),  # nothing usable left
+]
+
+
+def repo_name_rules() -> tuple[Any, Any]:
+    return question_template("repo_name", "default"), question_template("repo_name", "validator")
+
+
+@pytest.mark.parametrize(("folder", "expected"), FOLDER_NAMES)
+def test_default_repo_name_from_the_folder_passes_the_validator(template, tmp_path, folder, expected):
+    """`copier copy --defaults` into any folder gives a name the repo_name validator accepts."""
+    default, validator = repo_name_rules()
+    assert default.render({"_folder_name": folder, "repo_type": "space"}) == expected
+    assert not validator.render({"repo_name": expected}).strip()
+    # The defaults derived from it (title, and licence name for license=other) must pass theirs too.
+    dst = render(template, tmp_path / folder, license="other")
+    assert yaml.safe_load((dst / ".copier-answers.yml").read_text())["repo_name"] == expected
+
+
+def test_default_repo_name_is_valid_for_any_folder_name():
+    """Thousands of folder names built from the characters each rule is about: the default always validates."""
+    import random
+
+    default, validator = repo_name_rules()
+    pieces = ["a", "Z", "0", "_", "-", ".", "..", "--", ".git", "-.git", " ", "é", "日", "!", "a" * 40]
+    rng = random.Random(20261201)
+    for _ in range(3000):
+        folder = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        name = default.render({"_folder_name": folder, "repo_type": rng.choice(["space", "model", "dataset"])})
+        problem = validator.render({"repo_name": name}).strip()
+        assert not problem, f"folder {folder!r} gives the default {name!r}: {problem}"
 
 
 # ------------------------------------------------------------- the oldest Copier the template accepts

@@ -176,10 +176,48 @@ def check_space(meta: dict[str, Any], folder: Path) -> list[str]:
     if sdk == "docker":
         if not (folder / "Dockerfile").is_file():
             problems.append("a Docker Space needs a Dockerfile at the root")
-        port = meta.get("app_port", 7860)
+        port = meta.get("app_port", DEFAULT_APP_PORT)
         if not isinstance(port, int) or not 1 <= port <= 65535:
             problems.append("app_port must be a port number")
+        elif (folder / "Dockerfile").is_file():
+            problems += _port_problems(port, (folder / "Dockerfile").read_text())
     _common(meta, problems)
+    return problems
+
+
+DEFAULT_APP_PORT = (
+    7860  # where the Hub sends a Docker Space's traffic when the card names no app_port
+)
+
+
+def dockerfile_ports(text: str) -> tuple[list[int], list[int]]:
+    """The ports a Dockerfile EXPOSEs, and those its CMD/ENTRYPOINT listens on."""
+    exposed = [
+        int(port.split("/")[0])
+        for line in re.findall(r"^EXPOSE\s+(.+)$", text, flags=re.M)
+        for port in line.split()
+    ]
+    listening = [
+        int(port)
+        for line in re.findall(r"^(?:CMD|ENTRYPOINT)\s+(.+)$", text, flags=re.M)
+        for port in re.findall(r"(?:--(?:server\.)?port|-p)[\"',\s=]+(\d+)", line)
+    ]
+    return exposed, listening
+
+
+def _port_problems(port: int, dockerfile: str) -> list[str]:
+    """The Hub routes traffic to app_port: the server must listen there."""
+    exposed, listening = dockerfile_ports(dockerfile)
+    problems = [
+        f"the Dockerfile EXPOSEs {other}, but the card's app_port is {port}"
+        for other in exposed
+        if other != port
+    ]
+    problems += [
+        f"the Dockerfile's command listens on {other}, but the card's app_port is {port}"
+        for other in listening
+        if other != port
+    ]
     return problems
 
 
