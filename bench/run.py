@@ -260,7 +260,10 @@ def bench_fleet(work: Path, versions: Path, sizes: list[int]) -> dict[str, Any]:
             env = hub_env(work, hub.url, token)
             start = time.perf_counter()
             result = subprocess.run(
-                [sys.executable, "-m", "hooks", "fleet-update", "fleet", "--vcs-ref", CURRENT_VERSION],
+                [
+                    *(sys.executable, "-m", "hf_hub_template", "fleet-update", "fleet"),
+                    *("--vcs-ref", CURRENT_VERSION, "--template", str(versions)),
+                ],
                 cwd=ROOT,
                 env=env,
                 capture_output=True,

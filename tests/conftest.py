@@ -31,7 +31,7 @@ OLD_VERSION = "0.9.0"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "template" / "tests"))
 
-from hooks.git_init import work_tree_files  # noqa: E402  (ROOT is on the path now)
+from hf_hub_template.git import work_tree_files  # noqa: E402  (ROOT is on the path now)
 
 COPIER_CLI = [sys.executable, "-m", "copier"]
 

@@ -71,7 +71,7 @@ def fleet_update(env: dict[str, str], versions: Path, *extra: str) -> subprocess
         [
             sys.executable,
             "-m",
-            "hooks",
+            "hf_hub_template",
             "fleet-update",
             NAMESPACE,
             "--vcs-ref",
@@ -100,7 +100,7 @@ def test_fleet_update_opens_one_pr_per_template_repo(fleet, versions):
     hub, env = fleet
     before = main_files(hub)
     result = fleet_update(env, versions)
-    print(result.stdout)  # shown with `pytest -s`: the example in README.md comes from here
+    print(result.stdout, result.stderr)  # shown with `pytest -s`: the example in README.md comes from here
     print(sorted(hub.repo("space", "fleet/plain").pulls[0]["commit"]["changes"]))
     assert result.returncode == 1, "a repo failed, so the run fails"
     out = result.stdout

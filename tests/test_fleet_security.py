@@ -20,7 +20,7 @@ from hub_server import HubServer
 from test_fleet import NAMESPACE, row, seed_from
 from test_remote import assert_token_absent, fake_token, hub_env
 
-from hooks.template_source import copier_environment, normalise, same_template
+from hf_hub_template.template_source import copier_environment, normalise, same_template
 
 STEAL = """\
 import os, pathlib, sys
@@ -100,7 +100,7 @@ def attacker(versions: Path, tmp_path: Path):
 
 def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "hooks", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "hf_hub_template", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
     )
 
 

@@ -11,8 +11,8 @@ import yaml
 from conftest import QUESTIONS, ROOT
 from hub_rules import read_metadata
 
-from hooks.cli import main as cli
-from hooks.org_standard import OrgStandard, OrgStandardError
+from hf_hub_template.cli import main as cli
+from hf_hub_template.org_standard import OrgStandard, OrgStandardError
 
 EXAMPLE = ROOT / "examples" / "acme" / "org-standard.yml"
 

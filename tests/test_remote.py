@@ -296,7 +296,7 @@ def test_publish_command_of_the_rendered_readme(template, tmp_path, hub, token):
     assert copier_copy(template, project, env, namespace="fakeuser", private="true").returncode == 0
     assert f'uvx --from "{template}" hf-hub-template publish .' in (project / "README.md").read_text()
     result = subprocess.run(
-        [sys.executable, "-m", "hooks", "publish", str(project)],
+        [sys.executable, "-m", "hf_hub_template", "publish", str(project)],
         cwd=ROOT,
         env=env,
         capture_output=True,

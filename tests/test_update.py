@@ -181,7 +181,7 @@ def test_update_runs_no_remote_step(versions, tmp_path):
 
 
 def test_migrations_are_idempotent(tmp_path, monkeypatch):
-    from hooks import migrate
+    from hf_hub_template import migrations as migrate
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".copier-answers.yml").write_text("sdk: streamlit\ngradio_version: 5.9.1\n_commit: 0.9.0\n")

@@ -1,9 +1,9 @@
-"""`hf-hub-template`: start repos from an org standard, retry the Hub step, update fleets.
+"""`hf-hub-template`: start repos from an org standard, publish them, update fleets.
 
 hf-hub-template new DEST [--org-standard FILE] [--template SRC] [-d KEY=VALUE ...] [--defaults]
-hf-hub-template update PROJECT [--org-standard FILE] [--vcs-ref REF]
-hf-hub-template publish PROJECT [--pr]
-hf-hub-template fleet-update NAMESPACE [--type TYPE] [--match GLOB] [--vcs-ref REF] [--dry-run]
+hf-hub-template update PROJECT [--org-standard FILE] [--template SRC] [--vcs-ref REF]
+hf-hub-template publish [PROJECT] [--pr]
+hf-hub-template fleet-update NAMESPACE [--type TYPE] [--match GLOB] [--vcs-ref REF] [--template SRC] [--dry-run]
 """
 
 from __future__ import annotations
@@ -13,12 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from hooks.answers import load_answers
-from hooks.org_standard import TEMPLATE_ROOT, OrgStandard, OrgStandardError
-from hooks.template_source import installed_template, same_template
+from hf_hub_template.answers import load_answers
+from hf_hub_template.org_standard import OrgStandard, OrgStandardError
+from hf_hub_template.resources import CHECKOUT_ROOT, running_from_checkout
+from hf_hub_template.template_source import installed_template, same_template
 
 
 def _data(pairs: list[str]) -> dict[str, Any]:
@@ -36,8 +34,8 @@ def _template_source(args: argparse.Namespace, standard: OrgStandard | None) -> 
         return args.template
     if standard and standard.template:
         return standard.template
-    if (TEMPLATE_ROOT / "copier.yml").is_file():
-        return str(TEMPLATE_ROOT)
+    if running_from_checkout():
+        return str(CHECKOUT_ROOT)
     raise OrgStandardError("Name the template with --template (or `template:` in the org standard).")
 
 
@@ -84,9 +82,23 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from hooks.remote import main as publish_main
+    from hf_hub_template.hub_errors import HubStepError
+    from hf_hub_template.publish import publish
 
-    return publish_main([str(args.project), *(["--pr"] if args.pr else [])])
+    project = args.project.resolve()
+    answers = load_answers(project)
+    if not answers.get("repo_name"):
+        print(
+            f"{project} has no .copier-answers.yml with a repo_name: is it a project rendered by this template?",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        publish(project, answers, interactive=sys.stdin.isatty(), open_pr=args.pr)
+    except HubStepError as err:
+        print(err, file=sys.stderr)
+        return 1
+    return 0
 
 
 def trusted_template(args: argparse.Namespace, standard: OrgStandard | None) -> str:
@@ -101,7 +113,7 @@ def trusted_template(args: argparse.Namespace, standard: OrgStandard | None) -> 
 
 
 def cmd_fleet_update(args: argparse.Namespace) -> int:
-    from hooks.fleet import REPO_TYPES, Options, run
+    from hf_hub_template.fleet import REPO_TYPES, Options, run
 
     standard = OrgStandard.load(args.org_standard) if args.org_standard else None
     options = Options(

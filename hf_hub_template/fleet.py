@@ -20,14 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from hooks.answers import ANSWERS_FILE, load_answers
-from hooks.git_init import git_output, init_repository, run_git
-from hooks.hub_errors import HubStepError, explain, with_retries
-from hooks.hub_session import connect
-from hooks.template_source import copier_environment, same_template
+from hf_hub_template.answers import ANSWERS_FILE, load_answers
+from hf_hub_template.git import git_output, init_repository, run_git
+from hf_hub_template.hub_errors import HubStepError, explain, with_retries
+from hf_hub_template.hub_session import connect
+from hf_hub_template.resources import template_file
+from hf_hub_template.template_source import copier_environment, same_template
 
 REPO_TYPES = ("space", "model", "dataset")
-CHANGELOG = Path(__file__).resolve().parent.parent / "CHANGELOG.md"
+CHANGELOG = template_file("CHANGELOG.md")
 
 
 class Status(enum.Enum):

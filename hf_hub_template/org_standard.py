@@ -15,12 +15,9 @@ from typing import Any
 
 import yaml
 
-TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
-# From a checkout, the template's own copier.yml; from an installed wheel, the copy packed beside this file.
-COPIER_YML = next(
-    (p for p in (TEMPLATE_ROOT / "copier.yml", Path(__file__).with_name("copier.yml")) if p.is_file()),
-    TEMPLATE_ROOT / "copier.yml",
-)
+from hf_hub_template.resources import template_file
+
+COPIER_YML = template_file("copier.yml")
 
 
 class OrgStandardError(ValueError):

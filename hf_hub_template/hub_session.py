@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hooks.hub_errors import LOGIN_HELP, HubStepError
+from hf_hub_template.hub_errors import LOGIN_HELP, HubStepError
 
 MISSING_HUB = (
     "huggingface_hub is not installed next to Copier, so nothing was done on the Hub (your project is intact).\n"

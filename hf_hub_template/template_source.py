@@ -14,8 +14,9 @@ import re
 from importlib import metadata
 from pathlib import Path
 
+from hf_hub_template.resources import CHECKOUT_ROOT, running_from_checkout
+
 DISTRIBUTION = "hf-hub-template"
-CHECKOUT_ROOT = Path(__file__).resolve().parent.parent
 # Copier's own shortcuts (copier/vcs.py): `gh:` and `gl:` are GitHub and GitLab.
 SHORTCUTS = {"gh:": "https://github.com/", "gl:": "https://gitlab.com/"}
 SCP_LIKE = re.compile(r"^(?:[\w.-]+@)?(?P<host>[\w.-]+):(?!//)(?P<path>.+)$")  # git@github.com:org/repo.git
@@ -96,7 +97,7 @@ def installed_template() -> str | None:
     `uvx --from git+URL hf-hub-template` and `pip install git+URL` record URL in the
     distribution's `direct_url.json` (PEP 610). A wheel from an index records nothing: None.
     """
-    if (CHECKOUT_ROOT / "copier.yml").is_file() and (CHECKOUT_ROOT / "template").is_dir():
+    if running_from_checkout():
         return str(CHECKOUT_ROOT)
     try:
         recorded = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")

@@ -1,0 +1,58 @@
+"""Copier migrations: carry recorded answers across template versions. Run by `hooks/migrate.py`.
+
+`_migrations` runs it before `copier update` renders the new version, in the project folder, with
+one argument per step (one process for all of a release's steps keeps updates fast):
+    python hooks/migrate.py rename-answer:OLD:NEW follow-default:KEY:OLD_DEFAULT:NEW_DEFAULT ...
+Each step is idempotent: running it twice changes nothing more.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hf_hub_template.answers import ANSWERS_FILE
+
+HEADER = "# Changes here will be overwritten by Copier; do not edit by hand: use `copier update --trust`.\n"
+
+
+def rename_answer(answers: dict[str, Any], old: str, new: str) -> str:
+    """A question renamed between versions keeps its answer instead of being asked again."""
+    if old not in answers:
+        return f"no answer named {old}: nothing to rename"
+    if new in answers:
+        del answers[old]
+        return f"{new} already answered: dropped the old {old}"
+    answers[new] = answers.pop(old)
+    return f"renamed answer {old} -> {new} ({answers[new]!r})"
+
+
+def follow_default(answers: dict[str, Any], key: str, old_default: str, new_default: str) -> str:
+    """Projects that kept the template's previous default move to the new one; a chosen value stays."""
+    if str(answers.get(key)) != old_default:
+        return f"{key} is {answers.get(key)!r}, not the previous default {old_default}: kept"
+    answers[key] = new_default
+    return f"{key}: {old_default} -> {new_default} (the template's new default)"
+
+
+COMMANDS: dict[str, tuple[Callable[..., str], int]] = {
+    "rename-answer": (rename_answer, 2),
+    "follow-default": (follow_default, 3),
+}
+
+
+def main(argv: list[str]) -> int:
+    steps = [arg.split(":") for arg in argv]
+    if not steps or any(step[0] not in COMMANDS or len(step) - 1 != COMMANDS[step[0]][1] for step in steps):
+        print(__doc__, file=sys.stderr)
+        return 2
+    answers_file = Path(ANSWERS_FILE)
+    answers = yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}
+    for name, *args in steps:
+        print(f"migration: {COMMANDS[name][0](answers, *args)}", file=sys.stderr)
+    answers_file.write_text(HEADER + yaml.safe_dump(answers, sort_keys=True, allow_unicode=True), encoding="utf-8")
+    return 0

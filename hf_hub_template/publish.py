@@ -1,0 +1,220 @@
+"""Create the project's repo on the Hub and upload the first commit, without ever losing the project.
+
+Run by the copy task when `create_remote` is true, and on its own as `hf-hub-template publish`
+(or the retry command, `python <template>/hooks/remote.py <project> [--pr]`).
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hf_hub_template.git import run_git, work_tree_files
+from hf_hub_template.hub_errors import HubStepError, explain, status_of, with_retries
+from hf_hub_template.hub_facts import URL_PREFIX, hub_space_sdk
+from hf_hub_template.hub_session import connect
+
+COMMIT_MESSAGE = "Initial commit from hf-hub-template"
+
+
+class RemoteState(enum.Enum):
+    """How a repo that already exists relates to the project."""
+
+    EMPTY = "empty"  # nothing of anyone's: upload
+    SAME = "same"  # exactly this project: nothing to do
+    PARTIAL = "partial"  # an earlier upload stopped half-way: every remote file is ours, unchanged
+    OTHER = "other"  # someone else's content: never overwritten
+
+
+@dataclass(frozen=True)
+class Target:
+    repo_id: str
+    repo_type: str
+    space_sdk: str | None
+    private: bool
+
+    @property
+    def kind(self) -> str:
+        return {"space": "Space", "model": "model repo", "dataset": "dataset repo"}[self.repo_type]
+
+
+def git_blob_id(content: bytes) -> str:
+    """git's (and the Hub's) id for a file's content: an identifier, not a security check."""
+    return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
+
+
+def project_files(project: Path) -> dict[str, str]:
+    """Files to upload (tracked, or untracked and not ignored by .gitignore) and their git blob ids."""
+    return {path: git_blob_id((project / path).read_bytes()) for path in work_tree_files(project)}
+
+
+def compare(remote: dict[str, str], local: dict[str, str]) -> RemoteState:
+    """How the files of a repo that exists (path -> blob id) relate to the project's.
+
+    The `.gitattributes` the Hub writes into every new repo does not count as content."""
+    remote = {p: b for p, b in remote.items() if p != ".gitattributes" or local.get(p) == b}
+    if not remote:
+        return RemoteState.EMPTY
+    if any(local.get(path) != blob for path, blob in remote.items()):
+        return RemoteState.OTHER
+    ours = {p for p in local if p != ".gitattributes" or p in remote}
+    return RemoteState.SAME if remote.keys() == ours else RemoteState.PARTIAL
+
+
+def retry_command(project: Path, answers: dict[str, Any], *, pr: bool = False) -> str:
+    src = str(answers.get("_src_path", ""))
+    flag = " --pr" if pr else ""
+    if src and Path(src).is_dir():
+        return f'python "{Path(src) / "hooks" / "remote.py"}" "{project}"{flag}'
+    hosts = {"gh:": "https://github.com/", "gl:": "https://gitlab.com/"}
+    url = hosts[src[:3]] + src[3:] if src[:3] in hosts else src
+    ref = f"@{answers['_commit']}" if answers.get("_commit") else ""
+    return f'uvx --from "git+{url}{ref}" hf-hub-template publish "{project}"{flag}'
+
+
+def set_origin(project: Path, url: str) -> str:
+    current = run_git(project, "remote", "get-url", "origin")
+    if current.returncode == 0:
+        if current.stdout.strip() == url:
+            return f"git remote origin is {url}"
+        return f"git remote origin already points at {current.stdout.strip()}; left as it is (the Hub repo is {url})."
+    added = run_git(project, "remote", "add", "origin", url)
+    if added.returncode != 0:
+        return f"Could not set git remote origin ({added.stderr.strip()}): run `git remote add origin {url}`."
+    run_git(project, "config", "branch.main.remote", "origin")
+    run_git(project, "config", "branch.main.merge", "refs/heads/main")
+    return f"git remote origin set to {url}"
+
+
+def publish(
+    project: Path, answers: dict[str, Any], *, interactive: bool = False, open_pr: bool = False, report: Any = print
+) -> str:
+    """Create the repo and upload the project; return the repo URL. Raises HubStepError."""
+    api, endpoint = connect()
+
+    namespace = answers.get("namespace") or ""
+    name = answers["repo_name"]
+    if not namespace:
+        try:
+            namespace = api.whoami()["name"]
+        except Exception as exc:
+            raise HubStepError(explain(exc, action="find your user name", repo_id=name, endpoint=endpoint)) from exc
+    target = Target(
+        f"{namespace}/{name}", answers.get("repo_type", "space"), hub_space_sdk(answers), bool(answers.get("private"))
+    )
+    url = f"{endpoint}/{URL_PREFIX[target.repo_type]}{target.repo_id}"
+
+    def step(action: str, call: Any) -> Any:
+        try:
+            return with_retries(call)[0]
+        except Exception as exc:
+            attempts = getattr(exc, "attempts_used", 1)
+            raise HubStepError(
+                explain(exc, action=action, repo_id=target.repo_id, endpoint=endpoint, attempts=attempts)
+            ) from exc
+
+    local = project_files(project)
+    created = True
+    try:
+        step(
+            f"create the {target.kind} {target.repo_id}",
+            lambda: api.create_repo(
+                target.repo_id, repo_type=target.repo_type, private=target.private, space_sdk=target.space_sdk
+            ),
+        )
+    except HubStepError as err:
+        if status_of(err.__cause__) != 409:
+            raise
+        created = False
+
+    if not created:
+        remote = {
+            f.path: f.blob_id
+            for f in step(
+                f"list the files of {target.repo_id}",
+                lambda: [
+                    entry
+                    for entry in api.list_repo_tree(target.repo_id, repo_type=target.repo_type, recursive=True)
+                    if hasattr(entry, "blob_id")
+                ],
+            )
+        }
+        state = compare(remote, local)
+        if state is RemoteState.SAME:
+            report(f"{url} already holds exactly this project: nothing to upload.")
+            report(set_origin(project, url))
+            return url
+        if state is RemoteState.OTHER:
+            if not (open_pr or (interactive and _ask_open_pr(target.repo_id))):
+                raise HubStepError(
+                    f"{url} already exists with other content, so nothing was uploaded (nothing was overwritten). "
+                    "To propose this project as a pull request there, run:\n"
+                    f"  {retry_command(project, answers, pr=True)}"
+                )
+            from huggingface_hub import CommitOperationAdd
+
+            operations = [
+                CommitOperationAdd(path_in_repo=path, path_or_fileobj=str(project / path)) for path in sorted(local)
+            ]
+            info = step(
+                f"open a pull request on {target.repo_id}",
+                lambda: api.create_commit(
+                    repo_id=target.repo_id,
+                    repo_type=target.repo_type,
+                    operations=operations,
+                    commit_message=f"{COMMIT_MESSAGE} (proposed)",
+                    create_pr=True,
+                ),
+            )
+            report(f"Opened a pull request with the rendered files: {info.pr_url}")
+            return url
+        report(f"{url} exists and holds nothing of anyone else's: uploading the project.")
+
+    step(
+        f"upload the project to {target.repo_id}",
+        lambda: api.upload_folder(
+            repo_id=target.repo_id,
+            repo_type=target.repo_type,
+            folder_path=project,
+            allow_patterns=sorted(local),
+            commit_message=COMMIT_MESSAGE,
+        ),
+    )
+    report(set_origin(project, url))
+    report(
+        "Before your first `git push`, join the Hub's history once (a clean merge of identical files): "
+        "git pull --no-rebase --allow-unrelated-histories origin main"
+    )
+    report(f"Your {target.kind} is live: {url}")
+    return url
+
+
+def _ask_open_pr(repo_id: str) -> bool:
+    import questionary  # a Copier dependency
+
+    choice = questionary.select(
+        f"{repo_id} already exists with other content. What should happen?",
+        choices=["Open a pull request with the rendered files", "Skip (change nothing on the Hub)"],
+    ).ask()
+    return bool(choice and choice.startswith("Open"))
+
+
+def publish_after_copy(project: Path, answers: dict[str, Any], *, interactive: bool) -> bool:
+    """The copy task's remote step: never raises, so Copier never deletes the project."""
+    try:
+        publish(project, answers, interactive=interactive, report=lambda line: print(line, file=sys.stderr))
+        return True
+    except HubStepError as err:
+        message = str(err)
+    except Exception as exc:  # an unforeseen failure must not cost the person their project
+        message = f"The remote step failed unexpectedly: {type(exc).__name__}: {exc}"
+    print(
+        f"\n{message}\nYour project is intact in {project}. Retry the remote step alone with:\n"
+        f"  {retry_command(project, answers)}\n",
+        file=sys.stderr,
+    )
+    return False
