@@ -1,7 +1,7 @@
 """Fleet update against the Hub test server: one PR per repo made from the template, none to main.
 
 The namespace holds repos rendered by 0.9.0: one untouched, one with user edits, one whose edit
-conflicts with the update, one dataset, one already at 1.0.0, one not from this template, and
+conflicts with the update, one dataset, one already current, one not from this template, and
 one whose download fails.
 """
 
@@ -12,15 +12,21 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CURRENT_VERSION, ROOT, copy_old, git, render, tracked_files
+from helpers import (
+    CURRENT_VERSION,
+    ROOT,
+    assert_token_absent,
+    copy_old,
+    fake_token,
+    git,
+    hub_env,
+    render,
+    row,
+    seed_from,
+)
 from hub_server import HubServer
-from test_remote import assert_token_absent, fake_token, hub_env
 
 NAMESPACE = "fleet"
-
-
-def seed_from(hub: HubServer, repo_type: str, repo_id: str, project: Path, sdk: str | None = None) -> None:
-    hub.seed(repo_type, repo_id, {path: (project / path).read_bytes() for path in tracked_files(project)}, sdk=sdk)
 
 
 @pytest.fixture
@@ -92,10 +98,6 @@ def main_files(hub: HubServer) -> dict[tuple[str, str], dict[str, bytes]]:
     return {key: dict(repo.files) for key, repo in hub.state.repos.items()}
 
 
-def row(output: str, repo: str) -> str:
-    return next(line for line in output.splitlines() if line.startswith(repo + " "))
-
-
 def test_fleet_update_opens_one_pr_per_template_repo(fleet, versions):
     hub, env = fleet
     before = main_files(hub)
@@ -114,7 +116,8 @@ def test_fleet_update_opens_one_pr_per_template_repo(fleet, versions):
     assert b'sdk_version: "6.31.0"' in changes["README.md"] and b"gradio==" not in changes["requirements.txt"]
     assert plain[0]["title"] == f"Update to hf-hub-template {CURRENT_VERSION}"
     description = plain[0]["description"]
-    assert "from hf-hub-template 0.9.0 to 1.0.0" in description and "### 1.0.0" in description
+    assert f"from hf-hub-template 0.9.0 to {CURRENT_VERSION}" in description
+    assert "### 1.0.0" in description and f"### {CURRENT_VERSION}" in description, "the CHANGELOG in between"
     assert "`README.md` (changed)" in description
 
     edited = hub.repo("space", "fleet/edited")
@@ -130,7 +133,7 @@ def test_fleet_update_opens_one_pr_per_template_repo(fleet, versions):
     assert "failed: Could not download fleet/broken" in row(out, "space:fleet/broken")
     assert "space:fleet/broken: failed: Could not download fleet/broken" in out  # the full message, below
     assert "other-user" not in out
-    assert row(out, "space:fleet/plain").split(" | ")[1:3] == ["0.9.0", "1.0.0"]
+    assert row(out, "space:fleet/plain").split(" | ")[1:3] == ["0.9.0", CURRENT_VERSION]
     assert f"{hub.url}/spaces/fleet/plain/discussions/1" in row(out, "space:fleet/plain")
     assert "3 PR opened" in out and "1 conflict" in out and "1 failed" in out
     assert "fleet-update fleet" in result.stderr  # the progress bar

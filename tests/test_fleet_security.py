@@ -15,13 +15,23 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CURRENT_VERSION, ROOT, copy_old, git, tracked_files
+from helpers import (
+    CURRENT_VERSION,
+    ROOT,
+    assert_token_absent,
+    copy_old,
+    fake_token,
+    git,
+    hub_env,
+    row,
+    seed_from,
+    tracked_files,
+)
 from hub_server import HubServer
-from test_fleet import NAMESPACE, row, seed_from
-from test_remote import assert_token_absent, fake_token, hub_env
 
 from hf_hub_template.template_source import copier_environment, normalise, same_template
 
+NAMESPACE = "fleet"
 STEAL = """\
 import os, pathlib, sys
 marks = pathlib.Path({marks!r})
@@ -181,18 +191,18 @@ def test_the_trusted_templates_own_code_sees_no_token(versions, tmp_path):
     config = (nosy / "copier.yml").read_text()
     config = config.replace(
         "_migrations:\n",
-        f'_migrations:\n  - version: "1.0.1"\n    command: ["{{{{ _copier_python }}}}", "{probe}"]\n',
+        f'_migrations:\n  - version: "1.1.1"\n    command: ["{{{{ _copier_python }}}}", "{probe}"]\n',
     )
     (nosy / "copier.yml").write_text(config)
-    git(nosy, "commit", "-qam", "1.0.1")
-    git(nosy, "tag", "1.0.1")
+    git(nosy, "commit", "-qam", "1.1.1")
+    git(nosy, "tag", "1.1.1")
     token = fake_token()
     with HubServer(token=token, user="admin", orgs=[NAMESPACE]) as hub:
         seed_from(hub, "space", "fleet/plain", copy_old(nosy, tmp_path / "plain", repo_type="space", sdk="static"))
         env = hub_env(tmp_path, hub.url, token) | {"HUGGING_FACE_HUB_TOKEN": token, "HF_API_TOKEN": token}
         (Path(env["HF_HOME"])).mkdir(parents=True, exist_ok=True)
         (Path(env["HF_HOME"]) / "token").write_text(token)  # as `hf auth login` leaves it
-        result = run_cli(env, "fleet-update", NAMESPACE, "--template", str(nosy), "--vcs-ref", "1.0.1")
+        result = run_cli(env, "fleet-update", NAMESPACE, "--template", str(nosy), "--vcs-ref", "1.1.1")
         assert result.returncode == 0, result.stdout + result.stderr
         assert len(hub.repo("space", "fleet/plain").pulls) == 1
     text = seen.read_text()  # the migration ran ...

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import KINDS, ROOT, kind_answers, need_chromium, render
+from helpers import KINDS, ROOT, kind_answers, need_chromium, render
 
 ARTIFACTS = ROOT / "test-artifacts"
 IDS = [f"{k}-{s}" if s else k for k, s in KINDS]

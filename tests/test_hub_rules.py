@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import render
+from helpers import render
 from hub_rules import check_repo
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import copier._main
 import pytest
 import yaml
-from conftest import QUESTIONS, ROOT
+from helpers import QUESTIONS, ROOT
 from hub_rules import read_metadata
 
 from hf_hub_template.cli import main as cli

@@ -7,8 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ASKED, COPIER_YML, QUESTIONS, ROOT, check_keys, render
-from helpers import question_template
+from helpers import ASKED, COPIER_YML, QUESTIONS, ROOT, check_keys, question_template, render
 
 FREE_TEXT = {
     "repo_name",

@@ -17,15 +17,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import KINDS, ROOT, copier_copy, git, kind_answers, tracked_files
+from helpers import KINDS, ROOT, assert_token_absent, copier_copy, fake_token, git, hub_env, kind_answers, tracked_files
 from hub_server import HubServer
 
 HUB_SDK = {"gradio": "gradio", "streamlit": "docker", "static": "static", "docker": "docker"}
 SUCCESS_CALLS = ["POST create", "POST validate", "POST preupload", "POST commit"]
-
-
-def fake_token() -> str:
-    return "hf_test_" + secrets.token_hex(12)
 
 
 @pytest.fixture
@@ -37,33 +33,6 @@ def token() -> str:
 def hub(token: str):
     with HubServer(token=token) as server:
         yield server
-
-
-def assert_token_absent(
-    token: str, *outputs: str, hub: HubServer | None = None, folders: list[Path] | tuple[Path, ...] = ()
-) -> None:
-    """The token is in no output, no file under `folders` (git history included), and nothing the Hub got
-    but the Authorization header: every command that touches the Hub is held to this."""
-    for output in outputs:
-        assert token not in output, "the token was printed"
-    for folder in folders:
-        for path in folder.rglob("*"):
-            if path.is_file() and not path.is_symlink():
-                assert token.encode() not in path.read_bytes(), f"the token was written to {path}"
-    if hub is not None:
-        assert all(token.encode() not in r.body for r in hub.requests), "the token was sent in a request body"
-        assert all(r.authorization in (None, f"Bearer {token}") for r in hub.requests)
-        for repo in hub.state.repos.values():
-            for content in [*repo.files.values(), *(str(c).encode() for c in [*repo.commits, *repo.pulls])]:
-                assert token.encode() not in content, f"the token reached {repo.repo_id} on the Hub"
-
-
-def hub_env(tmp_path: Path, endpoint: str, token: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGING_FACE"))}
-    env.update(HF_ENDPOINT=endpoint, HF_HOME=str(tmp_path / "hf-home"), HF_HUB_DISABLE_TELEMETRY="1")
-    if token:
-        env["HF_TOKEN"] = token
-    return env
 
 
 def run_retry(output: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

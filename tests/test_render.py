@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import COPIER_YML, KINDS, copier_copy, kind_answers, render, tracked_files
-from helpers import question_template
+from helpers import COPIER_YML, KINDS, copier_copy, kind_answers, question_template, render, tracked_files
 from hub_rules import check_repo, read_metadata
 
 COMMON = {

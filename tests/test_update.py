@@ -1,9 +1,10 @@
-"""`copier update` from an older template version: results, kept edits, migrations, no remote step.
+"""`copier update` from older template versions: results, kept edits, migrations, no remote step.
 
-The older version (0.9.0, the 0.x preview line) is rebuilt inside the tests from this one:
-its SDK question was named `sdk`, Streamlit was the built-in `sdk: streamlit`, the default
-Gradio was 5.9.1 and requirements.txt pinned gradio. Both versions are tagged in a temporary
-git repo, as users' `copier update` sees them.
+The versions are tagged in a temporary git repo, as users' `copier update` sees them (helpers.
+build_versions): 1.0.0 as it was released (from this repository's history), the current working
+tree, and 0.9.0, the 0.x preview line, rebuilt from 1.0.0: its SDK question was named `sdk`,
+Streamlit was the built-in `sdk: streamlit`, the default Gradio was 5.9.1 and requirements.txt
+pinned gradio.
 """
 
 from __future__ import annotations
@@ -15,18 +16,20 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import (
+from copier import run_update
+from helpers import (
     CURRENT_VERSION,
     KINDS,
     OLD_VERSION,
+    PREVIOUS_VERSION,
     copier_copy,
     copy_old,
     git,
+    kind_answers,
     old_answers,
     render,
     tracked_files,
 )
-from copier import run_update
 from hub_rules import check_repo, read_metadata
 
 IDS = [f"{k}-{s}" if s else k for k, s in KINDS]
@@ -50,6 +53,30 @@ def tree(project: Path) -> dict[str, str]:
     answers.pop("_commit")
     files[".copier-answers.yml"] = yaml.safe_dump(answers)
     return files
+
+
+# What `copier update` from the last release changes in a project that kept its answers: each file is an
+# intended change the CHANGELOG lists for this release; any other changed byte fails.
+CHANGED_SINCE_PREVIOUS = {
+    "tests/hub_rules.py": "the card checker: app_port against the Dockerfile",
+}
+CHANGED_SINCE_PREVIOUS_BY_KIND: dict[tuple[str, str | None], dict[str, str]] = {
+    ("space", "streamlit"): {"tests/test_dockerfile.py": "ports read from the card"},
+    ("space", "docker"): {"tests/test_dockerfile.py": "ports read from the card"},
+}
+
+
+@pytest.mark.parametrize(("repo_type", "sdk"), KINDS, ids=IDS)
+def test_update_from_the_last_release_changes_only_the_listed_fixes(versions, tmp_path, repo_type, sdk):
+    answers = kind_answers(repo_type, sdk)
+    project = render(versions, tmp_path / "kept" / "demo", vcs_ref=PREVIOUS_VERSION, **answers)
+    before = {path: (project / path).read_bytes() for path in tracked_files(project)}
+    update(project)
+    after = {path: (project / path).read_bytes() for path in tracked_files(project) | set(before)}
+    changed = {path for path in after if before.get(path) != after[path]} - {".copier-answers.yml"}
+    assert changed == set(CHANGED_SINCE_PREVIOUS) | set(CHANGED_SINCE_PREVIOUS_BY_KIND.get((repo_type, sdk), {}))
+    fresh = render(versions, tmp_path / "fresh" / "demo", vcs_ref=CURRENT_VERSION, **answers)
+    assert tree(project) == tree(fresh)
 
 
 @pytest.mark.parametrize(("repo_type", "sdk"), KINDS, ids=IDS)
@@ -156,8 +183,8 @@ def test_update_to_same_version_changes_nothing(template, tmp_path):
 
 
 def test_update_runs_no_remote_step(versions, tmp_path):
+    from helpers import fake_token, hub_env
     from hub_server import HubServer
-    from test_remote import fake_token, hub_env
 
     token = fake_token()
     with HubServer(token=token) as hub:
