@@ -209,10 +209,19 @@ def copy_old(versions: Path, dst: Path, **answers: Any) -> Path:
 def question_template(question: str, field: str) -> Any:
     """A question's `default`, `validator` or `when` from copier.yml, compiled in a Jinja
     environment set up as Copier's is (sandboxed, with the Ansible filters), ready to `.render({...})`."""
+    return copier_jinja().from_string(str(COPIER_YML[question][field]))
+
+
+@cache
+def copier_jinja() -> Any:
+    """A Jinja environment like the one Copier renders this template with: sandboxed, the Ansible filters,
+    and the template root as the loader's root (so `{% from 'partials/...' import ... %}` works)."""
+    from jinja2 import FileSystemLoader
     from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"])
-    return env.from_string(str(COPIER_YML[question][field]))
+    return SandboxedEnvironment(
+        loader=FileSystemLoader(str(ROOT)), extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"]
+    )
 
 
 # ------------------------------------------------------------------------ the Hub test server

@@ -32,6 +32,7 @@ SPACE_CASES = [
     (r"^suggested_hardware: cpu-basic$", "suggested_hardware: h100", "not a Hub hardware flavour"),
     (r"^pinned: false$", "pinned: false\nsdk_verison: 1.0.0", "'sdk_verison' is not a Space configuration key"),
     (r"^title: .*$", "title: [unclosed", "YAML"),
+    (r'^  - "demo"$', '  - "demo"\n  - "demo"', "tags lists demo more than once"),
 ]
 
 
@@ -72,6 +73,7 @@ MODEL_CASES = [
     (r"^pipeline_tag: text-classification$", "pipeline_tag: chatbot", "not a Hub task"),
     (r"^license: apache-2.0$", "license: other", "needs license_name"),
     (r"^base_model: .*$", 'base_model: "bad--id"', "not a valid Hub repo id"),
+    (r'^  - "en"$', '  - "en"\n  - "en"', "language lists en more than once"),
 ]
 
 
@@ -84,7 +86,7 @@ DATASET_CASES = [
 
 
 CASES = (
-    [("space", {}, *case) for case in SPACE_CASES]
+    [("space", {"tags": "demo"}, *case) for case in SPACE_CASES]
     + [("model", {"base_model": "acme/base"}, *case) for case in MODEL_CASES]
     + [("dataset", {}, *case) for case in DATASET_CASES]
 )

@@ -388,3 +388,21 @@ def test_min_copier_version_renders_the_same_files(template, tmp_path, tmp_path_
     assert tracked_files(dst) == files
     for path in files - {".copier-answers.yml"}:
         assert (dst / path).read_bytes() == (current / path).read_bytes(), path
+
+
+def test_card_lists_hold_each_item_once_and_the_front_matter_no_blank_line(template, tmp_path):
+    """The card is dumped from data: a tag the template adds too (streamlit) appears once, no blank line."""
+    dst = render(
+        template, tmp_path / "st", space_sdk="streamlit", tags="streamlit, demo, demo", models="acme/m, acme/m"
+    )
+    meta = read_metadata(dst / "README.md")
+    assert meta["tags"] == ["streamlit", "demo"] and meta["models"] == ["acme/m"]
+    front = (dst / "README.md").read_text().split("---\n")[1]
+    assert "\n\n" not in front and check_repo(dst, "space") == []
+
+
+def test_several_base_models_are_a_list(template, tmp_path):
+    one = read_metadata(render(template, tmp_path / "one", repo_type="model", base_model="acme/a") / "README.md")
+    two = render(template, tmp_path / "two", repo_type="model", base_model="acme/a, acme/b")
+    assert one["base_model"] == "acme/a" and read_metadata(two / "README.md")["base_model"] == ["acme/a", "acme/b"]
+    assert check_repo(two, "model") == []

@@ -29,6 +29,7 @@ from helpers import (
     old_answers,
     render,
     tracked_files,
+    work_tree_files,
 )
 from hub_rules import check_repo, read_metadata
 
@@ -57,24 +58,37 @@ def tree(project: Path) -> dict[str, str]:
 
 # What `copier update` from the last release changes in a project that kept its answers: each file is an
 # intended change the CHANGELOG lists for this release; any other changed byte fails.
-CHANGED_SINCE_PREVIOUS = {
-    "tests/hub_rules.py": "the card checker: app_port against the Dockerfile",
-}
+CARD_FIX = "the card: no blank line inside the front matter, each list item once"
+CHANGED_SINCE_PREVIOUS = {"tests/hub_rules.py": "the card checker: app_port against the Dockerfile, duplicates"}
 CHANGED_SINCE_PREVIOUS_BY_KIND: dict[tuple[str, str | None], dict[str, str]] = {
-    ("space", "streamlit"): {"tests/test_dockerfile.py": "ports read from the card"},
+    ("space", "streamlit"): {"tests/test_dockerfile.py": "ports read from the card", "README.md": CARD_FIX},
     ("space", "docker"): {"tests/test_dockerfile.py": "ports read from the card"},
 }
+SYNC_FIX = {
+    ".github/workflows/sync-to-hub.yml": "actions pinned by commit, no persisted credentials, named jobs",
+    ".github/dependabot.yml": "new: keeps the pins fresh",
+    "README.md": "the HF_TOKEN secret: a fine-grained token for this one repo; " + CARD_FIX,
+}
+LAST_RELEASE_CASES = [
+    *[(kind, {}, CHANGED_SINCE_PREVIOUS_BY_KIND.get(kind, {})) for kind in KINDS],
+    (("space", "gradio"), {"github_sync": True, "tags": "demo"}, SYNC_FIX),
+    (("model", None), {"github_sync": True, "base_model": "acme/base"}, SYNC_FIX),
+]
 
 
-@pytest.mark.parametrize(("repo_type", "sdk"), KINDS, ids=IDS)
-def test_update_from_the_last_release_changes_only_the_listed_fixes(versions, tmp_path, repo_type, sdk):
-    answers = kind_answers(repo_type, sdk)
+@pytest.mark.parametrize(
+    ("kind", "extra", "intended"),
+    LAST_RELEASE_CASES,
+    ids=[f"{k[0]}-{k[1]}{'-' + '-'.join(e) if e else ''}" for k, e, _ in LAST_RELEASE_CASES],
+)
+def test_update_from_the_last_release_changes_only_the_listed_fixes(versions, tmp_path, kind, extra, intended):
+    answers = kind_answers(*kind) | extra
     project = render(versions, tmp_path / "kept" / "demo", vcs_ref=PREVIOUS_VERSION, **answers)
     before = {path: (project / path).read_bytes() for path in tracked_files(project)}
     update(project)
-    after = {path: (project / path).read_bytes() for path in tracked_files(project) | set(before)}
+    after = {path: (project / path).read_bytes() for path in set(work_tree_files(project)) | set(before)}
     changed = {path for path in after if before.get(path) != after[path]} - {".copier-answers.yml"}
-    assert changed == set(CHANGED_SINCE_PREVIOUS) | set(CHANGED_SINCE_PREVIOUS_BY_KIND.get((repo_type, sdk), {}))
+    assert changed == set(CHANGED_SINCE_PREVIOUS) | set(intended)
     fresh = render(versions, tmp_path / "fresh" / "demo", vcs_ref=CURRENT_VERSION, **answers)
     assert tree(project) == tree(fresh)
 

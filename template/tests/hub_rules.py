@@ -2,7 +2,8 @@
 
 Sources: the Hub's Spaces configuration reference, model and dataset card specs, licence
 list and repo id rules (https://huggingface.co/docs/hub). `check_repo(folder)` returns a
-list of problems; an empty list means the Hub would accept the card.
+list of problems; an empty list means the Hub would accept the card. (In the template, these
+lists are copies of partials/hub_facts.jinja, and its tests prove them equal.)
 """
 
 from __future__ import annotations
@@ -96,14 +97,17 @@ SPACE_KEYS = {
     "license_link",
     "duplicated_from",
 }
-REPO_PART = r"(?!.*(--|\.\.))[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?"
-REPO_ID = re.compile(rf"^(?:{REPO_PART}/)?{REPO_PART}$")
+# Repo ids, by huggingface_hub.utils.validate_repo_id: 1-96 characters per part, no -- or .., no .git ending.
+REPO_ID = re.compile(
+    r"^(?!.*(?:--|[.][.]))(?!.*[.]git$)(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?/)?"
+    r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?$"
+)
 FRONT_MATTER = re.compile(
     r"^\s*---(?:\r\n|\r|\n)([\S\s]*?)(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|$)"
 )
 EMOJI = re.compile(
-    "^(?:[\U0001f1e6-\U0001f1ff]{2}|[\u00a9\u00ae\u203c-\u3299\U0001f000-\U0001faff][\ufe0f\ufe0e\U0001f3fb-\U0001f3ff]?"
-    "(?:\u200d[\u2640-\u27bf\U0001f000-\U0001faff][\ufe0f\U0001f3fb-\U0001f3ff]?)*)$"
+    "^(?:[\U0001f1e6-\U0001f1ff]{2}|[\xa9\xae\u203c-\u3299\U0001f000-\U0001faff](?:[\ufe0f\ufe0e\U0001f3fb-\U0001f3ff])?"
+    "(?:\u200d[\u2640-\u27bf\U0001f000-\U0001faff](?:[\ufe0f\U0001f3fb-\U0001f3ff])?)*)$"
 )
 
 
@@ -127,10 +131,16 @@ def _list_of_str(meta: dict[str, Any], key: str, problems: list[str]) -> list[st
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         problems.append(f"{key} must be a list of strings")
         return []
+    repeated = sorted({v for v in value if value.count(v) > 1})
+    if repeated:
+        problems.append(f"{key} lists {', '.join(repeated)} more than once")
     return value
 
 
 def _common(meta: dict[str, Any], problems: list[str]) -> None:
+    for key in ("language", "base_model"):
+        if key in meta:
+            _list_of_str(meta, key, problems)
     license_id = meta.get("license")
     if license_id is not None and license_id not in LICENSES:
         problems.append(f"license {license_id!r} is not a Hub licence id")

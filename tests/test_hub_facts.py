@@ -1,0 +1,88 @@
+"""One source for each Hub fact: partials/hub_facts.jinja. Every other copy agrees with it, and no
+file of the template, its hooks or its tools writes a fact out again."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import hub_rules
+import pytest
+from helpers import COPIER_YML, ROOT, copier_jinja, work_tree_files
+
+from hf_hub_template import hub_facts
+
+FACTS = copier_jinja().get_template("partials/hub_facts.jinja").module
+SOURCE = ROOT / "partials" / "hub_facts.jinja"
+COPIES = {ROOT / "hf_hub_template" / "hub_facts.py", ROOT / "template" / "tests" / "hub_rules.py"}
+
+
+def test_the_python_tools_carry_the_same_facts():
+    assert hub_facts.URL_PREFIX == FACTS.url_prefix
+    assert hub_facts.HUB_SDK == FACTS.hub_sdk
+    assert hub_facts.STREAMLIT_PORT == FACTS.streamlit_port
+
+
+def test_the_rendered_checker_carries_the_same_facts():
+    assert hub_rules.LICENSES == set(FACTS.licenses)
+    assert hub_rules.TASKS == set(FACTS.tasks)
+    assert hub_rules.HARDWARE == set(FACTS.hardware)
+    assert hub_rules.COLORS == set(FACTS.colors)
+    assert hub_rules.SPACE_SDKS == set(FACTS.hub_sdk.values())
+    assert hub_rules.DEFAULT_APP_PORT == FACTS.default_app_port
+    assert hub_rules.REPO_ID.pattern == FACTS.repo_id_pattern
+    assert hub_rules.EMOJI.pattern == FACTS.emoji_pattern
+
+
+def choice_values(question: str) -> list[str]:
+    choices = COPIER_YML[question]["choices"]
+    return list(choices.values()) if isinstance(choices, dict) else list(choices)
+
+
+def test_copier_choices_are_the_facts():
+    assert choice_values("color_from") == choice_values("color_to") == FACTS.colors
+    assert choice_values("suggested_hardware") == FACTS.suggested_hardware
+    assert choice_values("space_sdk") == list(FACTS.hub_sdk)
+
+
+def test_the_facts_are_well_formed():
+    assert len(FACTS.licenses) == len(set(FACTS.licenses)) > 50 and "other" in FACTS.licenses
+    assert len(FACTS.tasks) == len(set(FACTS.tasks)) > 50 and "text-classification" in FACTS.tasks
+    for pattern in (FACTS.repo_name_pattern, FACTS.namespace_pattern, FACTS.repo_id_pattern, FACTS.emoji_pattern):
+        re.compile(pattern)
+    assert re.fullmatch(FACTS.repo_id_pattern, "acme/demo") and not re.fullmatch(FACTS.repo_id_pattern, "a/b.git")
+
+
+# A string that only a copy of a fact would hold (a list's rare member, a regex's quantifier, a mapping).
+SIGNATURES = {
+    "the task list": r"zero-shot-object-detection",
+    "the licence list": r"bigscience-bloom-rail",
+    "the hardware list": r"a10g-largex4",
+    "the repo id rule": r"\{0,94\}",
+    "the URL prefix per repo type": r"""["']datasets/["']""",
+    "the Streamlit-to-Docker SDK rule": r"""["']streamlit["']\s*:\s*["']docker["']|["']docker["'] if space_sdk ==""",
+    "the Streamlit port": r"\b8501\b",
+}
+CODE = [
+    ROOT / rel
+    for rel in work_tree_files(ROOT)
+    if (rel == "copier.yml" or rel.startswith(("template/", "partials/", "hf_hub_template/", "hooks/")))
+    and ROOT / rel != SOURCE
+    and ROOT / rel not in COPIES
+]
+
+
+@pytest.mark.parametrize("fact", sorted(SIGNATURES))
+def test_no_other_file_writes_a_fact_out_again(fact):
+    pattern = re.compile(SIGNATURES[fact])
+    assert pattern.search(SOURCE.read_text()), f"the signature of {fact} no longer matches its source"
+    found = []
+    for path in CODE:
+        text = path.read_text(encoding="utf-8")
+        if path.name == "copier.yml":  # help, comments and choice labels speak to people; choices are tested above
+            text = "\n".join(
+                line for line in text.splitlines() if not re.match(r"\s*(#|help:|choices:|[A-Z].*: \w+$)", line)
+            )
+        if pattern.search(text):
+            found.append(str(Path(path).relative_to(ROOT)))
+    assert not found, f"{fact} is written out again in {found}: import it from partials/hub_facts.jinja"
