@@ -189,3 +189,31 @@ def test_no_token_fails_with_the_login_hint(versions, tmp_path):
     with HubServer(token=fake_token()) as hub:
         result = fleet_update(hub_env(tmp_path, hub.url, None), versions)
     assert result.returncode == 1 and "hf auth login" in result.stderr
+
+
+@pytest.mark.slow
+def test_installed_from_a_git_url_it_trusts_that_template_and_quotes_its_changelog(versions, tmp_path):
+    """`uvx --from git+URL hf-hub-template fleet-update`, as the README says: the tool trusts the template
+    it was installed from (read from the install's direct_url.json) and quotes the CHANGELOG packed in
+    its wheel, although no checkout of the template is beside it."""
+    token = fake_token()
+    with HubServer(token=token, user="admin", orgs=[NAMESPACE]) as hub:
+        seed_from(hub, "space", "fleet/plain", copy_old(versions, tmp_path / "plain", repo_type="space", sdk="static"))
+        env = hub_env(tmp_path, hub.url, token)
+        env.pop("VIRTUAL_ENV", None)
+        command = [sys.executable, "-m", "uv", "tool", "run", "--from", f"git+file://{versions}"]
+        result = subprocess.run(
+            [*command, "hf-hub-template", "fleet-update", NAMESPACE, "--vcs-ref", CURRENT_VERSION],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        pulls = hub.repo("space", "fleet/plain").pulls
+        assert len(pulls) == 1, result.stdout
+        description = pulls[0]["description"]
+        assert f"### {CURRENT_VERSION}" in description and "### 1.0.0" in description
+        assert "no CHANGELOG entries" not in description
+        assert_token_absent(token, result.stdout, result.stderr, hub=hub)
