@@ -25,13 +25,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from conftest import (  # noqa: E402  (the tests' own helpers build the template versions)
+from helpers import (  # noqa: E402  (the tests' own helpers build the template versions)
     CURRENT_VERSION,
     KINDS,
     OLD_VERSION,
+    build_versions,
     git,
-    make_old_version,
-    snapshot_template,
 )
 from hub_server import HubServer  # noqa: E402
 
@@ -72,21 +71,8 @@ def trivial_template(root: Path) -> Path:
 
 
 def versions_repo(root: Path) -> Path:
-    """This template tagged 0.9.0 (rebuilt by the tests' helper) and 1.0.0 (the working tree)."""
-    repo = snapshot_template(root / "versions", tag=None)
-    keep = root / "current"
-    shutil.copytree(repo, keep, ignore=shutil.ignore_patterns(".git"))
-    make_old_version(repo)
-    git(repo, "commit", "-qam", "0.9.0")
-    git(repo, "tag", OLD_VERSION)
-    for path in repo.iterdir():
-        if path.name != ".git":
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
-    shutil.copytree(keep, repo, dirs_exist_ok=True)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", CURRENT_VERSION)
-    git(repo, "tag", CURRENT_VERSION)
-    return repo
+    """This template tagged 0.9.0, 1.0.0 and the current version (the tests' helper builds them)."""
+    return build_versions(root / "versions")
 
 
 def bench_copy(work: Path, versions: Path, trivial: Path, runs: int) -> dict[str, Any]:

@@ -9,18 +9,22 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from hf_hub_template.answers import load_answers
 from hf_hub_template.git import init_repository
 
 
 def main(argv: list[str]) -> int:
+    """argv: `batch` or `interactive`, the template version, `remote` or `local` (copier.yml `_tasks`).
+
+    The first commit needs no answers file, so PyYAML (and the Hub client) load only for the remote step:
+    this task runs on every copy, and its start-up is most of what it costs.
+    """
+    mode, version, remote = (argv + ["interactive", "", "local"][len(argv) :])[:3]
     project = Path.cwd()
-    answers = load_answers(project)
-    version = answers.get("_commit", "")
     print(init_repository(project, f"Initial commit from hf-hub-template {version}".strip()), file=sys.stderr)
-    if answers.get("create_remote"):
+    if remote == "remote":
+        from hf_hub_template.answers import load_answers
         from hf_hub_template.publish import publish_after_copy
 
-        interactive = argv[:1] != ["batch"] and sys.stdin.isatty()
-        publish_after_copy(project, answers, interactive=interactive)
+        interactive = mode != "batch" and sys.stdin.isatty()
+        publish_after_copy(project, load_answers(project), interactive=interactive)
     return 0

@@ -37,12 +37,21 @@ def work_tree_files(folder: Path) -> list[str]:
 
 
 def _identity_env(project: Path) -> dict[str, str]:
-    """Use the person's git identity; fall back to a neutral one only where none is set."""
+    """Use the person's git identity; fall back to a neutral one only where none is set (one git call)."""
     env = dict(os.environ)
+    found = run_git(project, "config", "--get-regexp", r"^user\.(name|email)$").stdout.split("\n")
     for key in ("name", "email"):
-        if not run_git(project, "config", f"user.{key}").stdout.strip():
+        if not any(line.startswith(f"user.{key} ") and line.split(" ", 1)[1].strip() for line in found):
             env[f"GIT_AUTHOR_{key.upper()}"] = env[f"GIT_COMMITTER_{key.upper()}"] = FALLBACK_IDENTITY[key]
     return env
+
+
+def inside_a_work_tree(folder: Path) -> bool:
+    """Is `folder` in a git repository already? Read from the file system: no git process needed."""
+    if os.environ.get("GIT_DIR"):
+        return True
+    folder = folder.resolve()
+    return any((parent / ".git").exists() for parent in (folder, *folder.parents))
 
 
 def init_repository(project: Path, message: str) -> str:
@@ -56,8 +65,7 @@ def init_repository(project: Path, message: str) -> str:
             "git is not installed: run `git init && git add -A && git commit -m 'Initial commit'` "
             "before `copier update`."
         )
-    inside = run_git(project, "rev-parse", "--is-inside-work-tree")
-    if inside.returncode == 0 and inside.stdout.strip() == "true":
+    if inside_a_work_tree(project):
         return "Already inside a git repository: review and commit the new files yourself."
     steps = (
         ("init", "--quiet", "--initial-branch=main"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import py_compile
 import re
 import sys
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import COPIER_YML, KINDS, copier_copy, kind_answers, question_template, render, tracked_files
+from helpers import COPIER_YML, KINDS, copier_copy, git, kind_answers, question_template, render, tracked_files
 from hub_rules import check_repo, read_metadata
 
 COMMON = {
@@ -406,3 +407,43 @@ def test_several_base_models_are_a_list(template, tmp_path):
     two = render(template, tmp_path / "two", repo_type="model", base_model="acme/a, acme/b")
     assert one["base_model"] == "acme/a" and read_metadata(two / "README.md")["base_model"] == ["acme/a", "acme/b"]
     assert check_repo(two, "model") == []
+
+
+# ---------------------------------------------------------------------- the copy task's first commit
+def git_env(home: Path, **identity: str) -> dict[str, str]:
+    """An environment whose only git configuration is `identity` (user.name / user.email), in `home`."""
+    home.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "HF_"))}
+    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), GIT_CONFIG_NOSYSTEM="1")
+    lines = [f"\t{key} = {value}" for key, value in identity.items()]
+    (home / ".gitconfig").write_text("[user]\n" + "\n".join(lines) + "\n" if lines else "")
+    return env
+
+
+@pytest.mark.parametrize(
+    ("identity", "author"),
+    [
+        ({"name": "Ada Lovelace", "email": "ada@example.invalid"}, "Ada Lovelace <ada@example.invalid>"),
+        ({"name": "Ada Lovelace"}, "Ada Lovelace <hf-hub-template@users.noreply.huggingface.co>"),
+        ({}, "hf-hub-template <hf-hub-template@users.noreply.huggingface.co>"),
+    ],
+    ids=["own-identity", "name-only", "no-identity"],
+)
+def test_first_commit_uses_the_persons_identity_else_a_neutral_one(template, tmp_path, identity, author):
+    project = tmp_path / "demo"
+    result = copier_copy(template, project, git_env(tmp_path / "home", **identity))
+    assert result.returncode == 0, result.stderr
+    version = yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"]
+    assert git(project, "log", "--format=%an <%ae>|%s") == f"{author}|Initial commit from hf-hub-template {version}\n"
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_rendered_inside_a_repository_leaves_the_commit_to_its_owner(template, tmp_path):
+    outer = tmp_path / "monorepo"
+    outer.mkdir()
+    git(outer, "init", "-q", "-b", "main")
+    result = copier_copy(template, outer / "spaces" / "demo")
+    assert result.returncode == 0, result.stderr
+    assert "Already inside a git repository" in result.stderr
+    assert not (outer / "spaces" / "demo" / ".git").exists()
+    assert "spaces/" in git(outer, "status", "--porcelain", "--untracked-files=normal")
