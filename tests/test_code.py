@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from helpers import ROOT
 
 BIN = Path(sys.executable).parent
@@ -29,6 +30,7 @@ def test_ruff_format_is_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow  # mypy from cold
 def test_package_type_checks():
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--ignore-missing-imports", "--no-incremental", "hf_hub_template", "hooks"],

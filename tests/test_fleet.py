@@ -98,6 +98,7 @@ def main_files(hub: HubServer) -> dict[tuple[str, str], dict[str, bytes]]:
     return {key: dict(repo.files) for key, repo in hub.state.repos.items()}
 
 
+@pytest.mark.slow  # the whole namespace, twice, with a failing repo's back-off
 def test_fleet_update_opens_one_pr_per_template_repo(fleet, versions):
     hub, env = fleet
     before = main_files(hub)
@@ -174,6 +175,7 @@ def test_listing_without_file_names_downloads_to_decide(fleet, versions):
     assert len(hub.repo("space", "fleet/plain").pulls) == 1 and hub.repo("space", "fleet/foreign").pulls == []
 
 
+@pytest.mark.slow  # waits the Retry-After
 def test_rate_limit_is_respected_with_retry_after(fleet, versions):
     hub, env = fleet
     hub.heal()

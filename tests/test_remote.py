@@ -126,7 +126,13 @@ FAULTS = [
 ]
 
 
-@pytest.mark.parametrize(("setup", "answers", "message"), [f[1:] for f in FAULTS], ids=[f[0] for f in FAULTS])
+RETRIED = {"429", "500", "503-upload", "drop"}  # these wait on the back-off between tries (1 s, then 2 s)
+
+
+@pytest.mark.parametrize(
+    ("setup", "answers", "message"),
+    [pytest.param(*f[1:], id=f[0], marks=[pytest.mark.slow] if f[0] in RETRIED else []) for f in FAULTS],
+)
 def test_failure_keeps_project_and_retry_works(template, tmp_path, hub, token, setup, answers, message):
     project = tmp_path / "demo"
     used_token = "hf_wrong_" + secrets.token_hex(8) if message.startswith("refused") else token
@@ -148,6 +154,7 @@ def test_failure_keeps_project_and_retry_works(template, tmp_path, hub, token, s
     assert git(project, "remote", "get-url", "origin").strip() == f"{hub.url}/spaces/{namespace}/demo"
 
 
+@pytest.mark.slow  # waits on the back-off
 def test_retries_transient_errors_then_succeeds(template, tmp_path, hub, token):
     hub.fail("create", 500, times=1)
     hub.fail("validate", 429, times=1)
@@ -169,6 +176,7 @@ def test_no_token_says_how_to_log_in(template, tmp_path, hub):
     assert_intact(project)
 
 
+@pytest.mark.slow  # three tries with back-off
 def test_connection_refused_names_the_endpoint(template, tmp_path, token):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -280,6 +288,7 @@ def test_publish_command_of_the_rendered_readme(template, tmp_path, hub, token):
 
 
 @pytest.mark.parametrize(("keys", "opens_pr"), [(b"\r", True), (b"\x1b[B\r", False)], ids=["open-pr", "skip"])
+@pytest.mark.slow  # a real terminal (pty) and questionary's prompt
 def test_on_a_terminal_the_person_chooses(template, tmp_path, hub, token, keys, opens_pr):
     """With a terminal, an existing repo with other content brings a questionary choice."""
     import pty
