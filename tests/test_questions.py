@@ -154,6 +154,7 @@ def test_test_answer_keys_are_declared_questions():
 
 def test_readme_question_table_matches_copier_yml():
     readme = (ROOT / "README.md").read_text()
+    readme = readme[readme.index("## Questions") : readme.index("## What each choice renders")]
     table = dict(re.findall(r"^\| `([a-z_]+)` \| [^|]* \| [^|]* \| (.*?) \|$", readme, flags=re.M))
     assert set(table) == ASKED
     for name, default in table.items():
@@ -213,3 +214,21 @@ def test_short_description_validator_is_the_60_character_rule():
     for text in ["", "x", "x" * 59, "x" * 60, "x" * 61, "é" * 60, "é" * 61, "two\nlines", "🤗" * 60]:
         accepted = not validator.render({"short_description": text}).strip()
         assert accepted == (len(text) <= 60 and "\n" not in text), repr(text)
+
+
+def test_readme_map_of_questions_names_what_exists():
+    """README's "Developing the template" map: every question, a real fact, real files, real tests."""
+    from helpers import copier_jinja
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("Where each question's rule comes from") :]
+    rows = re.findall(r"^\| `([a-z_]+)` \| (.*?) \| (.*?) \| (.*?) \|$", section, flags=re.M)
+    assert {row[0] for row in rows} == ASKED
+    facts = copier_jinja().get_template("partials/hub_facts.jinja").module
+    for question, fact, renders, proof in rows:
+        for name in re.findall(r"`([a-z_]+)`", fact):
+            assert hasattr(facts, name), f"{question}: no fact {name} in partials/hub_facts.jinja"
+        paths = re.findall(r"`([^`]+)`", renders)
+        assert paths and all((ROOT / p).exists() for p in paths), f"{question}: {paths}"
+        for test in re.findall(r"`([\w.]+)::(\w+)`", proof):
+            assert f"def {test[1]}(" in (ROOT / "tests" / test[0]).read_text(), f"{question}: {test}"
