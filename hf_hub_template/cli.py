@@ -45,8 +45,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     standard = OrgStandard.load(args.org_standard) if args.org_standard else None
     given = _data(args.data)
     data = standard.answers(given) if standard else given
+    args.template_used = _template_source(args, standard)
     run_copy(
-        _template_source(args, standard),
+        args.template_used,
         str(args.dest),
         data=data,
         user_defaults=standard.defaults if standard else {},
@@ -130,10 +131,11 @@ def cmd_fleet_update(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hf-hub-template", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     new = sub.add_parser("new", help="render a new repo, applying an org standard")
-    new.add_argument("dest", type=Path)
+    new.add_argument("dest", type=Path, help="the folder to create the repo in (its name is the default repo name)")
     new.add_argument("--org-standard", type=Path, help="YAML file with the org's fixed answers and defaults")
     new.add_argument("--template", help="template source (default: the org standard's, else this checkout)")
     new.add_argument("--vcs-ref", help="template version (tag) to use; default: the newest tag")
@@ -142,8 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     new.set_defaults(func=cmd_new)
 
     upd = sub.add_parser("update", help="copier update, re-applying the org standard's fixed answers")
-    upd.add_argument("project", type=Path)
-    upd.add_argument("--org-standard", type=Path)
+    upd.add_argument("project", type=Path, help="the rendered project folder (a clean git work tree)")
+    upd.add_argument("--org-standard", type=Path, help="YAML file with the org's fixed answers and defaults")
     upd.add_argument(
         "--template",
         help="the template the project must come from; any other is refused (default: the org standard's, "
@@ -153,7 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     upd.set_defaults(func=cmd_update)
 
     pub = sub.add_parser("publish", help="create the Hub repo and upload the project (the retry command)")
-    pub.add_argument("project", type=Path, nargs="?", default=Path.cwd())
+    pub.add_argument(
+        "project", type=Path, nargs="?", default=Path.cwd(), help="the rendered project folder (default: here)"
+    )
     pub.add_argument("--pr", action="store_true", help="if the repo holds other content, open a pull request")
     pub.set_defaults(func=cmd_publish)
 
@@ -179,12 +183,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("hf-hub-template")
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
+
+
+def _unreachable_template(exc: BaseException, source: str) -> str | None:
+    """Copier's error for a template it cannot fetch, as one line (else None)."""
+    hint = "name one that can with --template (a local path or a git URL), or fix `template:` in the org standard."
+    if isinstance(exc, ValueError) and "Local template must be a directory" in str(exc):
+        return f"the template {source} cannot be reached (no such folder); {hint}"
+    if type(exc).__name__ != "ProcessExecutionError":
+        return None
+    argv = [str(arg) for arg in getattr(exc, "argv", [])]
+    if not any(word in argv for word in ("ls-remote", "clone")):
+        return None
+    lines = [line for line in str(getattr(exc, "stderr", "")).splitlines() if line.strip()]
+    return f"the template {source} cannot be reached ({lines[-1].strip() if lines else 'git failed'}); {hint}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except OrgStandardError as err:
         print(f"hf-hub-template: {err}", file=sys.stderr)
+        return 2
+    except Exception as err:
+        # Copier's validators say the answer's rule, before anything was written: one line, no traceback.
+        validation = isinstance(err, ValueError) and "Validation error for question" in str(err)
+        message = str(err) if validation else _unreachable_template(err, getattr(args, "template_used", "?"))
+        if message is None:
+            raise
+        print(f"hf-hub-template: {message}", file=sys.stderr)
         return 2
 
 

@@ -9,6 +9,7 @@ Copier offers both natively: `data` answers are never asked, `user_defaults` are
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,9 +51,13 @@ class OrgStandard:
         # Copier silently ignores unknown answers: a typo would quietly drop a standard.
         unknown = sorted((set(fixed) | set(defaults)) - questions)
         if unknown:
+            hints = [
+                f"{key} (did you mean {close[0]}?)" if (close := difflib.get_close_matches(key, questions, 1)) else key
+                for key in unknown
+            ]
             raise OrgStandardError(
-                f"{path}: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not "
-                f"questions of this template. Known: {', '.join(sorted(questions))}."
+                f"{path}: {', '.join(hints)} {'is not a question' if len(unknown) == 1 else 'are not questions'} "
+                f"of this template. Known: {', '.join(sorted(questions))}."
             )
         both = sorted(set(fixed) & set(defaults))
         if both:

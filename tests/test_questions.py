@@ -31,38 +31,41 @@ FREE_TEXT = {
 }
 
 BAD_ANSWERS = [
-    ({"repo_name": "-leading"}, "not a valid Hub repo name"),
-    ({"repo_name": "trailing."}, "not a valid Hub repo name"),
-    ({"repo_name": "double--dash"}, "not a valid Hub repo name"),
-    ({"repo_name": "double..dot"}, "not a valid Hub repo name"),
-    ({"repo_name": "ends.git"}, "not a valid Hub repo name"),
-    ({"repo_name": "has space"}, "not a valid Hub repo name"),
-    ({"repo_name": "x" * 97}, "not a valid Hub repo name"),
-    ({"repo_name": "café"}, "not a valid Hub repo name"),
-    ({"namespace": "bad/ns"}, "not a valid Hub user or organisation name"),
-    ({"namespace": "-org"}, "not a valid Hub user or organisation name"),
-    ({"short_description": "x" * 61}, "at most 60 characters (this one has 61)"),
-    ({"emoji": "ab"}, "is not a single emoji"),
-    ({"emoji": "🤗🤗"}, "is not a single emoji"),
-    ({"emoji": ""}, "is not a single emoji"),
+    ({"repo_name": "-leading"}, "1-96 of A-Z a-z 0-9 _ . -; no --, .., .git end"),
+    ({"repo_name": "trailing."}, "1-96 of A-Z a-z 0-9 _ . -; no --, .., .git end"),
+    ({"repo_name": "double--dash"}, "1-96 of A-Z a-z 0-9 _ . -; no --, .., .git end"),
+    ({"repo_name": "double..dot"}, "1-96 of A-Z a-z 0-9 _ . -; no --, .., .git end"),
+    ({"repo_name": "ends.git"}, "1-96 of A-Z a-z 0-9 _ . -; no --, .., .git end"),
+    ({"repo_name": "has space"}, "1-96 of A-Z a-z 0-9 _ . -; no --, .., .git end"),
+    ({"repo_name": "x" * 97}, "1-96 of A-Z a-z 0-9 _ . -; no --, .., .git end"),
+    ({"repo_name": "café"}, "1-96 of A-Z a-z 0-9 _ . -; no --, .., .git end"),
+    ({"namespace": "bad/ns"}, "1-96 of A-Z a-z 0-9 _ . -; no -- or .."),
+    ({"namespace": "-org"}, "1-96 of A-Z a-z 0-9 _ . -; no -- or .."),
+    ({"short_description": "x" * 61}, "at most 60 characters; one line (this has 61)"),
+    ({"emoji": "ab"}, "exactly one emoji"),
+    ({"emoji": "🤗🤗"}, "exactly one emoji"),
+    ({"emoji": ""}, "exactly one emoji"),
     ({"title": ""}, "one line of 1-100 characters"),
-    ({"license": "Apache-2.0"}, "is not a Hub licence id"),
-    ({"license": "gpl3"}, "is not a Hub licence id"),
-    ({"license": "other", "license_name": "Bad Name"}, "licence name must be 1-64 characters"),
-    ({"python_version": "3.1"}, "not a supported Python version"),
-    ({"python_version": "2.7"}, "not a supported Python version"),
-    ({"gradio_version": "5.0"}, "not a full Gradio version"),
-    ({"space_sdk": "streamlit", "streamlit_version": "1.40"}, "not a full Streamlit version"),
-    ({"space_sdk": "docker", "app_port": 80}, "Port 80 is not allowed"),
-    ({"space_sdk": "docker", "app_port": 70000}, "Port 70000 is not allowed"),
-    ({"tags": "ok, has space"}, 'Tag "has space" is not allowed'),
-    ({"models": "acme/good, not a repo"}, '"not a repo" is not a Hub repo id'),
-    ({"datasets": "acme/a--b"}, "is not a Hub repo id"),
-    ({"repo_type": "model", "base_model": "acme/../x"}, "is not a Hub repo id"),
-    ({"repo_type": "model", "pipeline_tag": "chatbot"}, "is not a Hub pipeline tag"),
-    ({"repo_type": "dataset", "task_categories": "text-classification, vibes"}, '"vibes" is not a Hub task category'),
-    ({"repo_type": "dataset", "task_categories": " , "}, "Give at least one task category"),
-    ({"repo_type": "dataset", "language": "english"}, "is not an ISO 639 code"),
+    ({"license": "Apache-2.0"}, "a lowercase Hub licence id"),
+    ({"license": "gpl3"}, "a lowercase Hub licence id"),
+    ({"license": "other", "license_name": "Bad Name"}, "1-64 of a-z 0-9 . _ -"),
+    ({"python_version": "3.1"}, "3.X or 3.X.Y, 3.10-3.19"),
+    ({"python_version": "2.7"}, "3.X or 3.X.Y, 3.10-3.19"),
+    ({"gradio_version": "5.0"}, "a full X.Y.Z version; such as 6.31.0"),
+    ({"space_sdk": "streamlit", "streamlit_version": "1.40"}, "a full X.Y.Z version; such as 1.67.0"),
+    ({"space_sdk": "docker", "app_port": 80}, "a port from 1024 to 65535; uid 1000 cannot bind 80"),
+    ({"space_sdk": "docker", "app_port": 70000}, "cannot bind 70000"),
+    ({"tags": "ok, has space"}, '1-64 each, comma-separated: "has space"'),
+    ({"models": "acme/good, not a repo"}, 'namespace/name ids, commas; 1-96 of A-Za-z0-9_.- each: "not a repo"'),
+    ({"datasets": "acme/a--b"}, "namespace/name ids, commas"),
+    ({"repo_type": "model", "base_model": "acme/../x"}, "namespace/name ids, commas"),
+    ({"repo_type": "model", "pipeline_tag": "chatbot"}, "one of the Hub's tasks"),
+    (
+        {"repo_type": "dataset", "task_categories": "text-classification, vibes"},
+        'the Hub\'s task names; such as translation, other: "vibes"',
+    ),
+    ({"repo_type": "dataset", "task_categories": " , "}, "give at least one task"),
+    ({"repo_type": "dataset", "language": "english"}, "ISO 639 codes (en, fr, deu)"),
 ]
 
 BAD_CHOICES = [
@@ -207,6 +210,41 @@ def test_repo_id_validators_agree_with_huggingface_hub(question):
             expected = not name.strip() or hub_accepts(name.strip())
         accepted = not validator.render({question: name}).strip()
         assert accepted == expected, f"{question}={name!r}: the validator {'accepts' if accepted else 'refuses'} it"
+
+
+PROMPT_WIDTH = 72  # what an 80-column terminal shows of a line, with room to spare
+
+
+def columns(text: str) -> int:
+    """Terminal columns: wide characters (emoji, CJK) take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+@pytest.mark.parametrize(("answers", "message"), BAD_ANSWERS, ids=[str(a) for a, _ in BAD_ANSWERS])
+def test_validator_message_leads_with_the_rule_within_the_prompt_width(answers, message):
+    """Copier shows "Validation error for question 'NAME': MESSAGE" on one toolbar line, cut at the
+    terminal's edge: the rule (up to the first ";") must fit, the detail and the echoed answer follow."""
+    question = list(answers)[-1]
+    context = {"repo_type": "space", "space_sdk": "gradio", **answers}
+    shown = question_template(question, "validator").render(context).strip()
+    assert shown and "\n" not in shown, shown
+    line = f"Validation error for question '{question}': {shown}"
+    rule = line.split(";")[0]
+    assert columns(rule) <= PROMPT_WIDTH, f"{columns(rule)} columns before the first ';': {line}"
+    assert not shown.startswith('"'), "lead with the rule, not the echoed answer"
+
+
+@pytest.mark.parametrize("question", sorted(ASKED))
+def test_help_fits_the_prompt_width_for_every_kind(question):
+    """Copier prints the help after a two-column microphone and a space."""
+    help_text = question_template(question, "help")
+    for kind in ("space", "model", "dataset"):
+        shown = help_text.render({"repo_type": kind, "space_sdk": "gradio"}).strip()
+        assert shown and columns(shown) + 3 <= PROMPT_WIDTH, f"{kind}: {shown}"
+        if kind != "space" and question in ("short_description", "title", "license", "tags"):
+            assert "Space" not in shown, f"{question}'s help speaks of a Space for a {kind} repo: {shown}"
 
 
 def test_short_description_validator_is_the_60_character_rule():
