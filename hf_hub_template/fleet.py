@@ -247,6 +247,9 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
 
     try:
         api, endpoint = connect()
+        # One request that the client does not retry: an unreachable Hub or a refused token is said at
+        # once, before the listing (which the client retries for a minute and more).
+        api.whoami()
         repos = with_retries(lambda: list_repos(api, options))[0]
     except HubStepError as err:
         print(err, file=sys.stderr)

@@ -32,6 +32,14 @@ def is_connection_error(exc: BaseException) -> bool:
     return status_of(exc) is None and root in {"httpx", "httpx2", "httpcore", "requests", "urllib3"}
 
 
+def is_unreachable(exc: BaseException) -> bool:
+    """Refused or unresolvable: nothing listens there, and trying again will not change that."""
+    if isinstance(exc, ConnectionRefusedError):
+        return True
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    return "ConnectError" in names or "gaierror" in names
+
+
 def explain(exc: BaseException, *, action: str, repo_id: str, endpoint: str, attempts: int = 1) -> str:
     """The message for a failure of `action` (for example "create the Space") on `repo_id`."""
     status = status_of(exc)
@@ -77,6 +85,8 @@ def with_retries(
 ) -> tuple[T, int]:
     """Run `call`, retrying 408/429/5xx (and, unless told not to, dropped connections) with backoff.
 
+    A refused or unresolvable connection is not retried: the message comes at once.
+
     Honours a numeric Retry-After (capped at 60 s). Returns the result and the tries used;
     the last error is re-raised with `attempts_used` set on it.
     """
@@ -84,7 +94,9 @@ def with_retries(
         try:
             return call(), attempt
         except Exception as exc:
-            retryable = status_of(exc) in RETRYABLE or (retry_connection_errors and is_connection_error(exc))
+            retryable = status_of(exc) in RETRYABLE or (
+                retry_connection_errors and is_connection_error(exc) and not is_unreachable(exc)
+            )
             if not retryable or attempt == attempts:
                 exc.attempts_used = attempt  # type: ignore[attr-defined]
                 raise

@@ -217,5 +217,19 @@ def test_installed_from_a_git_url_it_trusts_that_template_and_quotes_its_changel
         assert len(pulls) == 1, result.stdout
         description = pulls[0]["description"]
         assert f"### {CURRENT_VERSION}" in description and "### 1.0.0" in description
-        assert "no CHANGELOG entries" not in description
+        assert "(no CHANGELOG entries found between these versions)" not in description
         assert_token_absent(token, result.stdout, result.stderr, hub=hub)
+
+
+def test_an_unreachable_hub_fails_at_once_with_one_message(versions, tmp_path):
+    """Nothing listens at the endpoint: one clean message, no retries (the client's or ours)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        endpoint = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    result = fleet_update(hub_env(tmp_path, endpoint, fake_token()), versions)
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and f"no answer from the Hub at {endpoint}" in lines[0], result.stderr
+    assert "Retry" not in result.stderr and "after 3 tries" not in result.stderr

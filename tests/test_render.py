@@ -447,3 +447,19 @@ def test_rendered_inside_a_repository_leaves_the_commit_to_its_owner(template, t
     assert "Already inside a git repository" in result.stderr
     assert not (outer / "spaces" / "demo" / ".git").exists()
     assert "spaces/" in git(outer, "status", "--porcelain", "--untracked-files=normal")
+
+
+@pytest.mark.parametrize("repo_type", ["space", "dataset"])
+def test_message_after_copy_is_a_command_that_works_as_printed(template, tmp_path, repo_type):
+    """Into a folder with a space: the printed `cd ...` is quoted, and the kind's own words follow."""
+    import shlex
+
+    project = tmp_path / "Review Data"
+    result = copier_copy(template, project, repo_type=repo_type)
+    assert result.returncode == 0, result.stderr
+    output = result.stdout + result.stderr
+    line = next(line for line in output.splitlines() if line.startswith("Check it before you push:"))
+    command = shlex.split(line.split(":", 1)[1])
+    assert command[:2] == ["cd", str(project)] and command[2] == "&&"
+    says_run = "says how to run it locally" in output
+    assert says_run == (repo_type == "space") and ("is the card the Hub shows" in output) == (repo_type != "space")
