@@ -20,11 +20,18 @@ def main(argv: list[str]) -> int:
     """
     mode, version, remote = (argv + ["interactive", "", "local"][len(argv) :])[:3]
     project = Path.cwd()
-    print(init_repository(project, f"Initial commit from hf-hub-template {version}".strip()), file=sys.stderr)
+    answers: dict[str, object] = {}
     if remote == "remote":
         from hf_hub_template.answers import load_answers
+        from hf_hub_template.publish import name_the_namespace
+
+        answers = load_answers(project)
+        if not answers.get("namespace"):  # the card's links name the real repo from the first commit on
+            answers = name_the_namespace(project, answers)
+    print(init_repository(project, f"Initial commit from hf-hub-template {version}".strip()), file=sys.stderr)
+    if remote == "remote":
         from hf_hub_template.publish import publish_after_copy
 
         interactive = mode != "batch" and sys.stdin.isatty()
-        publish_after_copy(project, load_answers(project), interactive=interactive)
+        publish_after_copy(project, answers, interactive=interactive)
     return 0

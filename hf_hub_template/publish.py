@@ -90,6 +90,45 @@ def set_origin(project: Path, url: str) -> str:
     return f"git remote origin set to {url}"
 
 
+PLACEHOLDER_NAMESPACE = "YOUR-NAMESPACE"  # what the template writes while the namespace is unknown
+
+
+def name_the_namespace(project: Path, answers: dict[str, Any]) -> dict[str, Any]:
+    """Before the first commit: ask the Hub whose token this is, and write that login where the rendered
+    files say YOUR-NAMESPACE and into the answers (so `copier update` renders the same).
+
+    Any failure leaves the files as they are: the publish step then reports it, with the retry command.
+    """
+    import re
+
+    import yaml
+
+    from hf_hub_template.answers import ANSWERS_FILE
+
+    try:
+        api, _ = connect()
+        login = str(api.whoami()["name"])
+    except Exception:  # the publish step says what went wrong, once
+        return answers
+    for path in sorted(project.rglob("*")):
+        if ".git" in path.relative_to(project).parts or not path.is_file() or path.name == ANSWERS_FILE:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        filled = text.replace(f"{PLACEHOLDER_NAMESPACE}/", f"{login}/")
+        if path.name == "sync-to-hub.yml":  # the workflow's own "empty: the token owner's namespace"
+            filled = filled.replace('HF_NAMESPACE: ""', f'HF_NAMESPACE: "{login}"')
+        if filled != text:
+            path.write_text(filled, encoding="utf-8")
+    answers_file = project / ANSWERS_FILE
+    recorded = answers_file.read_text(encoding="utf-8")
+    line = yaml.safe_dump({"namespace": login}, allow_unicode=True).strip()
+    answers_file.write_text(re.sub(r"^namespace: ''$", line, recorded, flags=re.M), encoding="utf-8")
+    return {**answers, "namespace": login}
+
+
 def publish(
     project: Path, answers: dict[str, Any], *, interactive: bool = False, open_pr: bool = False, report: Any = print
 ) -> str:
