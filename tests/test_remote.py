@@ -271,7 +271,7 @@ def test_publish_command_of_the_rendered_readme(template, tmp_path, hub, token):
     project = tmp_path / "later"
     env = hub_env(tmp_path, hub.url, token)
     assert copier_copy(template, project, env, namespace="fakeuser", private="true").returncode == 0
-    assert f'uvx --from "{template}" hf-hub-template publish .' in (project / "README.md").read_text()
+    assert "uvx --from TEMPLATE hf-hub-template publish ." in (project / "CONTRIBUTING.md").read_text()
     result = subprocess.run(
         [sys.executable, "-m", "hf_hub_template", "publish", str(project)],
         cwd=ROOT,

@@ -19,6 +19,7 @@ COMMON = {
     ".gitattributes",
     ".gitignore",
     "README.md",
+    "CONTRIBUTING.md",
     "tests/hub_rules.py",
     "tests/requirements.txt",
     "ruff.toml",
@@ -327,7 +328,8 @@ def test_github_sync_workflow_presence(template, tmp_path, sync):
     assert (dst / ".github").exists() == sync
     workflows = {".github/workflows/sync-to-hub.yml", ".github/dependabot.yml"}
     assert (tracked_files(dst) & workflows) == (workflows if sync else set())
-    assert ("Keep it in sync from GitHub" in (dst / "README.md").read_text()) == sync
+    assert ("Keep it in sync from GitHub" in (dst / "CONTRIBUTING.md").read_text()) == sync
+    assert "sync-to-hub" not in (dst / "README.md").read_text(), "the public card holds no maintainer notes"
 
 
 FOLDER_NAMES = [
@@ -463,3 +465,47 @@ def test_message_after_copy_is_a_command_that_works_as_printed(template, tmp_pat
     assert command[:2] == ["cd", str(project)] and command[2] == "&&"
     says_run = "says how to run it locally" in output
     assert says_run == (repo_type == "space") and ("is the card the Hub shows" in output) == (repo_type != "space")
+
+
+# ------------------------------------------------------------- the public card and the maintainer's notes
+MAINTAINER_SECTIONS = ["## Publish it on the Hub", "## Check it before you push", "## Keep it up to date"]
+
+
+@pytest.mark.parametrize("extra", [{}, {"github_sync": True, "create_remote": False}], ids=["plain", "sync"])
+def test_the_card_is_public_and_the_notes_are_for_maintainers(rendered, extra):
+    repo_type, sdk, dst = rendered
+    readme, notes = (dst / "README.md").read_text(), (dst / "CONTRIBUTING.md").read_text()
+    for section in MAINTAINER_SECTIONS:
+        assert section not in readme and section in notes
+    assert "hf-hub-template publish" not in readme and "copier update" not in readme
+
+
+@pytest.mark.parametrize(("repo_type", "sdk"), KINDS, ids=IDS)
+def test_no_rendered_file_holds_a_path_of_this_machine(template, tmp_path, repo_type, sdk):
+    """Rendered from a local template: only Copier's own answers file records where the template was."""
+    dst = render(template, tmp_path / "out" / "demo", github_sync=True, **kind_answers(repo_type, sdk))
+    for path in tracked_files(dst) - {".copier-answers.yml"}:
+        text = (dst / path).read_text(encoding="utf-8")
+        for local in (str(template), str(tmp_path), str(Path.home())):
+            assert local not in text, f"{path} holds {local}"
+
+
+@pytest.mark.parametrize(
+    ("source", "command"),
+    [
+        (
+            "gh:acme/hf-hub-template",
+            'uvx --from "git+https://github.com/acme/hf-hub-template" hf-hub-template publish .',
+        ),
+        ("https://gitlab.com/acme/t.git", 'uvx --from "git+https://gitlab.com/acme/t.git" hf-hub-template publish .'),
+        ("/home/ada/templates/hub", "uvx --from TEMPLATE hf-hub-template publish ."),
+        ("git+file:///home/ada/t", "uvx --from TEMPLATE hf-hub-template publish ."),
+    ],
+)
+def test_publish_command_names_a_shared_template_only(source, command):
+    from helpers import copier_jinja
+
+    macro = copier_jinja().from_string(
+        "{% from 'partials/macros.jinja' import publish_command with context %}{{ publish_command() }}"
+    )
+    assert macro.render({"_copier_answers": {"_src_path": source}}).split("   #")[0] == command

@@ -59,7 +59,11 @@ def tree(project: Path) -> dict[str, str]:
 # What `copier update` from the last release changes in a project that kept its answers: each file is an
 # intended change the CHANGELOG lists for this release; any other changed byte fails.
 CARD_FIX = "the card: no blank line inside the front matter, each list item once"
-CHANGED_SINCE_PREVIOUS = {"tests/hub_rules.py": "the card checker: app_port against the Dockerfile, duplicates"}
+CHANGED_SINCE_PREVIOUS = {
+    "tests/hub_rules.py": "the card checker: app_port against the Dockerfile, duplicates",
+    "README.md": "the maintainer's sections moved out of the public card",
+    "CONTRIBUTING.md": "new: the maintainer's sections, with no path of the machine",
+}
 CHANGED_SINCE_PREVIOUS_BY_KIND: dict[tuple[str, str | None], dict[str, str]] = {
     ("space", "streamlit"): {"tests/test_dockerfile.py": "ports read from the card", "README.md": CARD_FIX},
     ("space", "docker"): {"tests/test_dockerfile.py": "ports read from the card"},
