@@ -66,10 +66,18 @@ def compare(remote: dict[str, str], local: dict[str, str]) -> RemoteState:
 
 
 def retry_command(project: Path, answers: dict[str, Any], *, pr: bool = False) -> str:
+    """A command that retries the Hub step as printed: uvx brings its own environment, so it works even
+    where this Python lacks huggingface_hub; for a local template the script is offered too."""
     src = str(answers.get("_src_path", ""))
     flag = " --pr" if pr else ""
-    if src and Path(src).is_dir():
-        return f'python "{Path(src) / "hooks" / "remote.py"}" "{project}"{flag}'
+    if src and Path(src).is_absolute() and Path(src).is_dir():
+        return (
+            f'uvx --from "{src}" hf-hub-template publish "{project}"{flag}\n'
+            f"  or, in a Python that has copier and huggingface_hub:\n"
+            f'  python "{Path(src) / "hooks" / "remote.py"}" "{project}"{flag}'
+        )
+    if src and not src.startswith(("gh:", "gl:")) and "://" not in src:  # a relative local path: unknown here
+        return f'uvx --from TEMPLATE hf-hub-template publish "{project}"{flag}   # TEMPLATE: the template\'s folder'
     hosts = {"gh:": "https://github.com/", "gl:": "https://gitlab.com/"}
     url = hosts[src[:3]] + src[3:] if src[:3] in hosts else src
     ref = f"@{answers['_commit']}" if answers.get("_commit") else ""

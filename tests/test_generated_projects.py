@@ -235,3 +235,25 @@ def test_streamlit_ui_screenshot(template, tmp_path):
         expect(page.get_by_text("Greeter").first).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "streamlit.png"))
     assert (ARTIFACTS / "streamlit.png").stat().st_size > 10_000
+
+
+def test_static_page_test_without_a_browser_says_what_to_do_in_one_line(template, tmp_path):
+    project = render(template, tmp_path / "no-browser", space_sdk="static")
+    bare_path = tmp_path / "bin"
+    bare_path.mkdir()
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("CHROMIUM_PATH", "PYTEST_ADDOPTS")},
+        "PATH": str(bare_path),
+        "PLAYWRIGHT_BROWSERS_PATH": str(tmp_path / "no-browsers"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_page.py"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert "No Chromium to load the page in" in result.stdout and "playwright install chromium" in result.stdout
+    assert "Traceback" not in result.stdout and "Executable doesn't exist" not in result.stdout, result.stdout

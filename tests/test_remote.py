@@ -35,13 +35,20 @@ def hub(token: str):
         yield server
 
 
-def run_retry(output: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Run the retry command the failure message printed, word for word (with this venv's Python)."""
-    match = re.search(r"Retry the remote step alone with:\n\s+(.+)", output)
+def printed_retry(output: str) -> tuple[list[str], list[str]]:
+    """The two retry commands a failure prints for a local template: uvx's, then the script's."""
+    match = re.search(r"Retry the remote step alone with:\n\s+(.+)\n.*Python that has.*\n\s+(.+)", output)
     assert match, output
-    command = shlex.split(match.group(1))
-    assert command[0] == "python" and command[1].endswith("hooks/remote.py"), command
-    return subprocess.run([sys.executable, *command[1:]], env=env, capture_output=True, text=True, timeout=300)
+    uvx, script = shlex.split(match.group(1)), shlex.split(match.group(2))
+    assert uvx[:2] == ["uvx", "--from"] and uvx[3:5] == ["hf-hub-template", "publish"], uvx
+    assert script[0] == "python" and script[1].endswith("hooks/remote.py"), script
+    return uvx, script
+
+
+def run_retry(output: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run the script form of the retry command, word for word (with this venv's Python)."""
+    script = printed_retry(output)[1]
+    return subprocess.run([sys.executable, *script[1:]], env=env, capture_output=True, text=True, timeout=300)
 
 
 def assert_intact(project: Path) -> None:
@@ -255,9 +262,10 @@ def test_repo_with_other_content_is_not_overwritten(template, tmp_path, hub, tok
     assert hub.repo("space", "fakeuser/demo").files == theirs
     assert not any(call.endswith("commit") for call in hub.calls())
     # The printed --pr command opens a pull request and still leaves main alone.
-    pr_command = re.search(r"run:\n\s+(.+)", result.stderr).group(1)
+    pr_script = re.search(r"Python that has copier and huggingface_hub:\n\s+(.+)", result.stderr).group(1)
+    assert "--pr" in pr_script and re.search(r"run:\n\s+uvx --from .* --pr", result.stderr)
     opened = subprocess.run(
-        [sys.executable, *shlex.split(pr_command)[1:]], env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, *shlex.split(pr_script)[1:]], env=env, capture_output=True, text=True, timeout=300
     )
     assert opened.returncode == 0, opened.stderr
     repo = hub.repo("space", "fakeuser/demo")
@@ -360,3 +368,21 @@ def test_namespace_from_the_login_is_written_before_the_first_commit(template, t
     assert "YOUR-NAMESPACE" not in (project / "README.md").read_text()
     assert "fakeuser/demo" in (project / "README.md").read_text()
     assert git(project, "status", "--porcelain") == "", "the first commit holds the filled-in files"
+
+
+@pytest.mark.slow  # uv builds the tool from the template folder
+def test_the_uvx_retry_works_as_printed_without_huggingface_hub_in_that_python(template, tmp_path, hub, token):
+    """The printed uvx command brings its own environment: run as printed, it publishes."""
+    project = tmp_path / "demo"
+    hub.fail("create", 500)
+    env = hub_env(tmp_path, hub.url, token)
+    failed = copier_copy(template, project, env, create_remote="true", namespace="fakeuser")
+    assert "Retry the remote step alone with" in failed.stderr
+    hub.heal()
+    uvx = printed_retry(failed.stderr)[0]
+    env.pop("VIRTUAL_ENV", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "uv", "tool", "run", *uvx[1:]], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr
+    assert set(remote_files(hub, "space", "fakeuser/demo")) == tracked_files(project)

@@ -67,6 +67,7 @@ CHANGED_SINCE_PREVIOUS = {
 CHANGED_SINCE_PREVIOUS_BY_KIND: dict[tuple[str, str | None], dict[str, str]] = {
     ("space", "streamlit"): {"tests/test_dockerfile.py": "ports read from the card", "README.md": CARD_FIX},
     ("space", "docker"): {"tests/test_dockerfile.py": "ports read from the card"},
+    ("space", "static"): {"tests/test_page.py": "no browser: one line that says how to get one"},
 }
 SYNC_FIX = {
     ".github/workflows/sync-to-hub.yml": "actions pinned by commit, no persisted credentials, named jobs",
