@@ -45,7 +45,41 @@ COMMANDS: dict[str, tuple[Callable[..., str], int]] = {
 }
 
 
+CONFLICT_MARKER = "<<<<<<< before updating"
+
+
+def conflicted_files(project: Path) -> list[str]:
+    """Files git lists as unmerged after the update, and text files holding Copier's inline markers."""
+    from hf_hub_template.git import run_git
+
+    unmerged = {
+        line.split("\t", 1)[1] for line in run_git(project, "ls-files", "-u").stdout.splitlines() if "\t" in line
+    }
+    marked = set()
+    for line in run_git(project, "grep", "-l", "-F", CONFLICT_MARKER, "--", ".").stdout.splitlines():
+        marked.add(line.strip())
+    return sorted(unmerged | marked)
+
+
+def report_conflicts(project: Path) -> str | None:
+    """After `copier update`: which files hold both versions, and what to do (None when none do)."""
+    files = conflicted_files(project)
+    if not files:
+        return None
+    return (
+        f"copier update left conflicts in {len(files)} file{'s' if len(files) > 1 else ''}: {', '.join(files)}.\n"
+        "Each holds your lines and the template's between '<<<<<<< before updating' and '>>>>>>> after updating'.\n"
+        "Keep what you want, delete the markers, then `git add` each file and commit "
+        "(`git diff --check` finds any marker left)."
+    )
+
+
 def main(argv: list[str]) -> int:
+    if argv == ["report-conflicts"]:  # every update, after it is applied (copier.yml); reads, never writes
+        message = report_conflicts(Path.cwd())
+        if message:
+            print(message, file=sys.stderr)
+        return 0
     steps = [arg.split(":") for arg in argv]
     if not steps or any(step[0] not in COMMANDS or len(step) - 1 != COMMANDS[step[0]][1] for step in steps):
         print(__doc__, file=sys.stderr)

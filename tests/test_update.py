@@ -172,7 +172,7 @@ def test_user_edits_survive_an_update_that_changes_the_same_files(versions, tmp_
             assert "=======" in text and ">>>>>>>" in text
 
 
-def test_conflict_shows_inline_markers_and_loses_no_line(versions, tmp_path):
+def test_conflict_shows_inline_markers_and_loses_no_line(versions, tmp_path, capfd):
     project = copy_old(versions, tmp_path / "conflict", repo_type="space", sdk="gradio")
     readme = project / "README.md"
     readme.write_text(readme.read_text().replace('sdk_version: "5.9.1"', 'sdk_version: "5.9.1"  # tested with our GPU'))
@@ -182,6 +182,16 @@ def test_conflict_shows_inline_markers_and_loses_no_line(versions, tmp_path):
     assert "<<<<<<< before updating" in text and ">>>>>>> after updating" in text
     assert 'sdk_version: "5.9.1"  # tested with our GPU' in text and 'sdk_version: "6.31.0"' in text
     assert git(project, "ls-files", "-u") != "", "git shows the conflict as unmerged"
+    said = capfd.readouterr().err
+    assert "copier update left conflicts in 1 file: README.md." in said, said
+    assert "delete the markers, then `git add` each file and commit" in said
+
+
+def test_an_update_without_conflicts_says_none(versions, tmp_path, capfd):
+    project = render(versions, tmp_path / "calm", vcs_ref=PREVIOUS_VERSION, repo_type="model")
+    capfd.readouterr()
+    update(project)
+    assert "left conflicts" not in capfd.readouterr().err
 
 
 def test_deleted_file_stays_deleted(versions, tmp_path):
