@@ -5,13 +5,24 @@ from __future__ import annotations
 import os
 import py_compile
 import re
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from helpers import COPIER_YML, KINDS, copier_copy, git, kind_answers, question_template, render, tracked_files
+from helpers import (
+    COPIER_CLI,
+    COPIER_YML,
+    KINDS,
+    copier_copy,
+    git,
+    kind_answers,
+    question_template,
+    render,
+    tracked_files,
+)
 from hub_rules import check_repo, read_metadata
 
 COMMON = {
@@ -509,3 +520,47 @@ def test_publish_command_names_a_shared_template_only(source, command):
         "{% from 'partials/macros.jinja' import publish_command with context %}{{ publish_command() }}"
     )
     assert macro.render({"_copier_answers": {"_src_path": source}}).split("   #")[0] == command
+
+
+# ----------------------------------------------------------------------- a folder that is not empty
+@pytest.mark.parametrize("how", [["--defaults"], ["-d", "repo_type=space"]], ids=["defaults", "no-terminal"])
+def test_a_folder_that_is_not_empty_is_refused_before_anything_is_written(template, tmp_path, how):
+    dst = tmp_path / "taken"
+    dst.mkdir()
+    (dst / "notes.txt").write_text("mine\n")
+    (dst / ".env").write_text("KEY=1\n")
+    result = subprocess.run(
+        [*COPIER_CLI, "copy", "--trust", "--vcs-ref", "HEAD", *how, str(template), str(dst)],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    assert "the folder must be empty; nothing was written. It holds .env, notes.txt (2 files)" in result.stderr
+    assert sorted(path.name for path in dst.iterdir()) == [".env", "notes.txt"], "nothing was written"
+
+
+def test_with_overwrite_the_template_files_replace_and_the_rest_stays(template, tmp_path):
+    dst = tmp_path / "taken"
+    dst.mkdir()
+    (dst / "notes.txt").write_text("mine\n")
+    (dst / "README.md").write_text("old readme\n")
+    result = subprocess.run(
+        [*COPIER_CLI, "copy", "--trust", "--defaults", "--overwrite", "--vcs-ref", "HEAD", str(template), str(dst)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (dst / "notes.txt").read_text() == "mine\n" and read_metadata(dst / "README.md")["sdk"] == "gradio"
+    assert "notes.txt" in tracked_files(dst)
+
+
+def test_an_empty_git_repository_is_an_empty_folder(template, tmp_path):
+    dst = tmp_path / "cloned"
+    dst.mkdir()
+    git(dst, "init", "-q", "-b", "main")
+    result = copier_copy(template, dst)
+    assert result.returncode == 0, result.stderr
+    assert read_metadata(dst / "README.md")["sdk"] == "gradio"
