@@ -31,6 +31,7 @@ from helpers import (  # noqa: E402  (the tests' own helpers build the template 
     OLD_VERSION,
     build_versions,
     git,
+    tag_release,
 )
 from hub_server import HubServer  # noqa: E402
 
@@ -64,9 +65,7 @@ def trivial_template(root: Path) -> Path:
     (root / "template" / "README.md.jinja").write_text("# {{ name }}\n")
     (root / "template" / "{{_copier_conf.answers_file}}.jinja").write_text("{{ _copier_answers|to_nice_yaml }}")
     git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "v1")
-    git(root, "tag", "1.0.0")
+    tag_release(root, "1.0.0")
     return root
 
 

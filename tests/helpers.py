@@ -53,6 +53,13 @@ def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout
 
 
+def tag_release(repo: Path, version: str) -> None:
+    """Commit everything in `repo` (a git repo) as `version` and tag it, as a template release."""
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", version, "--allow-empty")
+    git(repo, "tag", version)
+
+
 def copy_work_tree(dst: Path) -> None:
     """This working tree's files (tracked and new ones, not ignored ones) into `dst`."""
     for rel in work_tree_files(ROOT):
@@ -187,9 +194,7 @@ def build_versions(repo: Path) -> Path:
     ]
     for version, fill in steps:
         _replace_tree(repo, fill)
-        git(repo, "add", "-A")
-        git(repo, "commit", "-qm", version, "--allow-empty")
-        git(repo, "tag", version)
+        tag_release(repo, version)
     return repo
 
 

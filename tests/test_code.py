@@ -10,53 +10,31 @@ from helpers import ROOT
 BIN = Path(sys.executable).parent
 
 
+CODE = ["hf_hub_template", "hooks", "tests", "bench"]
+
+
+def run_tool(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(list(command), cwd=ROOT, capture_output=True, text=True)
+
+
 def test_ruff_is_clean():
-    result = subprocess.run(
-        [str(BIN / "ruff"), "check", "--no-cache", "hf_hub_template", "hooks", "tests", "bench"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    result = run_tool(str(BIN / "ruff"), "check", "--no-cache", *CODE)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format_is_clean():
-    result = subprocess.run(
-        [str(BIN / "ruff"), "format", "--no-cache", "--check", "hf_hub_template", "hooks", "tests", "bench"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    result = run_tool(str(BIN / "ruff"), "format", "--no-cache", "--check", *CODE)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.slow  # mypy from cold
 def test_package_type_checks():
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--ignore-missing-imports", "--no-incremental", "hf_hub_template", "hooks"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    result = run_tool(sys.executable, "-m", "mypy", "--ignore-missing-imports", "--no-incremental", *CODE[:2])
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_bandit_is_clean():
     """The security linter finds nothing; each justified exception is marked `# nosec` where it stands."""
-    result = subprocess.run(
-        [
-            str(BIN / "bandit"),
-            "-q",
-            "-r",
-            "hf_hub_template",
-            "hooks",
-            "-f",
-            "custom",
-            "--msg-template",
-            "{relpath}:{line} {test_id} {msg}",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    template = "{relpath}:{line} {test_id} {msg}"
+    result = run_tool(str(BIN / "bandit"), "-q", "-r", *CODE[:2], "-f", "custom", "--msg-template", template)
     assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr

@@ -25,6 +25,7 @@ from helpers import (
     hub_env,
     row,
     seed_from,
+    tag_release,
     tracked_files,
 )
 from hub_server import HubServer
@@ -79,13 +80,9 @@ def evil_template(root: Path, marks: Path) -> Path:
     (root / "template" / "README.md.jinja").write_text("---\nsdk: static\n---\n# {{ repo_name }}\n")
     (root / "template" / "{{_copier_conf.answers_file}}.jinja").write_text("{{ _copier_answers|to_nice_yaml }}")
     git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "0.9.0")
-    git(root, "tag", "0.9.0")
+    tag_release(root, "0.9.0")
     (root / "template" / "index.html").write_text("<p>1.0</p>\n")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "1.0.0")
-    git(root, "tag", "1.0.0")
+    tag_release(root, "1.0.0")
     return root
 
 
