@@ -25,6 +25,7 @@ from hf_hub_template.git import git_output, init_repository, run_git
 from hf_hub_template.hub_errors import HubStepError, explain, with_retries
 from hf_hub_template.hub_session import connect
 from hf_hub_template.resources import template_file
+from hf_hub_template.template_files import TemplateRepo
 from hf_hub_template.template_source import copier_environment, same_template
 
 REPO_TYPES = ("space", "model", "dataset")
@@ -120,33 +121,68 @@ def changelog_between(from_version: str, to_version: str, template: str | None) 
     return "\n\n".join(kept) or "(no CHANGELOG entries found between these versions)"
 
 
-def update_repo(api: Any, endpoint: str, repo_type: str, repo_id: str, options: Options) -> RepoResult:
+def update_repo(
+    api: Any,
+    endpoint: str,
+    repo_type: str,
+    repo_id: str,
+    options: Options,
+    template: TemplateRepo | None = None,
+    target: str | None = None,
+) -> RepoResult:
+    """One repo: read its answers file (2 requests), stop there when it is current or not ours, else
+    download only the files the template owns and open a pull request with `copier update`'s result."""
+    from huggingface_hub.errors import EntryNotFoundError
+
     outcome = RepoResult(repo_type, repo_id)
+
+    def failed(exc: BaseException, action: str) -> RepoResult:
+        attempts = getattr(exc, "attempts_used", 1)
+        return outcome.end(
+            Status.FAILED, explain(exc, action=action, repo_id=repo_id, endpoint=endpoint, attempts=attempts)
+        )
+
     with tempfile.TemporaryDirectory(prefix="hf-fleet-") as tmp:
-        download, work = Path(tmp) / "download", Path(tmp) / "repo"
+        # Three folders: snapshot_download given a folder that already holds files returns those files
+        # (with a warning) when the Hub fails, so the answers file must not be in the snapshot's folder.
+        read, download, work = Path(tmp) / "answers", Path(tmp) / "download", Path(tmp) / "repo"
         try:
-            with_retries(lambda: api.snapshot_download(repo_id=repo_id, repo_type=repo_type, local_dir=download))
+            with_retries(lambda: api.hf_hub_download(repo_id, ANSWERS_FILE, repo_type=repo_type, local_dir=read))
+        except EntryNotFoundError:
+            return outcome.end(Status.NOT_FROM_A_TEMPLATE)
         except Exception as exc:
-            return outcome.end(
-                Status.FAILED,
-                explain(
-                    exc,
-                    action=f"download {repo_id}",
-                    repo_id=repo_id,
-                    endpoint=endpoint,
-                    attempts=getattr(exc, "attempts_used", 1),
-                ),
-            )
-        # The repo's files are data: a `.git` folder in them (git config can run commands) is not taken.
-        shutil.copytree(download, work, ignore=shutil.ignore_patterns(".cache", ".git"))
-        answers = load_answers(work)
+            return failed(exc, f"download {repo_id}")
+        answers = load_answers(read)
         if not answers:
             return outcome.end(Status.NOT_FROM_A_TEMPLATE)
         outcome.from_version = str(answers.get("_commit", "-"))
         # Copier runs the tasks, migrations and extensions of the template the answers name:
         # only the operator's template may be rendered, whatever the repo says.
-        if not same_template(answers.get("_src_path"), options.template, base=work):
+        if not same_template(answers.get("_src_path"), options.template, base=read):
             return outcome.end(Status.FOREIGN_TEMPLATE, str(answers.get("_src_path") or "(none recorded)"))
+        to_version = options.vcs_ref or target
+        if to_version and outcome.from_version == to_version:
+            outcome.to_version = to_version
+            return outcome.end(Status.UP_TO_DATE)
+        # Only what the update can touch: the template's files at both versions, and the answers.
+        owned = None
+        if template is not None and to_version:
+            before, after = (
+                template.owned_paths(outcome.from_version, answers),
+                template.owned_paths(to_version, answers),
+            )
+            if before is not None and after is not None:
+                owned = sorted(before | after | {ANSWERS_FILE})
+        try:
+            with_retries(
+                lambda: api.snapshot_download(
+                    repo_id=repo_id, repo_type=repo_type, local_dir=download, allow_patterns=owned
+                )
+            )
+        except Exception as exc:
+            return failed(exc, f"download {repo_id}")
+        # The repo's files are data: a `.git` folder in them (git config can run commands) is not taken.
+        shutil.copytree(download, work, ignore=shutil.ignore_patterns(".cache", ".git"))
         init_repository(work, f"{repo_id} at main")
         # The template was checked just above; its code runs without the operator's credentials.
         # bandit B603: this Python, an argument list, and the template checked above.
@@ -162,7 +198,7 @@ def update_repo(api: Any, endpoint: str, repo_type: str, repo_id: str, options: 
                 "--skip-tasks",
                 "--conflict",
                 "inline",
-                *(["--vcs-ref", options.vcs_ref] if options.vcs_ref else []),
+                *(["--vcs-ref", to_version] if to_version else []),
             ],
             cwd=work,
             capture_output=True,
@@ -263,10 +299,12 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
     results = [RepoResult(t, r).end(Status.NOT_FROM_A_TEMPLATE) for t, r, ours in repos if not ours]
     todo = [(t, r) for t, r, ours in repos if ours]
     with (
+        tempfile.TemporaryDirectory(prefix="hf-fleet-template-") as scratch,
         ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool,
         tqdm(total=len(todo), desc=f"fleet-update {options.namespace}", unit="repo", file=sys.stderr) as bar,
     ):
-        futures = {pool.submit(update_repo, api, endpoint, t, r, options): (t, r) for t, r in todo}
+        template, target = _trusted_template_repo(options, Path(scratch))
+        futures = {pool.submit(update_repo, api, endpoint, t, r, options, template, target): (t, r) for t, r in todo}
         for future in as_completed(futures):
             try:
                 results.append(future.result())
@@ -280,6 +318,19 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
                 print(f"===== {outcome.repo_type} {outcome.repo_id}\n{outcome.diff}", file=out)
     print(summary_table(results), file=out)
     return 1 if any(r.failed for r in results) else 0
+
+
+def _trusted_template_repo(options: Options, scratch: Path) -> tuple[TemplateRepo | None, str | None]:
+    """The trusted template's history (to read which files it owns) and the version to update to.
+
+    Without it (a template that cannot be cloned here), each repo is downloaded whole, as before,
+    and Copier picks the version."""
+    try:
+        template = TemplateRepo(options.template, scratch)
+    except RuntimeError as err:
+        print(f"fleet-update: {err}; downloading each repo whole.", file=sys.stderr)
+        return None, options.vcs_ref
+    return template, options.vcs_ref or template.newest_release()
 
 
 def summary_table(results: list[RepoResult]) -> str:

@@ -23,6 +23,7 @@ from helpers import (
     render,
     row,
     seed_from,
+    tracked_files,
 )
 from hub_server import HubServer
 
@@ -233,3 +234,34 @@ def test_an_unreachable_hub_fails_at_once_with_one_message(versions, tmp_path):
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and f"no answer from the Hub at {endpoint}" in lines[0], result.stderr
     assert "Retry" not in result.stderr and "after 3 tries" not in result.stderr
+
+
+def test_only_what_the_template_owns_is_downloaded(versions, tmp_path):
+    """A current repo costs its answers file (2 requests); an outdated one downloads the template's files
+    and the answers file, never a 50 MB weights file or data the template did not render."""
+    token = fake_token()
+    weights = b"\0" * (50 * 1024 * 1024)
+    with HubServer(token=token, user="admin", orgs=[NAMESPACE]) as hub:
+        old = copy_old(versions, tmp_path / "old", repo_type="model")
+        current = render(versions, tmp_path / "current", vcs_ref=CURRENT_VERSION, repo_type="model")
+        for name, project in (("fleet/old-model", old), ("fleet/current-model", current)):
+            files = {path: (project / path).read_bytes() for path in tracked_files(project)}
+            hub.seed("model", name, {**files, "model.safetensors": weights, "eval/results.csv": b"a,b\n1,2\n"})
+        env = hub_env(tmp_path, hub.url, token)
+        result = subprocess.run(
+            [sys.executable, "-m", "hf_hub_template", "fleet-update", NAMESPACE, "--template", str(versions)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "up to date" in row(result.stdout, "model:fleet/current-model")
+        touched = [r for r in hub.requests if "model.safetensors" in r.path or "eval/results.csv" in r.path]
+        assert touched == [], [(r.method, r.path) for r in touched]
+        per_current = [r for r in hub.requests if "fleet/current-model" in r.path]
+        assert len(per_current) <= 2, [(r.method, r.path) for r in per_current]
+        pulls = hub.repo("model", "fleet/old-model").pulls
+        assert len(pulls) == 1 and "model.safetensors" not in pulls[0]["commit"]["changes"]
+        assert hub.repo("model", "fleet/old-model").files["model.safetensors"] == weights

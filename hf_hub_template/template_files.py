@@ -1,0 +1,91 @@
+"""Which files the template owns in a project, read from the template's git history without rendering it.
+
+`fleet-update` downloads only these (at the repo's version and at the target version) and the answers
+file: never model weights, LFS/Xet files or data the template did not render. A file's path in the
+template tree is rendered with the project's answers, as Copier renders it: an empty segment drops the
+file, the templates suffix is removed. The contents are not rendered, so this costs milliseconds; the
+tests check it against real renders of every kind at every version.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from packaging.version import InvalidVersion, Version
+
+from hf_hub_template.git import git_output, run_git
+
+
+class TemplateRepo:
+    """The trusted template's git repository: a local checkout, or a bare partial clone of a remote one."""
+
+    def __init__(self, source: str, scratch: Path) -> None:
+        local = Path(source.removeprefix("git+").removeprefix("file://")).expanduser()
+        if local.is_dir():
+            self.git_dir = local
+        else:
+            url = source.removeprefix("git+")
+            for short, prefix in {"gh:": "https://github.com/", "gl:": "https://gitlab.com/"}.items():
+                if url.startswith(short):
+                    url = prefix + url[len(short) :]
+            self.git_dir = scratch / "template.git"
+            cloned = run_git(scratch, "clone", "--quiet", "--bare", "--filter=blob:none", "--", url, str(self.git_dir))
+            if cloned.returncode != 0:
+                raise RuntimeError(f"could not clone the template {source}: {cloned.stderr.strip()}")
+
+    def newest_release(self) -> str | None:
+        """The tag Copier updates to by default: the highest release version (no pre-releases)."""
+        releases = []
+        for tag in git_output(self.git_dir, "tag", "--list").split():
+            try:
+                version = Version(tag)
+            except InvalidVersion:
+                continue
+            if not version.is_prerelease:
+                releases.append((version, tag))
+        return max(releases)[1] if releases else None
+
+    def owned_paths(self, ref: str, answers: dict[str, Any]) -> set[str] | None:
+        """The project paths the template renders at `ref` for these answers (None if `ref` is unknown)."""
+        key = yaml.safe_dump({k: v for k, v in sorted(answers.items()) if not k.startswith("_")})
+        return _owned_paths(self.git_dir, ref, key)
+
+
+@cache
+def _owned_paths(git_dir: Path, ref: str, answers_yaml: str) -> set[str] | None:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    config_text = run_git(git_dir, "show", f"{ref}:copier.yml")
+    listing = run_git(git_dir, "ls-tree", "-r", "--name-only", ref)
+    if config_text.returncode != 0 or listing.returncode != 0:
+        return None
+    config = yaml.safe_load(config_text.stdout) or {}
+    answers = yaml.safe_load(answers_yaml) or {}
+    env = SandboxedEnvironment(extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"])
+    context: dict[str, Any] = {"_copier_conf": {"answers_file": config.get("_answers_file", ".copier-answers.yml")}}
+    for name, spec in config.items():  # answers first, then each unanswered question's default, in order
+        if name.startswith("_"):
+            continue
+        if name in answers:
+            context[name] = answers[name]
+        elif isinstance(spec, dict) and isinstance(spec.get("default"), str):
+            rendered = env.from_string(spec["default"]).render(context)
+            is_bool = spec.get("type") == "bool"
+            context[name] = rendered.strip().lower() in ("true", "yes", "y", "on", "1") if is_bool else rendered
+        elif isinstance(spec, dict):
+            context[name] = spec.get("default")
+    subdirectory = str(config.get("_subdirectory", "")).strip("/")
+    suffix = str(config.get("_templates_suffix", ".jinja"))
+    owned = set()
+    for path in listing.stdout.splitlines():
+        if subdirectory and not path.startswith(subdirectory + "/"):
+            continue
+        parts = [env.from_string(part).render(context) for part in path[len(subdirectory) + 1 :].split("/")]
+        if suffix and parts[-1].endswith(suffix):
+            parts[-1] = parts[-1][: -len(suffix)]
+        if all(parts):  # a segment rendered empty (or to the bare suffix) drops the file, as in Copier
+            owned.add("/".join(parts))
+    return owned
