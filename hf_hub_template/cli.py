@@ -102,6 +102,13 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _shard(text: str) -> tuple[int, int]:
+    index, sep, count = text.partition("/")
+    if not (sep and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise argparse.ArgumentTypeError(f"{text!r}: write K/N with 1 <= K <= N, for example 2/4")
+    return int(index), int(count)
+
+
 def trusted_template(args: argparse.Namespace, standard: OrgStandard | None) -> str:
     """The one template whose code the command may run: --template, the org standard's, or the tool's own."""
     source = args.template or (standard.template if standard else None) or installed_template()
@@ -125,6 +132,7 @@ def cmd_fleet_update(args: argparse.Namespace) -> int:
         template=trusted_template(args, standard),
         dry_run=args.dry_run,
         workers=args.workers,
+        shard=args.shard,
     )
     return run(options)
 
@@ -179,6 +187,13 @@ def build_parser() -> argparse.ArgumentParser:
     fleet.add_argument("--org-standard", type=Path, help="take the template from this org standard's `template:`")
     fleet.add_argument("--dry-run", action="store_true", help="show each repo's diff; open no pull request")
     fleet.add_argument("--workers", type=int, default=4, help="repos handled at once (default: 4)")
+    fleet.add_argument(
+        "--shard",
+        type=_shard,
+        default=(1, 1),
+        metavar="K/N",
+        help="take the K-th of N fixed parts of the namespace (for N runners; default: 1/1, all of it)",
+    )
     fleet.set_defaults(func=cmd_fleet_update)
     return parser
 

@@ -80,6 +80,16 @@ class Options:
     vcs_ref: str | None = None
     dry_run: bool = False
     workers: int = 4
+    shard: tuple[int, int] = (1, 1)  # (K, N): this run takes the K-th of N deterministic parts
+
+
+def in_shard(repo_type: str, repo_id: str, shard: tuple[int, int]) -> bool:
+    """The same repo always falls in the same one of N shards, on any machine and in any run."""
+    import hashlib
+
+    index, count = shard
+    digest = hashlib.sha256(f"{repo_type}:{repo_id}".encode(), usedforsecurity=False).digest()
+    return int.from_bytes(digest[:8], "big") % count == index - 1
 
 
 def list_repos(api: Any, options: Options) -> list[tuple[str, str, bool]]:
@@ -92,6 +102,8 @@ def list_repos(api: Any, options: Options) -> list[tuple[str, str, bool]]:
     for repo_type in options.types:
         for info in listers[repo_type](author=options.namespace, full=True):
             if not fnmatch.fnmatch(info.id.split("/", 1)[1], options.match):
+                continue
+            if not in_shard(repo_type, info.id, options.shard):
                 continue
             files = None if info.siblings is None else {sibling.rfilename for sibling in info.siblings}
             found.append((repo_type, info.id, files is None or ANSWERS_FILE in files))

@@ -265,3 +265,21 @@ def test_only_what_the_template_owns_is_downloaded(versions, tmp_path):
         pulls = hub.repo("model", "fleet/old-model").pulls
         assert len(pulls) == 1 and "model.safetensors" not in pulls[0]["commit"]["changes"]
         assert hub.repo("model", "fleet/old-model").files["model.safetensors"] == weights
+
+
+def test_shards_split_the_namespace_exactly(fleet, versions):
+    """N runners with --shard K/N together see every repo once; the split is the same in every run."""
+    hub, env = fleet
+    hub.heal()
+    seen: list[set[str]] = []
+    for shard in ("1/3", "2/3", "3/3", "2/3"):
+        result = fleet_update(env, versions, "--dry-run", "--shard", shard)
+        assert result.returncode == 0, result.stdout + result.stderr
+        rows = result.stdout.splitlines()
+        seen.append({line.split(" ")[0] for line in rows if line.startswith(("space:", "model:", "dataset:"))})
+    assert seen[1] == seen[3], "the same shard twice is the same repos"
+    everything = set().union(*seen[:3])
+    assert sum(len(part) for part in seen[:3]) == len(everything) == 7
+    assert all(not repo.pulls for repo in hub.state.repos.values())
+    bad = fleet_update(env, versions, "--shard", "4/3")
+    assert bad.returncode == 2 and "write K/N with 1 <= K <= N" in bad.stderr
