@@ -257,3 +257,23 @@ def test_static_page_test_without_a_browser_says_what_to_do_in_one_line(template
     assert result.returncode == 1
     assert "No Chromium to load the page in" in result.stdout and "playwright install chromium" in result.stdout
     assert "Traceback" not in result.stdout and "Executable doesn't exist" not in result.stdout, result.stdout
+
+
+def test_the_example_fleet_workflow_passes_actionlint_and_zizmor():
+    """README's sharded fleet workflow (examples/acme): the same linters as every rendered workflow."""
+    folder = ROOT / "examples" / "acme" / ".github"
+    linted = subprocess.run(
+        [tool("actionlint"), "-no-color", str(folder / "workflows" / "fleet-update.yml")],
+        capture_output=True,
+        text=True,
+    )
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+    audited = subprocess.run(
+        [tool("zizmor"), "--offline", "--persona", "pedantic", "--no-progress", "--format", "plain", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    assert audited.returncode == 0 and "No findings" in audited.stdout, audited.stdout + audited.stderr
+    workflow = yaml.safe_load((folder / "workflows" / "fleet-update.yml").read_text())
+    shards = workflow["jobs"]["update"]["strategy"]["matrix"]["shard"]
+    assert f'--shard "$SHARD/{len(shards)}"' in workflow["jobs"]["update"]["steps"][-1]["run"]
