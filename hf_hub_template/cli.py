@@ -3,7 +3,8 @@
 hf-hub-template new DEST [--org-standard FILE] [--template SRC] [-d KEY=VALUE ...] [--defaults]
 hf-hub-template update PROJECT [--org-standard FILE] [--template SRC] [--vcs-ref REF]
 hf-hub-template publish [PROJECT] [--pr]
-hf-hub-template fleet-update NAMESPACE [--type TYPE] [--match GLOB] [--vcs-ref REF] [--template SRC] [--dry-run]
+hf-hub-template fleet-update NAMESPACE [--type TYPE] [--match GLOB] [--vcs-ref REF] [--shard K/N] [--dry-run]
+hf-hub-template fleet-status NAMESPACE [--type TYPE] [--match GLOB] [--shard K/N] [--json | --markdown]
 """
 
 from __future__ import annotations
@@ -137,6 +138,47 @@ def cmd_fleet_update(args: argparse.Namespace) -> int:
     return run(options)
 
 
+def cmd_fleet_status(args: argparse.Namespace) -> int:
+    from hf_hub_template.fleet import REPO_TYPES, Options
+    from hf_hub_template.fleet_status import run_status
+
+    standard = OrgStandard.load(args.org_standard) if args.org_standard else None
+    options = Options(
+        namespace=args.namespace,
+        types=tuple(args.type or REPO_TYPES),
+        match=args.match,
+        vcs_ref=args.vcs_ref,
+        template=trusted_template(args, standard),
+        workers=args.workers,
+        shard=args.shard,
+    )
+    return run_status(options, "json" if args.json else "markdown" if args.markdown else "table")
+
+
+def _fleet_selection(parser: argparse.ArgumentParser) -> None:
+    """The options fleet-update and fleet-status share: which repos, which template, how many at once."""
+    parser.add_argument("namespace", help="Hub user or organisation whose repos to read")
+    parser.add_argument(
+        "--type", action="append", choices=["space", "model", "dataset"], help="repo type (repeat; default: all)"
+    )
+    parser.add_argument("--match", default="*", help="glob on repo names, for example 'demo-*' (default: all)")
+    parser.add_argument("--vcs-ref", help="template version to compare with (default: the newest release)")
+    parser.add_argument(
+        "--template",
+        help="the template whose repos are read; repos made from any other are skipped, never rendered "
+        "(default: the org standard's template, else the one this tool was installed from)",
+    )
+    parser.add_argument("--org-standard", type=Path, help="take the template from this org standard's `template:`")
+    parser.add_argument("--workers", type=int, default=4, help="repos handled at once (default: 4)")
+    parser.add_argument(
+        "--shard",
+        type=_shard,
+        default=(1, 1),
+        metavar="K/N",
+        help="take the K-th of N fixed parts of the namespace (for N runners; default: 1/1, all of it)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hf-hub-template", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
@@ -170,31 +212,16 @@ def build_parser() -> argparse.ArgumentParser:
     pub.set_defaults(func=cmd_publish)
 
     fleet = sub.add_parser("fleet-update", help="open a Hub pull request updating each repo of a namespace")
-    fleet.add_argument("namespace", help="Hub user or organisation whose repos to update")
-    fleet.add_argument(
-        "--type",
-        action="append",
-        choices=["space", "model", "dataset"],
-        help="repo type to include (repeat; default: all three)",
-    )
-    fleet.add_argument("--match", default="*", help="glob on repo names, for example 'demo-*' (default: all)")
-    fleet.add_argument("--vcs-ref", help="template version to update to (default: the newest tag)")
-    fleet.add_argument(
-        "--template",
-        help="the template whose repos are updated; repos made from any other are skipped, never rendered "
-        "(default: the org standard's template, else the one this tool was installed from)",
-    )
-    fleet.add_argument("--org-standard", type=Path, help="take the template from this org standard's `template:`")
+    _fleet_selection(fleet)
     fleet.add_argument("--dry-run", action="store_true", help="show each repo's diff; open no pull request")
-    fleet.add_argument("--workers", type=int, default=4, help="repos handled at once (default: 4)")
-    fleet.add_argument(
-        "--shard",
-        type=_shard,
-        default=(1, 1),
-        metavar="K/N",
-        help="take the K-th of N fixed parts of the namespace (for N runners; default: 1/1, all of it)",
-    )
     fleet.set_defaults(func=cmd_fleet_update)
+
+    status = sub.add_parser("fleet-status", help="a read-only drift report of every repo of a namespace")
+    _fleet_selection(status)
+    shown = status.add_mutually_exclusive_group()
+    shown.add_argument("--json", action="store_true", help="print JSON, one object per repo")
+    shown.add_argument("--markdown", action="store_true", help="print a Markdown table (for a dashboard or a post)")
+    status.set_defaults(func=cmd_fleet_status)
     return parser
 
 

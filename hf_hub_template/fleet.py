@@ -29,6 +29,7 @@ from hf_hub_template.template_files import TemplateRepo
 from hf_hub_template.template_source import copier_environment, same_template
 
 REPO_TYPES = ("space", "model", "dataset")
+PR_TITLE = "Update to hf-hub-template "  # then the target version: one open PR per repo and version
 CHANGELOG = template_file("CHANGELOG.md")
 
 
@@ -241,7 +242,7 @@ def _open_pr(
 ) -> RepoResult:
     from huggingface_hub import CommitOperationAdd, CommitOperationDelete
 
-    title = f"Update to hf-hub-template {outcome.to_version}"
+    title = f"{PR_TITLE}{outcome.to_version}"
     try:
         for discussion in api.get_repo_discussions(outcome.repo_id, repo_type=outcome.repo_type):
             if discussion.is_pull_request and discussion.status == "open" and discussion.title == title:

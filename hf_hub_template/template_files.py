@@ -36,10 +36,13 @@ class TemplateRepo:
             if cloned.returncode != 0:
                 raise RuntimeError(f"could not clone the template {source}: {cloned.stderr.strip()}")
 
+    def tags(self) -> list[str]:
+        return git_output(self.git_dir, "tag", "--list").split()
+
     def newest_release(self) -> str | None:
         """The tag Copier updates to by default: the highest release version (no pre-releases)."""
         releases = []
-        for tag in git_output(self.git_dir, "tag", "--list").split():
+        for tag in self.tags():
             try:
                 version = Version(tag)
             except InvalidVersion:

@@ -40,6 +40,7 @@ class Repo:
     commits: list[dict[str, Any]] = field(default_factory=list)
     pulls: list[dict[str, Any]] = field(default_factory=list)
     sha: str = field(default_factory=lambda: uuid.uuid4().hex + "00000000")
+    stage: str = "RUNNING"  # a Space's runtime stage (GET /api/spaces/{id}/runtime)
 
 
 @dataclass
@@ -232,6 +233,7 @@ class _Handler(BaseHTTPRequestHandler):
             ("POST", repo + r"/preupload/(.+)", "preupload", self._preupload),
             ("POST", repo + r"/commit/(.+)", "commit", self._commit),
             ("GET", repo + r"/tree/([^/]+)(?:/.*)?", "tree", self._tree),
+            ("GET", repo + r"/runtime", "runtime", self._runtime),
             ("GET", repo + r"/revision/(.+)", "info", self._info),
             ("GET", repo, "info", self._info),
             ("GET", r"/api/(models|datasets|spaces)", "list", self._list),
@@ -382,6 +384,12 @@ class _Handler(BaseHTTPRequestHandler):
                 for path, content in sorted(repo.files.items())
             ],
         )
+
+    def _runtime(self, body: bytes, query: dict[str, list[str]], plural: str, repo_id: str) -> None:
+        repo = self._find(plural, repo_id)
+        if repo is None:
+            return
+        self._send(200, {"stage": repo.stage, "hardware": {"current": "cpu-basic", "requested": "cpu-basic"}})
 
     def _info(self, body: bytes, query: dict[str, list[str]], plural: str, repo_id: str, rev: str = "main") -> None:
         repo = self._find(plural, repo_id)

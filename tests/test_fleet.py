@@ -283,3 +283,39 @@ def test_shards_split_the_namespace_exactly(fleet, versions):
     assert all(not repo.pulls for repo in hub.state.repos.values())
     bad = fleet_update(env, versions, "--shard", "4/3")
     assert bad.returncode == 2 and "write K/N with 1 <= K <= N" in bad.stderr
+
+
+def fleet_status(env: dict[str, str], versions: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hf_hub_template", "fleet-status", NAMESPACE, "--template", str(versions), *extra],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_fleet_status_reports_drift_and_writes_nothing(fleet, versions):
+    import json
+
+    hub, env = fleet
+    hub.heal()
+    hub.repo("space", "fleet/plain").stage = "BUILD_ERROR"
+    assert fleet_update(env, versions, "--match", "plain").returncode == 0  # one fleet PR, to be reported
+    hub.clear_log()
+    result = fleet_status(env, versions, "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert {r.method for r in hub.requests} <= {"GET", "HEAD"}, "fleet-status only reads"
+    report = {f"{s['repo_type']}:{s['repo_id']}": s for s in json.loads(result.stdout)}
+    plain, edited, conflict = report["space:fleet/plain"], report["space:fleet/edited"], report["space:fleet/conflict"]
+    assert (plain["version"], plain["behind"], plain["edited"]) == ("0.9.0", 2, [])
+    assert plain["pull_request"] == f"#1 open: {CURRENT_VERSION}" and plain["stage"] == "BUILD_ERROR"
+    assert edited["edited"] == ["app.py"] and edited["pull_request"] == "-" and edited["stage"] == "RUNNING"
+    assert conflict["edited"] == ["README.md"]
+    current = report["model:fleet/current"]
+    assert (current["version"], current["behind"], current["edited"], current["stage"]) == (CURRENT_VERSION, 0, [], "-")
+    assert report["space:fleet/foreign"]["note"] == "no .copier-answers.yml"
+    table = fleet_status(env, versions, "--markdown").stdout.splitlines()
+    assert table[0] == "| repo | version | behind | edited | pull request | stage | note |"
+    assert "| space:fleet/edited | 0.9.0 | 2 | app.py | - | RUNNING |  |" in table
