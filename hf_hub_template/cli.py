@@ -121,38 +121,32 @@ def trusted_template(args: argparse.Namespace, standard: OrgStandard | None) -> 
     return source
 
 
-def cmd_fleet_update(args: argparse.Namespace) -> int:
-    from hf_hub_template.fleet import REPO_TYPES, Options, run
+def _fleet_options(args: argparse.Namespace, **extra: Any) -> Any:
+    from hf_hub_template.fleet import REPO_TYPES, Options
 
     standard = OrgStandard.load(args.org_standard) if args.org_standard else None
-    options = Options(
+    return Options(
         namespace=args.namespace,
         types=tuple(args.type or REPO_TYPES),
         match=args.match,
         vcs_ref=args.vcs_ref,
         template=trusted_template(args, standard),
-        dry_run=args.dry_run,
         workers=args.workers,
         shard=args.shard,
+        **extra,
     )
-    return run(options)
+
+
+def cmd_fleet_update(args: argparse.Namespace) -> int:
+    from hf_hub_template.fleet import run
+
+    return run(_fleet_options(args, dry_run=args.dry_run))
 
 
 def cmd_fleet_status(args: argparse.Namespace) -> int:
-    from hf_hub_template.fleet import REPO_TYPES, Options
     from hf_hub_template.fleet_status import run_status
 
-    standard = OrgStandard.load(args.org_standard) if args.org_standard else None
-    options = Options(
-        namespace=args.namespace,
-        types=tuple(args.type or REPO_TYPES),
-        match=args.match,
-        vcs_ref=args.vcs_ref,
-        template=trusted_template(args, standard),
-        workers=args.workers,
-        shard=args.shard,
-    )
-    return run_status(options, "json" if args.json else "markdown" if args.markdown else "table")
+    return run_status(_fleet_options(args), "json" if args.json else "markdown" if args.markdown else "table")
 
 
 def _fleet_selection(parser: argparse.ArgumentParser) -> None:
