@@ -95,8 +95,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from hf_hub_template.publish import Waiting
+
+    waiting = Waiting(wait=not args.no_wait, timeout=args.timeout, interval=args.poll_interval)
     try:
-        publish(project, answers, interactive=sys.stdin.isatty(), open_pr=args.pr)
+        publish(project, answers, interactive=sys.stdin.isatty(), open_pr=args.pr, waiting=waiting)
     except HubStepError as err:
         print(err, file=sys.stderr)
         return 1
@@ -203,6 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
         "project", type=Path, nargs="?", default=Path.cwd(), help="the rendered project folder (default: here)"
     )
     pub.add_argument("--pr", action="store_true", help="if the repo holds other content, open a pull request")
+    pub.add_argument("--no-wait", action="store_true", help="do not watch the Space build and start")
+    pub.add_argument("--timeout", type=float, default=900.0, help="seconds to watch the Space (default: 900)")
+    pub.add_argument("--poll-interval", type=float, default=2.0, help="seconds between looks (default: 2)")
     pub.set_defaults(func=cmd_publish)
 
     fleet = sub.add_parser("fleet-update", help="open a Hub pull request updating each repo of a namespace")

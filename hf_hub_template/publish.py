@@ -137,10 +137,26 @@ def name_the_namespace(project: Path, answers: dict[str, Any]) -> dict[str, Any]
     return {**answers, "namespace": login}
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """Whether and how long to watch a Space build after the upload (`publish --no-wait`, `--timeout`)."""
+
+    wait: bool = True
+    timeout: float = 900.0
+    interval: float = 2.0
+
+
 def publish(
-    project: Path, answers: dict[str, Any], *, interactive: bool = False, open_pr: bool = False, report: Any = print
+    project: Path,
+    answers: dict[str, Any],
+    *,
+    interactive: bool = False,
+    open_pr: bool = False,
+    report: Any = print,
+    waiting: Waiting = Waiting(),
 ) -> str:
-    """Create the repo and upload the project; return the repo URL. Raises HubStepError."""
+    """Create the repo, upload the project and (for a Space that builds) watch it until it runs; return
+    the repo URL. Raises HubStepError with the reason, and the log's last lines, when it does not run."""
     api, endpoint = connect()
 
     namespace = answers.get("namespace") or ""
@@ -194,6 +210,7 @@ def publish(
         if state is RemoteState.SAME:
             report(f"{url} already holds exactly this project: nothing to upload.")
             report(set_origin(project, url))
+            _watch(api, target, url, waiting, report)
             return url
         if state is RemoteState.OTHER:
             if not (open_pr or (interactive and _ask_open_pr(target.repo_id))):
@@ -236,8 +253,30 @@ def publish(
         "Before your first `git push`, join the Hub's history once (a clean merge of identical files): "
         "git pull --no-rebase --allow-unrelated-histories origin main"
     )
+    _watch(api, target, url, waiting, report)
     report(f"Your {target.kind} is live: {url}")
     return url
+
+
+def _watch(api: Any, target: Target, url: str, waiting: Waiting, report: Any) -> None:
+    """A Space that builds (Gradio, Docker) is watched until it runs; a static one or a repo has no build."""
+    from hf_hub_template.space_watch import watch_space
+
+    if not waiting.wait or target.repo_type != "space" or target.space_sdk == "static":
+        return
+    report(f"Waiting for {target.repo_id} to build and start (Ctrl-C stops watching; the Space goes on):")
+    again = "Fix the cause and push; running the publish step again watches it once more and uploads nothing twice."
+    try:
+        watched = watch_space(api, target.repo_id, timeout=waiting.timeout, interval=waiting.interval, report=report)
+    except KeyboardInterrupt:
+        raise HubStepError(f"Stopped watching {url}; nothing was changed. {again}") from None
+    except Exception as exc:
+        raise HubStepError(
+            explain(exc, action=f"read the state of {target.repo_id}", repo_id=target.repo_id, endpoint=url)
+        ) from exc
+    if not watched.running:
+        raise HubStepError(f"{watched.explain(target.repo_id)}\n{again}")
+    report(f"{target.repo_id} is running after {watched.seconds:.0f} s.")
 
 
 def _ask_open_pr(repo_id: str) -> bool:

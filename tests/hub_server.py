@@ -41,6 +41,9 @@ class Repo:
     pulls: list[dict[str, Any]] = field(default_factory=list)
     sha: str = field(default_factory=lambda: uuid.uuid4().hex + "00000000")
     stage: str = "RUNNING"  # a Space's runtime stage (GET /api/spaces/{id}/runtime)
+    stages: list[str] = field(default_factory=list)  # a script: each runtime request takes the next stage
+    error_message: str = ""
+    logs: dict[str, list[str]] = field(default_factory=dict)  # "build" / "run" -> lines
 
 
 @dataclass
@@ -160,7 +163,8 @@ class _Handler(BaseHTTPRequestHandler):
     ) -> None:
         body = raw if raw is not None else json.dumps(payload if payload is not None else {}).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json" if raw is None else "application/octet-stream")
+        if "Content-Type" not in (headers or {}):
+            self.send_header("Content-Type", "application/json" if raw is None else "application/octet-stream")
         self.send_header("Content-Length", str(len(body)))
         for key, value in (headers or {}).items():
             self.send_header(key, value)
@@ -234,6 +238,7 @@ class _Handler(BaseHTTPRequestHandler):
             ("POST", repo + r"/commit/(.+)", "commit", self._commit),
             ("GET", repo + r"/tree/([^/]+)(?:/.*)?", "tree", self._tree),
             ("GET", repo + r"/runtime", "runtime", self._runtime),
+            ("GET", repo + r"/logs/(build|run)", "logs", self._logs),
             ("GET", repo + r"/revision/(.+)", "info", self._info),
             ("GET", repo, "info", self._info),
             ("GET", r"/api/(models|datasets|spaces)", "list", self._list),
@@ -389,7 +394,23 @@ class _Handler(BaseHTTPRequestHandler):
         repo = self._find(plural, repo_id)
         if repo is None:
             return
-        self._send(200, {"stage": repo.stage, "hardware": {"current": "cpu-basic", "requested": "cpu-basic"}})
+        if repo.stages:
+            repo.stage = repo.stages.pop(0)
+        payload: dict[str, Any] = {"stage": repo.stage, "hardware": {"current": "cpu-basic", "requested": "cpu-basic"}}
+        if repo.error_message:
+            payload["errorMessage"] = repo.error_message
+        self._send(200, payload)
+
+    def _logs(self, body: bytes, query: dict[str, list[str]], plural: str, repo_id: str, kind: str) -> None:
+        """Server-sent events, as the Hub streams a Space's build or run log (timestamps in the past)."""
+        repo = self._find(plural, repo_id)
+        if repo is None:
+            return
+        events = [
+            f"data: {json.dumps({'data': line + chr(10), 'timestamp': '2026-01-01T00:00:00.000Z'})}\n\n"
+            for line in repo.logs.get(kind, [])
+        ]
+        self._send(200, raw="".join(events).encode(), headers={"Content-Type": "text/event-stream"})
 
     def _info(self, body: bytes, query: dict[str, list[str]], plural: str, repo_id: str, rev: str = "main") -> None:
         repo = self._find(plural, repo_id)

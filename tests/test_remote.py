@@ -22,6 +22,11 @@ from hub_server import HubServer
 
 HUB_SDK = {"gradio": "gradio", "streamlit": "docker", "static": "static", "docker": "docker"}
 SUCCESS_CALLS = ["POST create", "POST validate", "POST preupload", "POST commit"]
+WATCH = ["GET runtime"]  # a Space that builds is watched until RUNNING (one look: the test Hub runs it at once)
+
+
+def watched(sdk: str | None) -> list[str]:
+    return WATCH if sdk in ("gradio", "streamlit", "docker") else []
 
 
 @pytest.fixture
@@ -83,7 +88,7 @@ def test_creates_and_uploads_in_the_minimum_of_requests(template, tmp_path, hub,
     assert set(repo.files) == tracked_files(project)
     for path, content in repo.files.items():
         assert (project / path).read_bytes() == content
-    assert hub.calls() == SUCCESS_CALLS
+    assert hub.calls() == SUCCESS_CALLS + watched(sdk)
     prefix = {"space": "spaces/", "dataset": "datasets/", "model": ""}[repo_type]
     url = f"{hub.url}/{prefix}fakeuser/demo"
     assert git(project, "remote", "get-url", "origin").strip() == url
@@ -97,7 +102,7 @@ def test_private_repo_and_namespace_from_login(template, tmp_path, hub, token):
     assert result.returncode == 0, result.stderr
     repo = hub.repo("space", "fakeuser/secret-demo")
     assert repo is not None and repo.private is True
-    assert hub.calls() == ["GET whoami"] + SUCCESS_CALLS
+    assert hub.calls() == ["GET whoami"] + SUCCESS_CALLS + WATCH
 
 
 def test_organisation_namespace(template, tmp_path, hub, token):
@@ -169,7 +174,7 @@ def test_retries_transient_errors_then_succeeds(template, tmp_path, hub, token):
         template, tmp_path / "demo", hub_env(tmp_path, hub.url, token), create_remote="true", namespace="fakeuser"
     )
     assert result.returncode == 0 and "is live" in result.stderr, result.stderr
-    assert hub.calls() == ["POST create"] * 2 + ["POST validate"] * 2 + ["POST preupload", "POST commit"]
+    assert hub.calls() == ["POST create"] * 2 + ["POST validate"] * 2 + ["POST preupload", "POST commit"] + WATCH
 
 
 def test_no_token_says_how_to_log_in(template, tmp_path, hub):
@@ -240,7 +245,7 @@ def test_rerun_on_identical_repo_is_a_no_op(template, tmp_path, hub, token):
     hub.clear_log()
     again = retry(project, env)
     assert again.returncode == 0 and "already holds exactly this project" in again.stderr + again.stdout
-    assert hub.calls() == ["POST create", "GET tree"]
+    assert hub.calls() == ["POST create", "GET tree"] + WATCH
     assert len(hub.repo("space", "fakeuser/demo").commits) == commits
 
 

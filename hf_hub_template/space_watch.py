@@ -1,0 +1,128 @@
+"""Watch a Space after an upload until it runs, or say why it does not: the stage, the log's last
+lines, and the likely cause.
+
+`get_space_runtime` is polled (one request a poll); on an error stage the build or run log is read
+once with `fetch_space_logs` (non-following: what the Hub has buffered).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+RUNNING = "RUNNING"
+ERRORS = {"BUILD_ERROR", "RUNTIME_ERROR", "CONFIG_ERROR", "NO_APP_FILE"}
+LOG_LINES = 15
+
+# What a log line says -> what to do. Each advice may name what the pattern captured ({0}).
+DIAGNOSES: list[tuple[str, str]] = [
+    (
+        r"No matching distribution found for (\S+)|Could not find a version that satisfies the requirement (\S+)",
+        "{0} is not on PyPI for this Python: fix its pin in requirements.txt (or the Dockerfile), then push.",
+    ),
+    (
+        r"ModuleNotFoundError: No module named '([^']+)'",
+        "the app imports {0}, which requirements.txt does not install: add it, then push.",
+    ),
+    (
+        r"requires a different Python|Requires-Python|Python version .* not supported",
+        "a package does not support the Space's Python (the card's python_version, or the Dockerfile's FROM).",
+    ),
+    (
+        r"[Pp]ermission denied",
+        "a path is not writable by uid 1000, the user the Space runs as: COPY with --chown=user, write under "
+        "/home/user or /tmp.",
+    ),
+    (
+        r"[Aa]ddress already in use|[Ll]aunch timed out|not healthy|[Cc]onnection refused",
+        "the app does not answer on the card's app_port: listen on 0.0.0.0 at that port.",
+    ),
+    (
+        r"\bKilled\b|MemoryError|[Oo]ut of memory|\bOOM\b",
+        "the app ran out of memory: load a smaller model, or run on hardware with more memory.",
+    ),
+    (
+        r"(?i)invalid yaml|metadata.*(invalid|error)|configuration error",
+        "the README card's YAML block was rejected: run `python -m pytest tests/test_card.py` and fix what it names.",
+    ),
+    (
+        r"KeyError: '([A-Z][A-Z0-9_]+)'|environment variable ([A-Z][A-Z0-9_]+) (?:is )?not set",
+        "the app reads {0}, which the Space does not set: add it as a secret or variable in the Space's settings.",
+    ),
+]
+
+
+def diagnose(lines: list[str]) -> list[str]:
+    """The advice for every known cause the log shows, in the table's order, each once."""
+    found = []
+    text = "\n".join(lines)
+    for pattern, advice in DIAGNOSES:
+        match = re.search(pattern, text)
+        if match:
+            captured = next((group for group in match.groups() if group), "")
+            found.append(advice.format(captured))
+    return found
+
+
+@dataclass
+class Watched:
+    stage: str
+    seconds: float
+    error_message: str = ""
+    log: list[str] = field(default_factory=list)
+    causes: list[str] = field(default_factory=list)
+
+    @property
+    def running(self) -> bool:
+        return self.stage == RUNNING
+
+    def explain(self, repo_id: str) -> str:
+        """The message for a Space that did not reach RUNNING."""
+        what = "is still " + self.stage if self.stage not in ERRORS else "stopped at " + self.stage
+        lines = [f"The Space {repo_id} {what} after {self.seconds:.0f} s."]
+        if self.error_message:
+            lines.append(f"The Hub says: {self.error_message}")
+        if self.log:
+            kind = "build" if self.stage == "BUILD_ERROR" else "run"
+            lines.append(f"Last lines of the {kind} log:")
+            lines += [f"  | {line}" for line in self.log]
+        lines += [f"Likely cause: {cause}" for cause in self.causes]
+        if not self.causes and self.stage in ERRORS:
+            lines.append("Read the whole log on the Space's page (Logs), fix the cause, then push again.")
+        return "\n".join(lines)
+
+
+def watch_space(
+    api: Any,
+    repo_id: str,
+    *,
+    timeout: float,
+    interval: float,
+    report: Callable[[str], None],
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Watched:
+    """Poll the Space's stage until RUNNING, an error stage, or `timeout` seconds; report each new stage."""
+    start, last = clock(), None
+    while True:
+        runtime = api.get_space_runtime(repo_id)
+        stage, elapsed = str(runtime.stage), clock() - start
+        if stage != last:
+            report(f"  {stage:<22} after {elapsed:4.0f} s")
+            last = stage
+        if stage == RUNNING:
+            return Watched(stage, elapsed)
+        if stage in ERRORS or elapsed >= timeout:
+            watched = Watched(stage, elapsed, error_message=str((runtime.raw or {}).get("errorMessage") or ""))
+            if stage in ERRORS:
+                try:
+                    log = [line.rstrip() for line in api.fetch_space_logs(repo_id, build=stage == "BUILD_ERROR")]
+                except Exception:  # the stage is the news; a log that cannot be read must not hide it
+                    log = []
+                watched.log = [line for line in log if line.strip()][-LOG_LINES:]
+                watched.causes = diagnose(watched.log + [watched.error_message])
+            return watched
+        sleep(min(interval, max(0.0, timeout - elapsed)))
