@@ -315,7 +315,7 @@ def report(results: dict[str, Any]) -> str:
         add("bare create_repo + upload_folder (subprocess)", remote["bare_upload_folder"], None, None)
         lines.append(
             f"{'remote hook requests':<48} {len(remote['hook_requests']):>9}  "
-            f"{', '.join(remote['hook_requests'])}  (target: create, validate, preupload, commit, then one runtime look per stage for a Space that builds)"
+            f"{', '.join(remote['hook_requests'])}  (target: create, validate, preupload, commit, runtime)"
         )
         lines.append(
             f"{'remote hook write requests':<48} {len(remote['hook_write_requests']):>9}  "
