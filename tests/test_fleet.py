@@ -267,6 +267,7 @@ def test_only_what_the_template_owns_is_downloaded(versions, tmp_path):
         assert hub.repo("model", "fleet/old-model").files["model.safetensors"] == weights
 
 
+@pytest.mark.slow  # five whole-namespace runs
 def test_shards_split_the_namespace_exactly(fleet, versions):
     """N runners with --shard K/N together see every repo once; the split is the same in every run."""
     hub, env = fleet
@@ -296,6 +297,7 @@ def fleet_status(env: dict[str, str], versions: Path, *extra: str) -> subprocess
     )
 
 
+@pytest.mark.slow  # an update, then two whole-namespace reports
 def test_fleet_status_reports_drift_and_writes_nothing(fleet, versions):
     import json
 

@@ -12,7 +12,14 @@ from hf_hub_template.template_files import TemplateRepo
 IDS = [f"{k}-{s}" if s else k for k, s in KINDS]
 
 
-@pytest.mark.parametrize("version", [OLD_VERSION, PREVIOUS_VERSION, CURRENT_VERSION])
+@pytest.mark.parametrize(
+    "version",
+    [  # the older versions run in the slow lane: the current one is what changes under a developer's hands
+        pytest.param(OLD_VERSION, marks=pytest.mark.slow),
+        pytest.param(PREVIOUS_VERSION, marks=pytest.mark.slow),
+        CURRENT_VERSION,
+    ],
+)
 @pytest.mark.parametrize(("repo_type", "sdk"), KINDS, ids=IDS)
 @pytest.mark.parametrize("github_sync", [False, True], ids=["", "sync"])
 def test_owned_paths_are_the_rendered_files(versions, tmp_path, version, repo_type, sdk, github_sync):

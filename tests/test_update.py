@@ -98,6 +98,7 @@ def test_update_from_the_last_release_changes_only_the_listed_fixes(versions, tm
     assert tree(project) == tree(fresh)
 
 
+@pytest.mark.slow  # three renders a kind (the release-to-release case above stays in the fast lane)
 @pytest.mark.parametrize(("repo_type", "sdk"), KINDS, ids=IDS)
 def test_update_from_previous_version_equals_fresh_copy(versions, tmp_path, repo_type, sdk):
     project = copy_old(versions, tmp_path / "old" / "demo", **old_answers(repo_type, sdk))
