@@ -17,6 +17,7 @@ from hf_hub_template.git import run_git, work_tree_files
 from hf_hub_template.hub_errors import HubStepError, explain, status_of, with_retries
 from hf_hub_template.hub_facts import URL_PREFIX, hub_space_sdk
 from hf_hub_template.hub_session import connect
+from hf_hub_template.template_source import expand_shortcut
 
 COMMIT_MESSAGE = "Initial commit from hf-hub-template"
 
@@ -76,10 +77,9 @@ def retry_command(project: Path, answers: dict[str, Any], *, pr: bool = False) -
             f"  or, in a Python that has copier and huggingface_hub:\n"
             f'  python "{Path(src) / "hooks" / "remote.py"}" "{project}"{flag}'
         )
-    if src and not src.startswith(("gh:", "gl:")) and "://" not in src:  # a relative local path: unknown here
+    url = expand_shortcut(src)
+    if src and "://" not in url:  # a relative local path: unknown here
         return f'uvx --from TEMPLATE hf-hub-template publish "{project}"{flag}   # TEMPLATE: the template\'s folder'
-    hosts = {"gh:": "https://github.com/", "gl:": "https://gitlab.com/"}
-    url = hosts[src[:3]] + src[3:] if src[:3] in hosts else src
     ref = f"@{answers['_commit']}" if answers.get("_commit") else ""
     return f'uvx --from "git+{url}{ref}" hf-hub-template publish "{project}"{flag}'
 

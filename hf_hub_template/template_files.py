@@ -17,6 +17,7 @@ import yaml
 from packaging.version import InvalidVersion, Version
 
 from hf_hub_template.git import git_output, run_git
+from hf_hub_template.template_source import expand_shortcut
 
 
 class TemplateRepo:
@@ -27,10 +28,7 @@ class TemplateRepo:
         if local.is_dir():
             self.git_dir = local
         else:
-            url = source.removeprefix("git+")
-            for short, prefix in {"gh:": "https://github.com/", "gl:": "https://gitlab.com/"}.items():
-                if url.startswith(short):
-                    url = prefix + url[len(short) :]
+            url = expand_shortcut(source.removeprefix("git+"))
             self.git_dir = scratch / "template.git"
             cloned = run_git(scratch, "clone", "--quiet", "--bare", "--filter=blob:none", "--", url, str(self.git_dir))
             if cloned.returncode != 0:

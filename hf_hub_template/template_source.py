@@ -51,6 +51,14 @@ PASSED_TO_COPIER = (
 )
 
 
+def expand_shortcut(source: str) -> str:
+    """`gh:org/t` -> `https://github.com/org/t` (likewise `gl:`); any other source as it is."""
+    for short, prefix in SHORTCUTS.items():
+        if source.startswith(short):
+            return prefix + source[len(short) :]
+    return source
+
+
 def normalise(source: object, base: Path | None = None) -> str:
     """One spelling for each template source Copier accepts.
 
@@ -62,10 +70,7 @@ def normalise(source: object, base: Path | None = None) -> str:
     text = str(source or "").strip()
     if not text:
         return ""
-    text = text.removeprefix("git+")
-    for short, prefix in SHORTCUTS.items():
-        if text.startswith(short):
-            text = prefix + text[len(short) :]
+    text = expand_shortcut(text.removeprefix("git+"))
     if text.lower().startswith("file://"):
         return _local(text[len("file://") :], base)
     url = URL.match(text)
