@@ -1,0 +1,170 @@
+"""Spaces that demo the user's model on the user's data.
+
+Tiny random models (tests/tiny_models.py) and a tiny dataset are served by the loopback test Hub; each
+task's app, in each SDK, is rendered and its own tests run with HF_ENDPOINT pointing there: the app
+downloads the model with the real libraries, loads it, and answers a real call (gradio_client,
+Streamlit's AppTest, HTTP for FastAPI).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from helpers import copier_jinja, fake_token, hub_env, render
+from hub_server import HubServer
+from test_generated_projects import run_project_tests
+from tiny_models import DATASET_ID, TASK_MODELS, build, dataset_files, folder_files
+
+DEMO = copier_jinja().get_template("partials/demo.jinja").module
+FACTS = copier_jinja().get_template("partials/hub_facts.jinja").module
+SDKS = ["gradio", "streamlit", "docker"]
+TASKS = [task for task in TASK_MODELS if task != "translation"]  # translation: summarization's kind
+
+
+@pytest.fixture(scope="session")
+def demo_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubServer]:
+    """A loopback Hub serving a tiny model for every demo task, and the tiny dataset."""
+    root = tmp_path_factory.mktemp("tiny-models")
+    with HubServer(token=fake_token()) as hub:
+        for task, repo_id in TASK_MODELS.items():
+            if hub.repo("model", repo_id) is None:
+                hub.seed("model", repo_id, folder_files(build(task, root / repo_id.split("/")[1])))
+        hub.seed("dataset", DATASET_ID, dataset_files())
+        yield hub
+
+
+def demo_answers(sdk: str, task: str, inference: str = "local", dataset: bool = True) -> dict[str, Any]:
+    return {
+        "space_sdk": sdk,
+        "models": TASK_MODELS[task],
+        "datasets": DATASET_ID if dataset else "",
+        "pipeline_tag": task,
+        "inference": inference,
+    }
+
+
+def run_against(hub: HubServer, project: Path, tmp_path: Path, **extra: str) -> None:
+    env = hub_env(tmp_path, hub.url, hub.state.token)
+    env.update(HF_HUB_DISABLE_XET="1", TOKENIZERS_PARALLELISM="false", **extra)
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        run_project_tests(project)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+# ------------------------------------------------------------------------------------------ render
+@pytest.mark.parametrize("sdk", SDKS)
+@pytest.mark.parametrize("task", [*DEMO.demo_kinds, "fill-mask"])
+def test_a_space_naming_a_model_renders_its_task_demo(template, tmp_path, sdk, task):
+    project = render(template, tmp_path / "demo", **demo_answers(sdk, task))
+    inference = (project / "inference.py").read_text()
+    ast.parse(inference)
+    assert f'"{TASK_MODELS[task]}"' in inference and f'TASK = "{task}"' in inference
+    app = (project / "app.py").read_text()
+    ast.parse(app)
+    assert "from inference import" in app and "Hello" not in app
+    assert "from examples import" in app
+    card = yaml.safe_load((project / "README.md").read_text().split("---")[1])
+    assert card["models"] == [TASK_MODELS[task]] and card["datasets"] == [DATASET_ID]
+    assert card["preload_from_hub"] == [TASK_MODELS[task]]
+    requirements = (project / "requirements.txt").read_text()
+    assert f"torch=={DEMO.demo_pins['torch']}" in requirements
+    assert f"transformers=={DEMO.demo_pins['transformers']}" in requirements
+    assert f"datasets=={DEMO.demo_pins['datasets']}" in requirements
+    assert "spaces==" not in requirements and "huggingface_hub==" not in requirements
+
+
+def test_without_a_model_the_starter_stays(template, tmp_path):
+    for sdk in SDKS:
+        project = render(template, tmp_path / sdk, space_sdk=sdk, datasets=DATASET_ID)
+        assert not (project / "inference.py").exists() and not (project / "examples.py").exists()
+        assert "torch" not in (project / "requirements.txt").read_text()
+        answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+        assert "inference" not in answers and "pipeline_tag" not in answers
+        assert "preload_from_hub" not in (project / "README.md").read_text()
+
+
+def test_a_model_without_a_dataset_uses_built_in_examples(template, tmp_path):
+    project = render(template, tmp_path / "demo", **demo_answers("gradio", "text-classification", dataset=False))
+    assert not (project / "examples.py").exists()
+    assert "datasets" not in (project / "requirements.txt").read_text()
+    assert "I love this demo." in (project / "app.py").read_text()
+
+
+def test_api_installs_nothing_heavy_and_names_its_secret(template, tmp_path):
+    project = render(template, tmp_path / "demo", **demo_answers("gradio", "text-generation", "api"))
+    requirements = (project / "requirements.txt").read_text()
+    assert "torch" not in requirements and "transformers" not in requirements
+    assert f"huggingface_hub=={DEMO.demo_pins['huggingface_hub']}" in requirements
+    assert "InferenceClient(" in (project / "inference.py").read_text()
+    assert "preload_from_hub" not in (project / "README.md").read_text()
+    assert "HF_TOKEN" in (project / "README.md").read_text()
+
+
+def test_zerogpu_wraps_inference_and_asks_for_its_hardware(template, tmp_path):
+    project = render(template, tmp_path / "demo", **demo_answers("gradio", "text-classification", "zerogpu"))
+    inference = (project / "inference.py").read_text()
+    assert inference.index("import spaces") < inference.index("import torch")
+    assert "@spaces.GPU\ndef predict(" in inference
+    assert f"spaces=={DEMO.demo_pins['spaces']}" in (project / "requirements.txt").read_text()
+    card = yaml.safe_load((project / "README.md").read_text().split("---")[1])
+    assert card["python_version"] in FACTS.zerogpu_pythons
+    assert FACTS.zerogpu_hardware in (project / "README.md").read_text()
+
+
+def test_a_private_space_does_not_preload_and_allows_a_longer_start(template, tmp_path):
+    project = render(template, tmp_path / "demo", private=True, **demo_answers("gradio", "text-classification"))
+    card = yaml.safe_load((project / "README.md").read_text().split("---")[1])
+    assert "preload_from_hub" not in card and card["startup_duration_timeout"] == "1h"
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        (demo_answers("streamlit", "text-classification", "zerogpu"), "zerogpu runs on the Gradio SDK only"),
+        ({**demo_answers("gradio", "text-classification", "zerogpu"), "python_version": "3.11"}, "zerogpu runs"),
+        ({**demo_answers("docker", "text-classification"), "python_version": "3.10"}, "needs Python 3.11+"),
+        (demo_answers("gradio", "fill-mask", "api"), "choose local"),
+    ],
+)
+def test_bad_inference_choices_are_refused_at_the_prompt(template, tmp_path, answers, message):
+    data = [arg for key, value in answers.items() for arg in ("-d", f"{key}={value}")]
+    result = subprocess.run(
+        [sys.executable, "-m", "copier", "copy", "--trust", "--defaults", "--vcs-ref", "HEAD", *data,
+         str(template), str(tmp_path / "demo")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0 and message in result.stderr, result.stderr[-2000:]
+    assert not (tmp_path / "demo").exists() or not any((tmp_path / "demo").iterdir())
+
+
+def test_the_pins_are_the_versions_the_suite_runs():
+    for package in ("torch", "transformers", "datasets", "huggingface_hub", "spaces", "pillow"):
+        assert metadata.version(package) == DEMO.demo_pins[package], package
+
+
+# ------------------------------------------------------------------------- the apps run, for real
+@pytest.mark.slow
+@pytest.mark.parametrize("sdk", SDKS)
+@pytest.mark.parametrize("task", TASKS)
+def test_each_task_demo_loads_its_model_and_answers(template, tmp_path, demo_hub, sdk, task):
+    project = render(template, tmp_path / "demo", **demo_answers(sdk, task))
+    extra = {"DEMO_SAMPLE_TEXT": "i love this [MASK]"} if task == "fill-mask" else {}
+    demo_hub.clear_log()
+    run_against(demo_hub, project, tmp_path, **extra)
+    fetched = {r.path for r in demo_hub.requests if r.endpoint == "resolve" and r.status == 200}
+    assert any(TASK_MODELS[task] in path for path in fetched), "the app did not download its model"
+    assert any(DATASET_ID in path for path in fetched), "the app did not read its dataset"
