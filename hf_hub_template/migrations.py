@@ -39,8 +39,18 @@ def follow_default(answers: dict[str, Any], key: str, old_default: str, new_defa
     return f"{key}: {old_default} -> {new_default} (the template's new default)"
 
 
+def answer_if_missing(answers: dict[str, Any], key: str, value: str) -> str:
+    """A question new in this version gets, in a project made before it, the answer that keeps the project
+    as it was (the question's default would change it)."""
+    if key in answers:
+        return f"{key} already answered ({answers[key]!r}): kept"
+    answers[key] = value
+    return f"{key}: {value} (the answer that keeps this project as it was)"
+
+
 COMMANDS: dict[str, tuple[Callable[..., str], int]] = {
     "rename-answer": (rename_answer, 2),
+    "answer-if-missing": (answer_if_missing, 2),
     "follow-default": (follow_default, 3),
 }
 

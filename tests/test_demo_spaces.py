@@ -137,7 +137,7 @@ def test_a_private_space_does_not_preload_and_allows_a_longer_start(template, tm
         (demo_answers("streamlit", "text-classification", "zerogpu"), "zerogpu runs on the Gradio SDK only"),
         ({**demo_answers("gradio", "text-classification", "zerogpu"), "python_version": "3.11"}, "zerogpu runs"),
         ({**demo_answers("docker", "text-classification"), "python_version": "3.10"}, "needs Python 3.11+"),
-        (demo_answers("gradio", "fill-mask", "api"), "choose local"),
+        (demo_answers("gradio", "fill-mask", "api"), "use local"),
     ],
 )
 def test_bad_inference_choices_are_refused_at_the_prompt(template, tmp_path, answers, message):
@@ -168,3 +168,29 @@ def test_each_task_demo_loads_its_model_and_answers(template, tmp_path, demo_hub
     fetched = {r.path for r in demo_hub.requests if r.endpoint == "resolve" and r.status == 200}
     assert any(TASK_MODELS[task] in path for path in fetched), "the app did not download its model"
     assert any(DATASET_ID in path for path in fetched), "the app did not read its dataset"
+
+
+def test_none_keeps_the_starter_app(template, tmp_path):
+    project = render(template, tmp_path / "demo", **demo_answers("gradio", "text-classification", "none"))
+    assert not (project / "inference.py").exists() and "def greet(" in (project / "app.py").read_text()
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["inference"] == "none" and "pipeline_tag" not in answers
+    assert yaml.safe_load((project / "README.md").read_text().split("---")[1])["models"] == [TASK_MODELS["text-classification"]]
+
+
+@pytest.mark.parametrize("sdk", SDKS)
+def test_update_from_the_last_release_keeps_a_space_s_own_app(versions, tmp_path, sdk):
+    """A 1.0.0 Space that named a model had the starter app, maybe edited: the update must not replace it."""
+    from helpers import PREVIOUS_VERSION, git, tracked_files
+    from test_update import update
+
+    answers = {"space_sdk": sdk, "models": "acme/model", "datasets": "acme/data"}
+    project = render(versions, tmp_path / "demo", vcs_ref=PREVIOUS_VERSION, **answers)
+    app = project / "app.py"
+    app.write_text(app.read_text() + "\n# my own change\n")
+    git(project, "commit", "-qam", "my change")
+    update(project)
+    assert app.read_text().endswith("# my own change\n") and "from inference import" not in app.read_text()
+    assert not (project / "inference.py").exists() and "inference.py" not in tracked_files(project)
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["inference"] == "none"
