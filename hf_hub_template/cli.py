@@ -2,7 +2,8 @@
 
 hf-hub-template new DEST [--org-standard FILE] [--template SRC] [-d KEY=VALUE ...] [--defaults]
 hf-hub-template update PROJECT [--org-standard FILE] [--template SRC] [--vcs-ref REF]
-hf-hub-template publish [PROJECT] [--pr]
+hf-hub-template publish [PROJECT ...] [--pr]
+hf-hub-template trio DEST --name NAME [--namespace NS] [-d [TYPE.]KEY=VALUE ...] [--create-remote]
 hf-hub-template fleet-update NAMESPACE [--type TYPE] [--match GLOB] [--vcs-ref REF] [--shard K/N] [--dry-run]
 hf-hub-template fleet-status NAMESPACE [--type TYPE] [--match GLOB] [--shard K/N] [--json | --markdown]
 """
@@ -84,26 +85,59 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
+    """Publish each project in the order given (the trio's resume command names three)."""
     from hf_hub_template.hub_errors import HubStepError
-    from hf_hub_template.publish import publish
+    from hf_hub_template.publish import Waiting, publish
 
-    project = args.project.resolve()
-    answers = load_answers(project)
-    if not answers.get("repo_name"):
-        print(
-            f"{project} has no .copier-answers.yml with a repo_name: is it a project rendered by this template?",
-            file=sys.stderr,
-        )
-        return 2
-    from hf_hub_template.publish import Waiting
-
+    projects = [project.resolve() for project in args.project or [Path.cwd()]]
+    answers = {project: load_answers(project) for project in projects}
+    for project in projects:
+        if not answers[project].get("repo_name"):
+            print(
+                f"{project} has no .copier-answers.yml with a repo_name: is it a project rendered by this template?",
+                file=sys.stderr,
+            )
+            return 2
     waiting = Waiting(wait=not args.no_wait, timeout=args.timeout, interval=args.poll_interval)
-    try:
-        publish(project, answers, interactive=sys.stdin.isatty(), open_pr=args.pr, waiting=waiting)
-    except HubStepError as err:
-        print(err, file=sys.stderr)
-        return 1
+    for project in projects:
+        try:
+            publish(project, answers[project], interactive=sys.stdin.isatty(), open_pr=args.pr, waiting=waiting)
+        except HubStepError as err:
+            print(err, file=sys.stderr)
+            return 1
     return 0
+
+
+def cmd_trio(args: argparse.Namespace) -> int:
+    import yaml
+
+    from hf_hub_template import trio
+    from hf_hub_template.resources import template_file
+
+    standard = OrgStandard.load(args.org_standard) if args.org_standard else None
+    questions = {key for key in yaml.safe_load(template_file("copier.yml").read_text()) if not key.startswith("_")}
+    data = trio.split_data(_data(args.data), questions)
+    if standard:
+        data = {repo_type: standard.answers(given) for repo_type, given in data.items()}
+    namespace = args.namespace
+    if not namespace:
+        if not args.create_remote:
+            raise OrgStandardError("name the Hub namespace with --namespace: the three cards link namespace/name ids")
+        from hf_hub_template.hub_session import connect
+
+        namespace = connect()[0].whoami()["name"]
+    members = trio.plan(args.dest, args.name, namespace, data)
+    args.template_used = _template_source(args, standard)
+    trio.render_all(
+        args.template_used, members, vcs_ref=args.vcs_ref, user_defaults=standard.defaults if standard else {}
+    )
+    for member in members:
+        repo_id = f"{member.answers['namespace']}/{member.answers['repo_name']}"
+        print(f"Rendered the {member.repo_type} {repo_id} in {member.folder}")
+    if not args.create_remote:
+        print(f"Publish the three, in this order, with:\n  {trio.resume_command(members)}")
+        return 0
+    return trio.publish_all(members, wait=not args.no_wait)
 
 
 def _shard(text: str) -> tuple[int, int]:
@@ -203,13 +237,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     pub = sub.add_parser("publish", help="create the Hub repo and upload the project (the retry command)")
     pub.add_argument(
-        "project", type=Path, nargs="?", default=Path.cwd(), help="the rendered project folder (default: here)"
+        "project", type=Path, nargs="*", help="the rendered project folder(s), published in order (default: here)"
     )
     pub.add_argument("--pr", action="store_true", help="if the repo holds other content, open a pull request")
     pub.add_argument("--no-wait", action="store_true", help="do not watch the Space build and start")
     pub.add_argument("--timeout", type=float, default=900.0, help="seconds to watch the Space (default: 900)")
     pub.add_argument("--poll-interval", type=float, default=2.0, help="seconds between looks (default: 2)")
     pub.set_defaults(func=cmd_publish)
+
+    trio_ = sub.add_parser("trio", help="render a model, its dataset and a Space that demos both, linked")
+    trio_.add_argument("dest", type=Path, help="the folder to create the three projects in")
+    trio_.add_argument("--name", required=True, help="the model's repo name; the others add -data and -demo")
+    trio_.add_argument("--namespace", help="Hub user or organisation of all three (default: your login)")
+    trio_.add_argument(
+        "-d",
+        "--data",
+        action="append",
+        default=[],
+        metavar="[TYPE.]KEY=VALUE",
+        help="an answer for the three, or for one with a model./dataset./space. prefix",
+    )
+    trio_.add_argument("--org-standard", type=Path, help="YAML file with the org's fixed answers and defaults")
+    trio_.add_argument("--template", help="template source (default: the org standard's, else this checkout)")
+    trio_.add_argument("--vcs-ref", help="template version (tag) to use; default: the newest tag")
+    trio_.add_argument("--create-remote", action="store_true", help="create the three on the Hub and upload them")
+    trio_.add_argument("--no-wait", action="store_true", help="do not watch the Space build and start")
+    trio_.set_defaults(func=cmd_trio)
 
     fleet = sub.add_parser("fleet-update", help="open a Hub pull request updating each repo of a namespace")
     _fleet_selection(fleet)

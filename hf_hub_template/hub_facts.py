@@ -11,6 +11,8 @@ URL_PREFIX = {"model": "", "dataset": "datasets/", "space": "spaces/"}
 # retired, so a Streamlit Space is a Docker Space (on STREAMLIT_PORT).
 HUB_SDK = {"gradio": "gradio", "streamlit": "docker", "static": "static", "docker": "docker"}
 STREAMLIT_PORT = 8501
+# ZeroGPU: the hardware a Space asks for to run @spaces.GPU on a lent GPU.
+ZEROGPU_HARDWARE = "zero-a10g"
 
 
 def hub_space_sdk(answers: dict[str, Any]) -> str | None:
@@ -18,3 +20,11 @@ def hub_space_sdk(answers: dict[str, Any]) -> str | None:
     if answers.get("repo_type", "space") != "space":
         return None
     return HUB_SDK[answers.get("space_sdk", "gradio")]
+
+
+def space_hardware(answers: dict[str, Any]) -> str | None:
+    """The hardware `create_repo` requests for a project: ZeroGPU for a zerogpu demo, else none (the Hub's
+    free CPU; the card's `suggested_hardware` only suggests)."""
+    if answers.get("repo_type", "space") == "space" and answers.get("inference") == "zerogpu":
+        return ZEROGPU_HARDWARE
+    return None

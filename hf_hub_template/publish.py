@@ -15,7 +15,7 @@ from typing import Any
 
 from hf_hub_template.git import run_git, work_tree_files
 from hf_hub_template.hub_errors import HubStepError, explain, status_of, with_retries
-from hf_hub_template.hub_facts import URL_PREFIX, hub_space_sdk
+from hf_hub_template.hub_facts import URL_PREFIX, hub_space_sdk, space_hardware
 from hf_hub_template.hub_session import connect
 from hf_hub_template.template_source import expand_shortcut
 
@@ -37,6 +37,7 @@ class Target:
     repo_type: str
     space_sdk: str | None
     private: bool
+    space_hardware: str | None = None  # requested at creation: ZeroGPU demos ask for it (it is free)
 
     @property
     def kind(self) -> str:
@@ -167,7 +168,11 @@ def publish(
         except Exception as exc:
             raise HubStepError(explain(exc, action="find your user name", repo_id=name, endpoint=endpoint)) from exc
     target = Target(
-        f"{namespace}/{name}", answers.get("repo_type", "space"), hub_space_sdk(answers), bool(answers.get("private"))
+        f"{namespace}/{name}",
+        answers.get("repo_type", "space"),
+        hub_space_sdk(answers),
+        bool(answers.get("private")),
+        space_hardware(answers),
     )
     url = f"{endpoint}/{URL_PREFIX[target.repo_type]}{target.repo_id}"
 
@@ -186,7 +191,11 @@ def publish(
         step(
             f"create the {target.kind} {target.repo_id}",
             lambda: api.create_repo(
-                target.repo_id, repo_type=target.repo_type, private=target.private, space_sdk=target.space_sdk
+                target.repo_id,
+                repo_type=target.repo_type,
+                private=target.private,
+                space_sdk=target.space_sdk,
+                **({"space_hardware": target.space_hardware} if target.space_hardware else {}),
             ),
         )
     except HubStepError as err:

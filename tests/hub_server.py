@@ -243,6 +243,7 @@ class _Handler(BaseHTTPRequestHandler):
             ("GET", repo, "info", self._info),
             ("GET", r"/api/(models|datasets|spaces)", "list", self._list),
             ("GET", repo + r"/discussions", "discussions", self._discussions),
+            ("POST", r"/inference/([^/]+)(?:/v1/chat/completions)?", "inference", self._inference),
         ]
         for verb, pattern, endpoint, handler in table:
             match = re.fullmatch(pattern, path)
@@ -459,6 +460,39 @@ class _Handler(BaseHTTPRequestHandler):
             for pr in repo.pulls
         ]
         self._send(200, {"discussions": items, "count": len(items), "start": 0, "numClosedDiscussions": 0})
+
+    def _inference(self, body: bytes, query: dict[str, list[str]], task: str) -> None:
+        """A stand-in for an inference route (an Inference Endpoint's URL, as `InferenceClient(model=URL)` calls
+        it): a fixed answer of the task's shape."""
+        labels = [{"label": "POSITIVE", "score": 0.75}, {"label": "NEGATIVE", "score": 0.25}]
+        answers: dict[str, Any] = {
+            "text-classification": labels,
+            "image-classification": labels,
+            "token-classification": [{"entity_group": "PER", "word": "I", "start": 0, "end": 1, "score": 0.9}],
+            "summarization": [{"summary_text": "a summary from the stand-in"}],
+            "translation": [{"translation_text": "a translation from the stand-in"}],
+            "automatic-speech-recognition": {"text": "a transcript from the stand-in"},
+            "feature-extraction": [[0.5, 0.25, 0.125]],
+            "sentence-similarity": [[0.5, 0.25, 0.125]],
+            "text-generation": {
+                "id": "stand-in",
+                "object": "chat.completion",
+                "created": 0,
+                "model": "dummy",
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": "stop",
+                        "message": {"role": "assistant", "content": "a reply from the stand-in"},
+                    }
+                ],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+            },
+        }
+        if task not in answers:
+            self._error(404, f"no stand-in for {task}")
+            return
+        self._send(200, answers[task])
 
     def _resolve(
         self, body: bytes, query: dict[str, list[str]], prefix: str | None, repo_id: str, rev: str, path: str

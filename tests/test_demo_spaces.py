@@ -143,9 +143,22 @@ def test_a_private_space_does_not_preload_and_allows_a_longer_start(template, tm
 def test_bad_inference_choices_are_refused_at_the_prompt(template, tmp_path, answers, message):
     data = [arg for key, value in answers.items() for arg in ("-d", f"{key}={value}")]
     result = subprocess.run(
-        [sys.executable, "-m", "copier", "copy", "--trust", "--defaults", "--vcs-ref", "HEAD", *data,
-         str(template), str(tmp_path / "demo")],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--trust",
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+            *data,
+            str(template),
+            str(tmp_path / "demo"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0 and message in result.stderr, result.stderr[-2000:]
     assert not (tmp_path / "demo").exists() or not any((tmp_path / "demo").iterdir())
@@ -175,7 +188,9 @@ def test_none_keeps_the_starter_app(template, tmp_path):
     assert not (project / "inference.py").exists() and "def greet(" in (project / "app.py").read_text()
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["inference"] == "none" and "pipeline_tag" not in answers
-    assert yaml.safe_load((project / "README.md").read_text().split("---")[1])["models"] == [TASK_MODELS["text-classification"]]
+    assert yaml.safe_load((project / "README.md").read_text().split("---")[1])["models"] == [
+        TASK_MODELS["text-classification"]
+    ]
 
 
 @pytest.mark.parametrize("sdk", SDKS)
@@ -194,3 +209,25 @@ def test_update_from_the_last_release_keeps_a_space_s_own_app(versions, tmp_path
     assert not (project / "inference.py").exists() and "inference.py" not in tracked_files(project)
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["inference"] == "none"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("sdk", "task"), [(sdk, task) for sdk in SDKS for task in DEMO.api_tasks if task != "translation"]
+)
+def test_api_demos_call_inference_with_the_space_token(template, tmp_path, demo_hub, sdk, task):
+    """`api` sends each call to the inference route (a loopback stand-in, through INFERENCE_URL) with HF_TOKEN,
+    and shows what it answers; nothing downloads the model."""
+    project = render(template, tmp_path / "demo", **demo_answers(sdk, task, "api", dataset=False))
+    demo_hub.clear_log()
+    run_against(demo_hub, project, tmp_path, INFERENCE_URL=f"{demo_hub.url}/inference/{task}")
+    calls = [r for r in demo_hub.requests if r.endpoint == "inference"]
+    assert calls and all(r.status == 200 and r.authorization == f"Bearer {demo_hub.state.token}" for r in calls)
+    assert not [r for r in demo_hub.requests if r.endpoint == "resolve"], "api must not download the model"
+
+
+@pytest.mark.slow
+def test_zerogpu_demo_runs_off_zerogpu_too(template, tmp_path, demo_hub):
+    """The registry's `spaces` package: off ZeroGPU its decorator runs the function as is, on CPU."""
+    project = render(template, tmp_path / "demo", **demo_answers("gradio", "text-classification", "zerogpu"))
+    run_against(demo_hub, project, tmp_path)

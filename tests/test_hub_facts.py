@@ -21,6 +21,7 @@ def test_the_python_tools_carry_the_same_facts():
     assert hub_facts.URL_PREFIX == FACTS.url_prefix
     assert hub_facts.HUB_SDK == FACTS.hub_sdk
     assert hub_facts.STREAMLIT_PORT == FACTS.streamlit_port
+    assert hub_facts.ZEROGPU_HARDWARE == FACTS.zerogpu_hardware
 
 
 def test_the_rendered_checker_carries_the_same_facts():

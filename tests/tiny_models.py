@@ -86,9 +86,20 @@ def build(task: str, folder: Path) -> Path:
     elif task in ("summarization", "translation"):
         tokenizer, size = _word_tokenizer(chat=False)
         config = tf.BartConfig(
-            vocab_size=size, d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
-            decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=64,
-            pad_token_id=0, bos_token_id=2, eos_token_id=3, decoder_start_token_id=2, forced_eos_token_id=3,
+            vocab_size=size,
+            d_model=16,
+            encoder_layers=1,
+            decoder_layers=1,
+            encoder_attention_heads=2,
+            decoder_attention_heads=2,
+            encoder_ffn_dim=32,
+            decoder_ffn_dim=32,
+            max_position_embeddings=64,
+            pad_token_id=0,
+            bos_token_id=2,
+            eos_token_id=3,
+            decoder_start_token_id=2,
+            forced_eos_token_id=3,
         )
         model = tf.BartForConditionalGeneration(config)
     elif task == "image-classification":
@@ -102,9 +113,17 @@ def build(task: str, folder: Path) -> Path:
         features = tf.Wav2Vec2FeatureExtractor(sampling_rate=16000, return_attention_mask=False)
         tokenizer = tf.Wav2Vec2Processor(feature_extractor=features, tokenizer=ctc)
         config = tf.Wav2Vec2Config(
-            vocab_size=len(vocab), hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32,
-            conv_dim=(16, 16), conv_stride=(5, 4), conv_kernel=(10, 8), num_conv_pos_embeddings=16,
-            num_conv_pos_embedding_groups=2, pad_token_id=0,
+            vocab_size=len(vocab),
+            hidden_size=16,
+            num_hidden_layers=1,
+            num_attention_heads=2,
+            intermediate_size=32,
+            conv_dim=(16, 16),
+            conv_stride=(5, 4),
+            conv_kernel=(10, 8),
+            num_conv_pos_embeddings=16,
+            num_conv_pos_embedding_groups=2,
+            pad_token_id=0,
         )
         model = tf.Wav2Vec2ForCTC(config)
     else:
