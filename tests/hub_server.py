@@ -466,7 +466,7 @@ class _Handler(BaseHTTPRequestHandler):
         it): a fixed answer of the task's shape."""
         labels = [{"label": "POSITIVE", "score": 0.75}, {"label": "NEGATIVE", "score": 0.25}]
         answers: dict[str, Any] = {
-            "text-classification": labels,
+            "text-classification": [labels],  # the hf-inference route nests it once
             "image-classification": labels,
             "token-classification": [{"entity_group": "PER", "word": "I", "start": 0, "end": 1, "score": 0.9}],
             "summarization": [{"summary_text": "a summary from the stand-in"}],

@@ -94,7 +94,7 @@ def build(task: str, folder: Path) -> Path:
             decoder_attention_heads=2,
             encoder_ffn_dim=32,
             decoder_ffn_dim=32,
-            max_position_embeddings=64,
+            max_position_embeddings=256,
             pad_token_id=0,
             bos_token_id=2,
             eos_token_id=3,
