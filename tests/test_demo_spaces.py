@@ -42,11 +42,11 @@ def demo_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubServer]:
         yield hub
 
 
-def demo_answers(sdk: str, task: str, inference: str = "local", dataset: bool = True) -> dict[str, Any]:
+def demo_answers(sdk: str, task: str, inference: str = "local", with_data: bool = True) -> dict[str, Any]:
     return {
         "space_sdk": sdk,
         "models": TASK_MODELS[task],
-        "datasets": DATASET_ID if dataset else "",
+        "datasets": DATASET_ID if with_data else "",
         "pipeline_tag": task,
         "inference": inference,
     }
@@ -98,7 +98,8 @@ def test_without_a_model_the_starter_stays(template, tmp_path):
 
 
 def test_a_model_without_a_dataset_uses_built_in_examples(template, tmp_path):
-    project = render(template, tmp_path / "demo", **demo_answers("gradio", "text-classification", dataset=False))
+    answers = demo_answers("gradio", "text-classification", with_data=False)
+    project = render(template, tmp_path / "demo", **answers)
     assert not (project / "examples.py").exists()
     assert "datasets" not in (project / "requirements.txt").read_text()
     assert "I love this demo." in (project / "app.py").read_text()
@@ -134,10 +135,10 @@ def test_a_private_space_does_not_preload_and_allows_a_longer_start(template, tm
 @pytest.mark.parametrize(
     ("answers", "message"),
     [
-        (demo_answers("streamlit", "text-classification", "zerogpu"), "zerogpu runs on the Gradio SDK only"),
-        ({**demo_answers("gradio", "text-classification", "zerogpu"), "python_version": "3.11"}, "zerogpu runs"),
-        ({**demo_answers("docker", "text-classification"), "python_version": "3.10"}, "needs Python 3.11+"),
-        (demo_answers("gradio", "fill-mask", "api"), "use local"),
+        (demo_answers("streamlit", "text-classification", "zerogpu"), "ZeroGPU is Gradio only"),
+        ({**demo_answers("gradio", "text-classification", "zerogpu"), "python_version": "3.11"}, "ZeroGPU: Python 3.10 or 3.12"),
+        ({**demo_answers("docker", "text-classification"), "python_version": "3.10"}, "torch needs Python 3.11+"),
+        (demo_answers("gradio", "fill-mask", "api"), "use local for fill-mask"),
     ],
 )
 def test_bad_inference_choices_are_refused_at_the_prompt(template, tmp_path, answers, message):
@@ -218,7 +219,8 @@ def test_update_from_the_last_release_keeps_a_space_s_own_app(versions, tmp_path
 def test_api_demos_call_inference_with_the_space_token(template, tmp_path, demo_hub, sdk, task):
     """`api` sends each call to the inference route (a loopback stand-in, through INFERENCE_URL) with HF_TOKEN,
     and shows what it answers; nothing downloads the model."""
-    project = render(template, tmp_path / "demo", **demo_answers(sdk, task, "api", dataset=False))
+    answers = demo_answers(sdk, task, "api", with_data=False)
+    project = render(template, tmp_path / "demo", **answers)
     demo_hub.clear_log()
     run_against(demo_hub, project, tmp_path, INFERENCE_URL=f"{demo_hub.url}/inference/{task}")
     calls = [r for r in demo_hub.requests if r.endpoint == "inference"]

@@ -60,6 +60,10 @@ BAD_ANSWERS = [
     ({"datasets": "acme/a--b"}, "namespace/name ids, commas"),
     ({"repo_type": "model", "base_model": "acme/../x"}, "namespace/name ids, commas"),
     ({"repo_type": "model", "pipeline_tag": "chatbot"}, "one of the Hub's tasks"),
+    ({"models": "acme/m", "inference": "api", "pipeline_tag": "fill-mask"}, "api can't demo it; use local for fill-mask"),
+    ({"models": "acme/m", "space_sdk": "docker", "inference": "zerogpu"}, "ZeroGPU is Gradio only"),
+    ({"models": "acme/m", "python_version": "3.11", "inference": "zerogpu"}, "ZeroGPU: Python 3.10 or 3.12"),
+    ({"models": "acme/m", "python_version": "3.10", "inference": "local"}, "torch needs Python 3.11+"),
     (
         {"repo_type": "dataset", "task_categories": "text-classification, vibes"},
         'the Hub\'s task names; such as translation, other: "vibes"',
@@ -138,7 +142,9 @@ def test_every_question_validator_is_exercised():
     tested = {key for answers, _ in BAD_ANSWERS for key in answers}
     assert tested >= FREE_TEXT, sorted(FREE_TEXT - tested)
     # repo_type's validator checks the destination folder, not the answer: test_render.py exercises it.
-    assert {name for name in ASKED if COPIER_YML[name].get("validator")} == FREE_TEXT | {"repo_type"}
+    # inference is a choice whose validator checks it against the SDK and Python chosen before it.
+    assert {name for name in ASKED if COPIER_YML[name].get("validator")} == FREE_TEXT | {"repo_type", "inference"}
+    assert "inference" in tested
 
 
 def test_unknown_answer_keys_are_caught():
@@ -176,6 +182,8 @@ def test_question_visibility_follows_the_kind():
     assert "repo_type == 'space'" in when["space_sdk"] and "space_sdk == 'gradio'" in when["gradio_version"]
     assert "repo_type == 'model'" in when["library_name"] and "repo_type == 'dataset'" in when["task_categories"]
     assert not when["repo_name"] and not when["create_remote"] and not when["github_sync"]
+    # A Space that names a model is asked where it runs, and (unless `none`) which task the demo serves.
+    assert "models.strip()" in when["inference"] and "inference != 'none'" in when["pipeline_tag"]
 
 
 # ------------------------------------------------ validators against an independent oracle

@@ -136,7 +136,8 @@ def build(task: str, folder: Path) -> Path:
 def dataset_files() -> dict[str, bytes]:
     """A tiny dataset repo: a card and a CSV split with a text column."""
     rows = ["text,label", "i love this demo,1", "this model is bad,0", "hello world,1", "great data,1"]
-    card = b"---\nlicense: mit\nconfigs:\n- config_name: default\n  data_files:\n  - split: train\n    path: data/train.csv\n---\n# Tiny reviews\n"
+    configs = "configs:\n- config_name: default\n  data_files:\n  - split: train\n    path: data/train.csv\n"
+    card = f"---\nlicense: mit\n{configs}---\n# Tiny reviews\n".encode()
     return {"README.md": card, "data/train.csv": ("\n".join(rows) + "\n").encode()}
 
 
