@@ -233,3 +233,26 @@ def test_zerogpu_demo_runs_off_zerogpu_too(template, tmp_path, demo_hub):
     """The registry's `spaces` package: off ZeroGPU its decorator runs the function as is, on CPU."""
     project = render(template, tmp_path / "demo", **demo_answers("gradio", "text-classification", "zerogpu"))
     run_against(demo_hub, project, tmp_path)
+
+
+@pytest.mark.slow
+def test_gradio_demo_screenshot(template, tmp_path, demo_hub):
+    """What a person sees: the demo with the dataset's rows as examples, answering one (docs/demo-gradio.png
+    is a copy of test-artifacts/demo-gradio.png)."""
+    from playwright.sync_api import expect
+    from test_generated_projects import ARTIFACTS, app_page, free_port
+
+    answers = {**demo_answers("gradio", "text-classification"), "title": "Review Sentiment"}
+    project = render(template, tmp_path / "sentiment-demo", **answers)
+    port = free_port()
+    env = hub_env(tmp_path, demo_hub.url, demo_hub.state.token)
+    env.update(GRADIO_SERVER_NAME="127.0.0.1", GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False")
+    with app_page(project, [sys.executable, "app.py"], f"http://127.0.0.1:{port}/", env) as page:
+        page.goto(f"http://127.0.0.1:{port}/")
+        expect(page.get_by_text("Review Sentiment").first).to_be_visible(timeout=120_000)
+        page.get_by_text("i love this demo").first.click()  # the dataset's first row, offered as an example
+        expect(page.get_by_label("Text")).to_have_value("i love this demo", timeout=30_000)
+        page.get_by_role("button", name="Submit").click()
+        expect(page.get_by_text("POSITIVE").first).to_be_visible(timeout=60_000)
+        page.screenshot(path=str(ARTIFACTS / "demo-gradio.png"), full_page=True)
+    assert (ARTIFACTS / "demo-gradio.png").stat().st_size > 10_000
