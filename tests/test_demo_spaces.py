@@ -136,7 +136,10 @@ def test_a_private_space_does_not_preload_and_allows_a_longer_start(template, tm
     ("answers", "message"),
     [
         (demo_answers("streamlit", "text-classification", "zerogpu"), "ZeroGPU is Gradio only"),
-        ({**demo_answers("gradio", "text-classification", "zerogpu"), "python_version": "3.11"}, "ZeroGPU: Python 3.10 or 3.12"),
+        (
+            {**demo_answers("gradio", "text-classification", "zerogpu"), "python_version": "3.11"},
+            "ZeroGPU: Python 3.10 or 3.12",
+        ),
         ({**demo_answers("docker", "text-classification"), "python_version": "3.10"}, "torch needs Python 3.11+"),
         (demo_answers("gradio", "fill-mask", "api"), "use local for fill-mask"),
     ],
@@ -256,3 +259,39 @@ def test_gradio_demo_screenshot(template, tmp_path, demo_hub):
         expect(page.get_by_text("POSITIVE").first).to_be_visible(timeout=60_000)
         page.screenshot(path=str(ARTIFACTS / "demo-gradio.png"), full_page=True)
     assert (ARTIFACTS / "demo-gradio.png").stat().st_size > 10_000
+
+
+def test_an_unreadable_dataset_leaves_no_examples_and_says_why(template, tmp_path, demo_hub):
+    answers = {**demo_answers("gradio", "text-classification"), "datasets": "tinyorg/no-such-data"}
+    project = render(template, tmp_path / "demo", **answers)
+    env = {**hub_env(tmp_path, demo_hub.url, demo_hub.state.token), "HF_HUB_DISABLE_XET": "1"}
+    code = "import examples; print(repr(examples.EXAMPLES)); print(examples.PROBLEM)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=project, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "[]" in result.stdout.splitlines()
+    assert "No examples: tinyorg/no-such-data could not be read (DatasetNotFoundError" in result.stdout
+    good = subprocess.run(
+        [sys.executable, "-c", code], cwd=project, env={**env, "DATASET_ID": DATASET_ID}, capture_output=True, text=True
+    )
+    assert good.stdout.splitlines()[0].startswith("['i love this demo', 'this model is bad'"), good.stdout
+
+
+def test_publish_asks_for_zerogpu_hardware_in_the_creation_request(template, tmp_path):
+    import json
+
+    from helpers import ROOT
+
+    project = render(template, tmp_path / "demo", **demo_answers("gradio", "text-classification", "zerogpu"))
+    with HubServer(token=fake_token()) as hub:
+        env = hub_env(tmp_path, hub.url, hub.state.token)
+        result = subprocess.run(
+            [sys.executable, "-m", "hf_hub_template", "publish", str(project), "--no-wait"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        (create,) = [json.loads(r.body) for r in hub.requests if r.endpoint == "create"]
+    assert create["hardware"] == FACTS.zerogpu_hardware and create["sdk"] == "gradio"
