@@ -228,6 +228,123 @@ def bench_gradio(work: Path, versions: Path, runs: int) -> dict[str, Any]:
     }
 
 
+BARE_PIPELINE = """import sys
+from transformers import pipeline
+
+pipe = pipeline("text-classification", model=sys.argv[1])
+print({r["label"]: float(r["score"]) for r in pipe("i love this demo", top_k=5)}, flush=True)
+print(next(line for line in open("/proc/self/status") if line.startswith("VmHWM")), flush=True)
+"""
+
+
+def peak_rss_mib(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), read before it is stopped."""
+    with open(f"/proc/{pid}/status") as status:
+        line = next(line for line in status if line.startswith("VmHWM"))
+    return int(line.split()[1]) / 1024
+
+
+def first_demo_answer(
+    command: list[str], cwd: Path, env: dict[str, str], ask: Callable[[], Any]
+) -> tuple[float, float]:
+    """Seconds from start to the first answer of `ask`, and peak RSS in MiB."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                ask()
+                return time.perf_counter() - start, peak_rss_mib(process.pid)
+            except Exception:
+                if process.poll() is not None or time.perf_counter() - start > 300:
+                    raise RuntimeError(f"{command} gave no answer") from None
+                time.sleep(0.1)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def bench_demo(work: Path, versions: Path, runs: int) -> dict[str, Any]:
+    """A rendered `local` text-classification demo (Gradio and FastAPI) against a bare script calling the same
+    pipeline on the same tiny model, all downloading it from the loopback Hub into a fresh cache."""
+    import socket
+    import urllib.request
+
+    from tiny_models import TASK_MODELS, build, folder_files
+
+    model = TASK_MODELS["text-classification"]
+    token = "hf_bench_" + secrets.token_hex(12)
+    samples: dict[str, dict[str, list[float]]] = {}
+    with HubServer(token=token) as hub:
+        hub.seed("model", model, folder_files(build("text-classification", work / "tiny")))
+        projects = {}
+        for sdk in ("gradio", "docker"):
+            projects[sdk] = work / "demo" / sdk
+            data = ["-d", f"space_sdk={sdk}", "-d", f"models={model}", "-d", "inference=local"]
+            sh(*COPIER, "copy", "--defaults", "--quiet", "--trust", *data, str(versions), str(projects[sdk]))
+        bare = work / "demo" / "bare.py"
+        bare.write_text(BARE_PIPELINE)
+
+        def port() -> int:
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                return sock.getsockname()[1]
+
+        def env(cache: str) -> dict[str, str]:
+            return {**hub_env(work, hub.url, token), "HF_HOME": str(work / "cache" / cache), "HF_HUB_DISABLE_XET": "1"}
+
+        def run_bare(n: int) -> tuple[float, float]:
+            start = time.perf_counter()
+            out = sh(sys.executable, str(bare), model, env=env(f"bare{n}")).stdout
+            return time.perf_counter() - start, int(out.split("VmHWM:")[1].split()[0]) / 1024
+
+        def run_gradio(n: int) -> tuple[float, float]:
+            from gradio_client import Client
+
+            p = port()
+            extra = {
+                "GRADIO_SERVER_NAME": "127.0.0.1",
+                "GRADIO_SERVER_PORT": str(p),
+                "GRADIO_ANALYTICS_ENABLED": "False",
+            }
+
+            def ask() -> Any:
+                return Client(f"http://127.0.0.1:{p}/", verbose=False).predict("i love this demo", api_name="/predict")
+
+            return first_demo_answer([sys.executable, "app.py"], projects["gradio"], {**env(f"g{n}"), **extra}, ask)
+
+        def run_fastapi(n: int) -> tuple[float, float]:
+            p = port()
+
+            def ask() -> Any:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{p}/predict",
+                    data=b'{"text": "i love this demo"}',
+                    headers={"Content-Type": "application/json"},
+                    method="POST",
+                )
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    return response.read()
+
+            command = [sys.executable, "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", str(p)]
+            return first_demo_answer(command, projects["docker"], env(f"f{n}"), ask)
+
+        run_bare(-1)  # warm the OS file cache
+        for n in range(runs):  # interleaved, so drift hits all alike
+            for name, run in (("bare", run_bare), ("gradio", run_gradio), ("fastapi", run_fastapi)):
+                seconds, mib = run(n)
+                samples.setdefault(name, {"seconds": [], "rss": []})
+                samples[name]["seconds"].append(seconds)
+                samples[name]["rss"].append(mib)
+    return {
+        name: {
+            key: {"median": statistics.median(v), "min": min(v), "max": max(v), "runs": runs}
+            for key, v in measures.items()
+        }
+        for name, measures in samples.items()
+    }
+
+
 def bench_fleet(work: Path, versions: Path, sizes: list[int]) -> dict[str, Any]:
     token = "hf_bench_" + secrets.token_hex(12)
     old = work / "fleet" / "old"
@@ -325,6 +442,19 @@ def report(results: dict[str, Any]) -> str:
     if gradio:
         add("gradio bare hello-world: start to first answer", gradio["bare"], None, None)
         add("gradio rendered app: start to first answer", gradio["rendered"], gradio["bare"], 1.1)
+    demo = results.get("demo")
+    if demo:
+        add("demo: bare pipeline script, start to answer", demo["bare"]["seconds"], None, None)
+        for app in ("gradio", "fastapi"):
+            add(f"demo: rendered {app} app, start to first answer", demo[app]["seconds"], demo["bare"]["seconds"], 1.2)
+        for app in ("bare", "gradio", "fastapi"):
+            rss = demo[app]["rss"]
+            r = f"{rss['median'] / demo['bare']['rss']['median']:.2f}x" if app != "bare" else ""
+            ok = "" if app == "bare" else ("yes" if rss["median"] <= 1.2 * demo["bare"]["rss"]["median"] else "NO")
+            lines.append(
+                f"{'demo: ' + app + ' peak RSS (MiB)':<48} {rss['median']:>9.0f} "
+                f"{rss['min']:>8.0f}-{rss['max']:.0f} MiB {r:>7} {'1.2x' if app != 'bare' else '':>7}  {ok}"
+            )
     for size, value in results.get("fleet", {}).items():
         lines.append(
             f"{'fleet-update ' + size + ' repos':<48} {value['seconds']:>8.2f}s "
@@ -340,10 +470,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per measure (median and spread)")
     parser.add_argument("--quick", action="store_true", help="3 runs, fleet of 10 and 50, no suite timing")
-    parser.add_argument("--only", action="append", choices=["copy", "update", "remote", "gradio", "fleet", "suite"])
+    parser.add_argument(
+        "--only", action="append", choices=["copy", "update", "remote", "gradio", "demo", "fleet", "suite"]
+    )
     args = parser.parse_args()
     runs = 3 if args.quick else args.runs
-    parts = set(args.only or ["copy", "update", "remote", "gradio", "fleet", "suite"])
+    parts = set(args.only or ["copy", "update", "remote", "gradio", "demo", "fleet", "suite"])
     if args.quick:
         parts.discard("suite")
     results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
@@ -356,6 +488,7 @@ def main() -> int:
             "update": lambda: bench_update(work, versions, trivial, runs),
             "remote": lambda: bench_remote(work, versions, runs),
             "gradio": lambda: bench_gradio(work, versions, runs),
+            "demo": lambda: bench_demo(work, versions, runs),
             "fleet": lambda: bench_fleet(work, versions, [10, 50] if args.quick else [10, 50, 200]),
             "suite": bench_suite,
         }
