@@ -60,7 +60,10 @@ BAD_ANSWERS = [
     ({"datasets": "acme/a--b"}, "namespace/name ids, commas"),
     ({"repo_type": "model", "base_model": "acme/../x"}, "namespace/name ids, commas"),
     ({"repo_type": "model", "pipeline_tag": "chatbot"}, "one of the Hub's tasks"),
-    ({"models": "acme/m", "inference": "api", "pipeline_tag": "fill-mask"}, "api can't demo it; use local for fill-mask"),
+    (
+        {"models": "acme/m", "inference": "api", "pipeline_tag": "fill-mask"},
+        "api can't demo it; use local for fill-mask",
+    ),
     ({"models": "acme/m", "space_sdk": "docker", "inference": "zerogpu"}, "ZeroGPU is Gradio only"),
     ({"models": "acme/m", "python_version": "3.11", "inference": "zerogpu"}, "ZeroGPU: Python 3.10 or 3.12"),
     ({"models": "acme/m", "python_version": "3.10", "inference": "local"}, "torch needs Python 3.11+"),
