@@ -98,10 +98,20 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
+    if args.secrets_file and not args.secrets_file.is_file():
+        print(f"--secrets-file {args.secrets_file}: no such file; nothing was done.", file=sys.stderr)
+        return 2
     waiting = Waiting(wait=not args.no_wait, timeout=args.timeout, interval=args.poll_interval)
     for project in projects:
         try:
-            publish(project, answers[project], interactive=sys.stdin.isatty(), open_pr=args.pr, waiting=waiting)
+            publish(
+                project,
+                answers[project],
+                interactive=sys.stdin.isatty(),
+                open_pr=args.pr,
+                waiting=waiting,
+                secrets_file=args.secrets_file,
+            )
         except HubStepError as err:
             print(err, file=sys.stderr)
             return 1
@@ -241,6 +251,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pub.add_argument("--pr", action="store_true", help="if the repo holds other content, open a pull request")
     pub.add_argument("--no-wait", action="store_true", help="do not watch the Space build and start")
+    pub.add_argument(
+        "--secrets-file",
+        type=Path,
+        help="dotenv file (KEY=VALUE lines) with the values of the secrets the answers name (default: environment)",
+    )
     pub.add_argument("--timeout", type=float, default=900.0, help="seconds to watch the Space (default: 900)")
     pub.add_argument("--poll-interval", type=float, default=2.0, help="seconds between looks (default: 2)")
     pub.set_defaults(func=cmd_publish)

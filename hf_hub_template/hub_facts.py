@@ -23,8 +23,11 @@ def hub_space_sdk(answers: dict[str, Any]) -> str | None:
 
 
 def space_hardware(answers: dict[str, Any]) -> str | None:
-    """The hardware `create_repo` requests for a project: ZeroGPU for a zerogpu demo, else none (the Hub's
-    free CPU; the card's `suggested_hardware` only suggests)."""
-    if answers.get("repo_type", "space") == "space" and answers.get("inference") == "zerogpu":
+    """The hardware `create_repo` requests for a project: its `space_hardware` answer (`none`: request none,
+    the Hub's free CPU; the card's `suggested_hardware` only suggests), else ZeroGPU for a zerogpu demo."""
+    if answers.get("repo_type", "space") != "space":
+        return None
+    chosen = answers.get("space_hardware")
+    if chosen is None and answers.get("inference") == "zerogpu":
         return ZEROGPU_HARDWARE
-    return None
+    return None if chosen in (None, "none") else str(chosen)

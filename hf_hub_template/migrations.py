@@ -48,7 +48,18 @@ def answer_if_missing(answers: dict[str, Any], key: str, value: str) -> str:
     return f"{key}: {value} (the answer that keeps this project as it was)"
 
 
+def private_to_visibility(answers: dict[str, Any]) -> str:
+    """1.1.0's `visibility` (public, private, protected) takes over from the `private` yes/no."""
+    if "visibility" in answers:
+        answers.pop("private", None)
+        return f"visibility already answered ({answers['visibility']!r}): kept"
+    was_private = bool(answers.pop("private", False))
+    answers["visibility"] = "private" if was_private else "public"
+    return f"private: {str(was_private).lower()} -> visibility: {answers['visibility']}"
+
+
 COMMANDS: dict[str, tuple[Callable[..., str], int]] = {
+    "private-to-visibility": (private_to_visibility, 0),
     "rename-answer": (rename_answer, 2),
     "answer-if-missing": (answer_if_missing, 2),
     "follow-default": (follow_default, 3),

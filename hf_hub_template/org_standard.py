@@ -25,13 +25,18 @@ class OrgStandardError(ValueError):
     """The org file or the person's answers break the standard; the message says how."""
 
 
+# Answers that are no longer asked but still accepted: 1.0.0's `private` (1.1.0 asks `visibility`).
+LEGACY_QUESTIONS = {"private"}
+
+
 def declared_questions(copier_yml: Path = COPIER_YML) -> set[str]:
     config = yaml.safe_load(copier_yml.read_text(encoding="utf-8"))
-    return {
+    asked = {
         key
         for key, spec in config.items()
         if not key.startswith("_") and not (isinstance(spec, dict) and spec.get("when") is False)
     }
+    return asked | (LEGACY_QUESTIONS & set(config))
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from typing import Any
 
 from hf_hub_template.git import run_git, work_tree_files
 from hf_hub_template.hub_errors import HubStepError, explain, status_of, with_retries
-from hf_hub_template.hub_facts import URL_PREFIX, hub_space_sdk, space_hardware
+from hf_hub_template.hub_facts import URL_PREFIX, hub_space_sdk
 from hf_hub_template.hub_session import connect
+from hf_hub_template.space_settings import CreationSettings, creation_settings
 from hf_hub_template.template_source import expand_shortcut
 
 COMMIT_MESSAGE = "Initial commit from hf-hub-template"
@@ -36,8 +37,7 @@ class Target:
     repo_id: str
     repo_type: str
     space_sdk: str | None
-    private: bool
-    space_hardware: str | None = None  # requested at creation: ZeroGPU demos ask for it (it is free)
+    settings: CreationSettings
 
     @property
     def kind(self) -> str:
@@ -155,6 +155,7 @@ def publish(
     open_pr: bool = False,
     report: Any = print,
     waiting: Waiting = Waiting(),
+    secrets_file: Path | None = None,
 ) -> str:
     """Create the repo, upload the project and (for a Space that builds) watch it until it runs; return
     the repo URL. Raises HubStepError with the reason, and the log's last lines, when it does not run."""
@@ -171,8 +172,7 @@ def publish(
         f"{namespace}/{name}",
         answers.get("repo_type", "space"),
         hub_space_sdk(answers),
-        bool(answers.get("private")),
-        space_hardware(answers),
+        creation_settings(answers, secrets_file=secrets_file),
     )
     url = f"{endpoint}/{URL_PREFIX[target.repo_type]}{target.repo_id}"
 
@@ -193,11 +193,17 @@ def publish(
             lambda: api.create_repo(
                 target.repo_id,
                 repo_type=target.repo_type,
-                private=target.private,
                 space_sdk=target.space_sdk,
-                **({"space_hardware": target.space_hardware} if target.space_hardware else {}),
+                **target.settings.create_kwargs(target.repo_type),
             ),
         )
+        report(f"Created the {target.kind} {target.repo_id} ({target.settings.summary()}).")
+        for missing in target.settings.missing_secrets:
+            report(
+                f"Warning: the secret {missing} has no value (not in the environment"
+                f"{' nor in ' + str(secrets_file) if secrets_file else ''}), so the Space was created without it. "
+                f"Add it in the Space's Settings, Variables and secrets."
+            )
     except HubStepError as err:
         if status_of(err.__cause__) != 409:
             raise

@@ -84,7 +84,9 @@ def kind_answers(repo_type: str, space_sdk: str | None) -> dict[str, Any]:
 
 def check_keys(answers: dict[str, Any]) -> None:
     """Copier silently ignores unknown keys: a typo in a test would test nothing."""
-    unknown = set(answers) - ASKED
+    from hf_hub_template.org_standard import LEGACY_QUESTIONS
+
+    unknown = set(answers) - ASKED - LEGACY_QUESTIONS
     assert not unknown, f"not questions declared in copier.yml: {sorted(unknown)}"
 
 

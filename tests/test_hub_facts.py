@@ -24,6 +24,12 @@ def test_the_python_tools_carry_the_same_facts():
     assert hub_facts.ZEROGPU_HARDWARE == FACTS.zerogpu_hardware
 
 
+def test_requestable_hardware_is_what_huggingface_hub_knows():
+    from huggingface_hub import SpaceHardware
+
+    assert set(FACTS.requestable_hardware) == {h.value for h in SpaceHardware}
+
+
 def test_the_rendered_checker_carries_the_same_facts():
     assert hub_rules.LICENSES == set(FACTS.licenses)
     assert hub_rules.TASKS == set(FACTS.tasks)
@@ -43,6 +49,7 @@ def choice_values(question: str) -> list[str]:
 def test_copier_choices_are_the_facts():
     assert choice_values("color_from") == choice_values("color_to") == FACTS.colors
     assert choice_values("suggested_hardware") == FACTS.suggested_hardware
+    assert choice_values("space_hardware") == ["none", *FACTS.requestable_hardware]
     assert choice_values("space_sdk") == list(FACTS.hub_sdk)
 
 

@@ -28,6 +28,9 @@ FREE_TEXT = {
     "base_model",
     "task_categories",
     "language",
+    "space_sleep_time",
+    "space_variables",
+    "space_secrets",
 }
 
 BAD_ANSWERS = [
@@ -60,6 +63,11 @@ BAD_ANSWERS = [
     ({"datasets": "acme/a--b"}, "namespace/name ids, commas"),
     ({"repo_type": "model", "base_model": "acme/../x"}, "namespace/name ids, commas"),
     ({"repo_type": "model", "pipeline_tag": "chatbot"}, "one of the Hub's tasks"),
+    ({"repo_type": "model", "visibility": "protected"}, "protected is for Spaces"),
+    ({"space_sleep_time": -5}, "-1 (never), 0 (the Hub's default) or seconds"),
+    ({"space_hardware": "none", "space_sleep_time": 3600}, "a sleep time needs paid hardware"),
+    ({"space_variables": "MODE=demo, not a pair"}, 'KEY=VALUE pairs, commas; KEY of A-Z a-z 0-9 _: "not a pair"'),
+    ({"space_secrets": "HF_TOKEN=hf_abc"}, 'names only, commas; A-Z a-z 0-9 _, never a value: "HF_TOKEN=hf_abc"'),
     (
         {"models": "acme/m", "inference": "api", "pipeline_tag": "fill-mask"},
         "api can't demo it; use local for fill-mask",
@@ -146,8 +154,10 @@ def test_every_question_validator_is_exercised():
     assert tested >= FREE_TEXT, sorted(FREE_TEXT - tested)
     # repo_type's validator checks the destination folder, not the answer: test_render.py exercises it.
     # inference is a choice whose validator checks it against the SDK and Python chosen before it.
-    assert {name for name in ASKED if COPIER_YML[name].get("validator")} == FREE_TEXT | {"repo_type", "inference"}
-    assert "inference" in tested
+    # visibility is a choice whose validator refuses `protected` outside Spaces.
+    choices_with_rules = {"repo_type", "inference", "visibility"}
+    assert {name for name in ASKED if COPIER_YML[name].get("validator")} == FREE_TEXT | choices_with_rules
+    assert {"inference", "visibility"} <= tested
 
 
 def test_unknown_answer_keys_are_caught():

@@ -1,0 +1,162 @@
+"""Settings at creation: visibility, hardware, sleep time, variables and secrets travel in the one request
+that creates the Space (asserted on the request body), and secret values go nowhere else."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import ROOT, fake_token, git, hub_env, render
+from hub_server import HubServer
+
+from hf_hub_template.space_settings import creation_settings, read_dotenv
+
+
+@pytest.fixture
+def token() -> str:
+    return fake_token()
+
+
+@pytest.fixture
+def hub(token: str):
+    with HubServer(token=token) as server:
+        yield server
+
+
+def publish(project: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hf_hub_template", "publish", str(project), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def create_bodies(hub: HubServer) -> list[dict]:
+    return [json.loads(r.body) for r in hub.requests if r.endpoint == "create"]
+
+
+SETTINGS = {
+    "space_sdk": "docker",
+    "namespace": "fakeuser",
+    "visibility": "protected",
+    "space_hardware": "cpu-upgrade",
+    "space_sleep_time": 3600,
+    "space_variables": "MODE=demo, LEVEL=2",
+    "space_secrets": "API_KEY",
+}
+
+
+def test_settings_travel_in_the_one_creation_request(template, tmp_path, hub, token):
+    project = render(template, tmp_path / "demo", **SETTINGS)
+    env = {**hub_env(tmp_path, hub.url, token), "API_KEY": "value-" + secrets.token_hex(8)}
+    result = publish(project, env, "--no-wait")
+    assert result.returncode == 0, result.stderr
+    (body,) = create_bodies(hub)
+    assert body["visibility"] == "protected" and body["hardware"] == "cpu-upgrade"
+    assert body["sleepTimeSeconds"] == 3600
+    assert body["variables"] == [{"key": "MODE", "value": "demo"}, {"key": "LEVEL", "value": "2"}]
+    assert body["secrets"] == [{"key": "API_KEY", "value": env["API_KEY"]}]
+    # The minimum: nothing beyond create, validate, preupload and commit for these settings.
+    assert hub.calls() == ["POST create", "POST validate", "POST preupload", "POST commit"]
+    assert "protected, hardware cpu-upgrade, sleeps after 3600 s, variables MODE, LEVEL, secrets API_KEY" in (
+        result.stdout
+    )
+
+
+def test_defaults_request_nothing_that_costs(template, tmp_path, hub, token):
+    project = render(template, tmp_path / "demo", namespace="fakeuser")
+    assert publish(project, hub_env(tmp_path, hub.url, token), "--no-wait").returncode == 0
+    (body,) = create_bodies(hub)
+    assert body["visibility"] == "public"
+    assert not {"hardware", "sleepTimeSeconds", "variables", "secrets"} & set(body)
+
+
+def test_secret_values_reach_only_the_creation_request(template, tmp_path, hub, token):
+    project = render(template, tmp_path / "demo", **SETTINGS)
+    value = "s3cret-" + secrets.token_hex(12)
+    secrets_file = tmp_path / "space.env"
+    secrets_file.write_text(f"# the Space's secrets\nexport API_KEY='{value}'\n")
+    result = publish(project, hub_env(tmp_path, hub.url, token), "--no-wait", "--secrets-file", str(secrets_file))
+    assert result.returncode == 0, result.stderr
+    assert [r.endpoint for r in hub.requests if value.encode() in r.body] == ["create"]
+    assert value not in result.stdout + result.stderr
+    for path in project.rglob("*"):
+        if path.is_file():
+            assert value.encode() not in path.read_bytes(), path
+    assert value not in git(project, "log", "-p", "--all")
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["space_secrets"] == "API_KEY"
+    for repo in hub.state.repos.values():
+        assert all(value.encode() not in content for content in repo.files.values())
+
+
+def test_a_named_secret_without_a_value_warns_and_the_space_is_still_created(template, tmp_path, hub, token):
+    project = render(template, tmp_path / "demo", **{**SETTINGS, "space_secrets": "API_KEY, OTHER_KEY"})
+    env = {**hub_env(tmp_path, hub.url, token), "API_KEY": "x" + secrets.token_hex(4)}
+    result = publish(project, env, "--no-wait")
+    assert result.returncode == 0, result.stderr
+    assert "Warning: the secret OTHER_KEY has no value" in result.stdout and "API_KEY has no value" not in result.stdout
+    (body,) = create_bodies(hub)
+    assert [s["key"] for s in body["secrets"]] == ["API_KEY"]
+    assert hub.repo("space", "fakeuser/demo") is not None
+
+
+def test_a_missing_secrets_file_stops_before_anything_is_done(template, tmp_path, hub, token):
+    project = render(template, tmp_path / "demo", **SETTINGS)
+    result = publish(project, hub_env(tmp_path, hub.url, token), "--secrets-file", str(tmp_path / "nope.env"))
+    assert result.returncode == 2 and "no such file" in result.stderr and hub.requests == []
+
+
+def test_private_still_works_and_maps_to_visibility(template, tmp_path):
+    project = render(template, tmp_path / "demo", private=True)
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["visibility"] == "private" and "private" not in answers
+    assert creation_settings({"private": True}).visibility == "private"  # a 1.0.0 answers file
+    assert creation_settings({"repo_type": "model", "visibility": "public"}).create_kwargs("model") == {
+        "visibility": "public"
+    }
+
+
+def test_an_org_standard_fixes_hardware_and_sleep_time(template, tmp_path):
+    standard = tmp_path / "org.yml"
+    fixed = "  space_hardware: cpu-upgrade\n  space_sleep_time: 3600\n  visibility: private\n"
+    standard.write_text(f"template: {template}\nfixed:\n{fixed}")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hf_hub_template",
+            "new",
+            str(tmp_path / "space"),
+            "--org-standard",
+            str(standard),
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    answers = yaml.safe_load((tmp_path / "space" / ".copier-answers.yml").read_text())
+    settings = creation_settings(answers)
+    assert (settings.hardware, settings.sleep_time, settings.visibility) == ("cpu-upgrade", 3600, "private")
+
+
+def test_dotenv_reading():
+    path = Path(__file__).parent / "x.env"
+    try:
+        path.write_text("# c\n\nexport A=1\nB=\"two words\"\nC='3'\nnot a pair\n")
+        assert read_dotenv(path) == {"A": "1", "B": "two words", "C": "3"}
+    finally:
+        path.unlink()
