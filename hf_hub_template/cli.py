@@ -3,6 +3,7 @@
 hf-hub-template new DEST [--org-standard FILE] [--template SRC] [-d KEY=VALUE ...] [--defaults]
 hf-hub-template update PROJECT [--org-standard FILE] [--template SRC] [--vcs-ref REF]
 hf-hub-template publish [PROJECT ...] [--pr]
+hf-hub-template status [PROJECT]
 hf-hub-template trio DEST --name NAME [--namespace NS] [-d [TYPE.]KEY=VALUE ...] [--create-remote]
 hf-hub-template fleet-update NAMESPACE [--type TYPE] [--match GLOB] [--vcs-ref REF] [--shard K/N] [--dry-run]
 hf-hub-template fleet-status NAMESPACE [--type TYPE] [--match GLOB] [--shard K/N] [--json | --markdown]
@@ -115,6 +116,41 @@ def cmd_publish(args: argparse.Namespace) -> int:
         except HubStepError as err:
             print(err, file=sys.stderr)
             return 1
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """A published project on the Hub: a Space's stage, hardware, URL and last log lines; a repo's URL."""
+    from hf_hub_template.hub_errors import HubStepError, explain
+    from hf_hub_template.hub_facts import URL_PREFIX
+    from hf_hub_template.hub_session import connect
+    from hf_hub_template.space_watch import space_status
+
+    project = args.project.resolve()
+    answers = load_answers(project)
+    if not answers.get("repo_name"):
+        print(
+            f"{project} has no .copier-answers.yml with a repo_name: is it a project of this template?", file=sys.stderr
+        )
+        return 2
+    try:
+        api, endpoint = connect()
+        namespace = answers.get("namespace") or api.whoami()["name"]
+        repo_type = answers.get("repo_type", "space")
+        repo_id = f"{namespace}/{answers['repo_name']}"
+        url = f"{endpoint}/{URL_PREFIX[repo_type]}{repo_id}"
+        try:
+            if repo_type == "space" and answers.get("space_sdk") != "static":
+                text, running = space_status(api, repo_id, url)
+                print(text)
+                return 0 if running else 1
+            api.repo_info(repo_id, repo_type=repo_type)
+        except Exception as exc:
+            raise HubStepError(explain(exc, action=f"read {repo_id}", repo_id=repo_id, endpoint=endpoint)) from exc
+    except HubStepError as err:
+        print(err, file=sys.stderr)
+        return 1
+    print(f"{repo_id}: on the Hub\n  URL: {url}")
     return 0
 
 
@@ -259,6 +295,10 @@ def build_parser() -> argparse.ArgumentParser:
     pub.add_argument("--timeout", type=float, default=900.0, help="seconds to watch the Space (default: 900)")
     pub.add_argument("--poll-interval", type=float, default=2.0, help="seconds between looks (default: 2)")
     pub.set_defaults(func=cmd_publish)
+
+    stat = sub.add_parser("status", help="a published project's Space: stage, hardware, URL, last log lines")
+    stat.add_argument("project", type=Path, nargs="?", default=Path.cwd(), help="the project folder (default: here)")
+    stat.set_defaults(func=cmd_status)
 
     trio_ = sub.add_parser("trio", help="render a model, its dataset and a Space that demos both, linked")
     trio_.add_argument("dest", type=Path, help="the folder to create the three projects in")

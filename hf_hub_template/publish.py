@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -253,16 +254,21 @@ def publish(
             return url
         report(f"{url} exists and holds nothing of anyone else's: uploading the project.")
 
-    step(
-        f"upload the project to {target.repo_id}",
-        lambda: api.upload_folder(
-            repo_id=target.repo_id,
-            repo_type=target.repo_type,
-            folder_path=project,
-            allow_patterns=sorted(local),
-            commit_message=COMMIT_MESSAGE,
-        ),
-    )
+    with warnings.catch_warnings(record=True) as caught:  # the Hub's card check warns through `warnings`
+        warnings.simplefilter("always")
+        step(
+            f"upload the project to {target.repo_id}",
+            lambda: api.upload_folder(
+                repo_id=target.repo_id,
+                repo_type=target.repo_type,
+                folder_path=project,
+                allow_patterns=sorted(local),
+                commit_message=COMMIT_MESSAGE,
+            ),
+        )
+    for warning in caught:
+        if "validating metadata" in str(warning.message):
+            report(f"The Hub accepted the card with warnings (fix them in README.md): {warning.message}")
     report(set_origin(project, url))
     report(
         "Before your first `git push`, join the Hub's history once (a clean merge of identical files): "

@@ -118,11 +118,38 @@ def watch_space(
         if stage in ERRORS or elapsed >= timeout:
             watched = Watched(stage, elapsed, error_message=str((runtime.raw or {}).get("errorMessage") or ""))
             if stage in ERRORS:
-                try:
-                    log = [line.rstrip() for line in api.fetch_space_logs(repo_id, build=stage == "BUILD_ERROR")]
-                except Exception:  # the stage is the news; a log that cannot be read must not hide it
-                    log = []
-                watched.log = [line for line in log if line.strip()][-LOG_LINES:]
+                watched.log = last_log_lines(api, repo_id, build=stage == "BUILD_ERROR")
                 watched.causes = diagnose(watched.log + [watched.error_message])
             return watched
         sleep(min(interval, max(0.0, timeout - elapsed)))
+
+
+def last_log_lines(api: Any, repo_id: str, *, build: bool) -> list[str]:
+    """The build or run log's last non-empty lines (none when it cannot be read: the stage is the news)."""
+    try:
+        log = [line.rstrip() for line in api.fetch_space_logs(repo_id, build=build)]
+    except Exception:
+        return []
+    return [line for line in log if line.strip()][-LOG_LINES:]
+
+
+def space_status(api: Any, repo_id: str, url: str) -> tuple[str, bool]:
+    """`hf-hub-template status`: the stage, hardware, URL and the log's last lines; and whether it runs."""
+    runtime = api.get_space_runtime(repo_id)
+    stage = str(runtime.stage)
+    raw = runtime.raw or {}
+    hardware = runtime.hardware or (raw.get("hardware") or {}).get("current") or "none yet"
+    requested = runtime.requested_hardware or (raw.get("hardware") or {}).get("requested")
+    lines = [f"{repo_id}: {stage}", f"  URL:      {url}", f"  hardware: {hardware}"]
+    if requested and requested != hardware:
+        lines[-1] += f" (requested: {requested})"
+    if raw.get("errorMessage"):
+        lines.append(f"  the Hub says: {raw['errorMessage']}")
+    build = stage in ("BUILDING", "BUILD_ERROR")
+    log = last_log_lines(api, repo_id, build=build)
+    if log:
+        lines.append(f"  last lines of the {'build' if build else 'run'} log:")
+        lines += [f"  | {line}" for line in log]
+    if stage in ERRORS:
+        lines += [f"  likely cause: {cause}" for cause in diagnose(log + [str(raw.get("errorMessage") or "")])]
+    return "\n".join(lines), stage == RUNNING

@@ -70,6 +70,7 @@ class HubState:
         self.orgs = orgs
         self.free_account = free_account
         self.list_siblings = True  # False: listings carry no file names, as some Hub answers do
+        self.card_warnings: list[str] = []  # what POST /api/validate-yaml warns about an accepted card
         self.repos: dict[tuple[str, str], Repo] = {}
         self.faults: dict[str, Fault] = {}
         self.log: list[LoggedRequest] = []
@@ -319,7 +320,7 @@ class _Handler(BaseHTTPRequestHandler):
             if meta is not None and not isinstance(meta, dict):
                 self._send(400, {"error": "YAML metadata must be a mapping"})
                 return
-        self._send(200, {"errors": [], "warnings": []})
+        self._send(200, {"errors": [], "warnings": [{"message": text} for text in self.state.card_warnings]})
 
     def _preupload(self, body: bytes, query: dict[str, list[str]], plural: str, repo_id: str, rev: str) -> None:
         repo = self._writable(plural, repo_id)

@@ -160,3 +160,61 @@ def test_dotenv_reading():
         assert read_dotenv(path) == {"A": "1", "B": "two words", "C": "3"}
     finally:
         path.unlink()
+
+
+# ------------------------------------------------------------------------------------ status
+def test_status_of_a_running_space(template, tmp_path, hub, token):
+    project = render(template, tmp_path / "demo", namespace="fakeuser")
+    repo = hub.seed("space", "fakeuser/demo", {"README.md": b"---\nsdk: gradio\n---\n"}, sdk="gradio")
+    repo.logs["run"] = ["* Running on local URL:  http://0.0.0.0:7860"]
+    result = subprocess.run(
+        [sys.executable, "-m", "hf_hub_template", "status", str(project)],
+        cwd=ROOT,
+        env=hub_env(tmp_path, hub.url, token),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "fakeuser/demo: RUNNING" in result.stdout and f"{hub.url}/spaces/fakeuser/demo" in result.stdout
+    assert "hardware: cpu-basic" in result.stdout and "| * Running on local URL" in result.stdout
+
+
+def test_status_of_a_broken_space_says_why(template, tmp_path, hub, token):
+    project = render(template, tmp_path / "demo", namespace="fakeuser")
+    repo = hub.seed("space", "fakeuser/demo", {"README.md": b"---\nsdk: gradio\n---\n"}, sdk="gradio")
+    repo.stage = "BUILD_ERROR"
+    repo.logs["build"] = ["ERROR: No matching distribution found for torch==9.9.9"]
+    result = subprocess.run(
+        [sys.executable, "-m", "hf_hub_template", "status", str(project)],
+        cwd=ROOT,
+        env=hub_env(tmp_path, hub.url, token),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "fakeuser/demo: BUILD_ERROR" in result.stdout and "last lines of the build log" in result.stdout
+    assert "likely cause: torch==9.9.9 is not on PyPI" in result.stdout
+
+
+def test_status_of_a_repo_and_of_a_missing_one(template, tmp_path, hub, token):
+    project = render(template, tmp_path / "m", repo_type="model", namespace="fakeuser")
+    env = hub_env(tmp_path, hub.url, token)
+    argv = [sys.executable, "-m", "hf_hub_template", "status", str(project)]
+    missing = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 1 and "fakeuser/m" in missing.stderr
+    hub.seed("model", "fakeuser/m", {"README.md": b"---\nlicense: mit\n---\n"})
+    found = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert found.returncode == 0 and f"{hub.url}/fakeuser/m" in found.stdout
+
+
+@pytest.mark.parametrize("answers", [{"repo_type": "model"}, {"space_sdk": "static"}])
+def test_a_repo_with_no_build_shows_the_hubs_card_warnings_and_its_url(template, tmp_path, hub, token, answers):
+    project = render(template, tmp_path / "demo", namespace="fakeuser", **answers)
+    hub.state.card_warnings = ["empty or missing yaml metadata in repo card"]
+    result = publish(project, hub_env(tmp_path, hub.url, token))
+    assert result.returncode == 0, result.stderr
+    assert "The Hub accepted the card with warnings" in result.stdout
+    assert "empty or missing yaml metadata in repo card" in result.stdout
+    assert "live: " + hub.url in result.stdout and "GET runtime" not in hub.calls()
