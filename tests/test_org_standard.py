@@ -36,12 +36,13 @@ def test_rendered_repo_carries_the_org_choices(template, tmp_path):
     dest = tmp_path / "acme-space"
     assert new(template, dest, "--defaults") == 0
     answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
-    assert (answers["namespace"], answers["license"], answers["private"], answers["github_sync"]) == (
+    assert (answers["namespace"], answers["license"], answers["visibility"], answers["github_sync"]) == (
         "acme",
         "apache-2.0",
-        True,
+        "private",
         True,
     )
+    assert (answers["space_hardware"], answers["space_sleep_time"]) == ("cpu-upgrade", 3600)
     meta = read_metadata(dest / "README.md")
     assert (meta["colorFrom"], meta["colorTo"], meta["emoji"], meta["suggested_hardware"]) == (
         "purple",

@@ -218,3 +218,15 @@ def test_a_repo_with_no_build_shows_the_hubs_card_warnings_and_its_url(template,
     assert "The Hub accepted the card with warnings" in result.stdout
     assert "empty or missing yaml metadata in repo card" in result.stdout
     assert "live: " + hub.url in result.stdout and "GET runtime" not in hub.calls()
+
+
+def test_update_from_the_last_release_maps_private_to_visibility(versions, tmp_path):
+    from helpers import PREVIOUS_VERSION
+    from test_update import update
+
+    project = render(versions, tmp_path / "demo", vcs_ref=PREVIOUS_VERSION, private=True)
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["private"] is True
+    update(project)
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["visibility"] == "private" and "private" not in answers
+    assert answers["space_hardware"] == "none" and answers["space_secrets"] == ""
