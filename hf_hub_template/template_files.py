@@ -57,6 +57,7 @@ class TemplateRepo:
 
 @cache
 def _owned_paths(git_dir: Path, ref: str, answers_yaml: str) -> set[str] | None:
+    from jinja2 import FunctionLoader
     from jinja2.sandbox import SandboxedEnvironment
 
     config_text = run_git(git_dir, "show", f"{ref}:copier.yml")
@@ -65,7 +66,13 @@ def _owned_paths(git_dir: Path, ref: str, answers_yaml: str) -> set[str] | None:
         return None
     config = yaml.safe_load(config_text.stdout) or {}
     answers = yaml.safe_load(answers_yaml) or {}
-    env = SandboxedEnvironment(extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"])
+    def template_at_ref(name: str) -> str | None:  # defaults may import partials, as Copier lets them
+        shown = run_git(git_dir, "show", f"{ref}:{name}")
+        return shown.stdout if shown.returncode == 0 else None
+
+    env = SandboxedEnvironment(
+        loader=FunctionLoader(template_at_ref), extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"]
+    )
     context: dict[str, Any] = {"_copier_conf": {"answers_file": config.get("_answers_file", ".copier-answers.yml")}}
     for name, spec in config.items():  # answers first, then each unanswered question's default, in order
         if name.startswith("_"):
