@@ -36,3 +36,14 @@ def test_newest_release_and_unknown_refs(versions, tmp_path):
     repo = TemplateRepo(str(versions), tmp_path)
     assert repo.newest_release() == CURRENT_VERSION
     assert repo.owned_paths("no-such-ref", {"repo_type": "space"}) is None
+
+
+@pytest.mark.parametrize("sdk", ["gradio", "streamlit", "docker"])
+@pytest.mark.parametrize("inference", ["local", "none"])
+def test_owned_paths_of_a_demo_space(versions, tmp_path, sdk, inference):
+    answers = {"space_sdk": sdk, "models": "acme/m", "datasets": "acme/d", "inference": inference}
+    project = render(versions, tmp_path / "p", vcs_ref=CURRENT_VERSION, **answers)
+    recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    owned = TemplateRepo(str(versions), tmp_path).owned_paths(CURRENT_VERSION, recorded)
+    assert owned == tracked_files(project)
+    assert ("inference.py" in owned) == (inference != "none") and ("examples.py" in owned) == (inference != "none")
