@@ -186,23 +186,19 @@ def time_to_first_answer(script: Path, port: int) -> float:
     }
     import urllib.request
 
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, script.name], cwd=script.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/gradio_api/info", timeout=2) as response:
-                    response.read()
-                return time.perf_counter() - start
-            except OSError:
-                if process.poll() is not None or time.perf_counter() - start > 120:
-                    raise RuntimeError(f"{script} did not start") from None
-                time.sleep(0.05)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    def ask() -> None:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/gradio_api/info", timeout=2) as response:
+            response.read()
+
+    return first_demo_answer([sys.executable, script.name], script.parent, env, ask)[0]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def bench_gradio(work: Path, versions: Path, runs: int) -> dict[str, Any]:
@@ -211,13 +207,7 @@ def bench_gradio(work: Path, versions: Path, runs: int) -> dict[str, Any]:
     hello = work / "gradio" / "hello" / "app.py"
     hello.parent.mkdir(parents=True)
     hello.write_text("import gradio as gr\n\ngr.Interface(lambda name: 'Hello ' + name, 'text', 'text').launch()\n")
-    import socket
-
-    def port() -> int:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            return sock.getsockname()[1]
-
+    port = free_port
     time_to_first_answer(hello, port())  # warm the OS file cache for both
     samples: dict[str, list[float]] = {"bare": [], "rendered": []}
     for _ in range(runs):  # interleaved, so drift hits both alike
@@ -256,7 +246,7 @@ def first_demo_answer(
                 ask()
                 return time.perf_counter() - start, peak_rss_mib(process.pid)
             except Exception:
-                if process.poll() is not None or time.perf_counter() - start > 300:
+                if process.poll() is not None or time.perf_counter() - start > 300:  # the apps start in seconds
                     raise RuntimeError(f"{command} gave no answer") from None
                 time.sleep(0.1)
     finally:
@@ -267,7 +257,6 @@ def first_demo_answer(
 def bench_demo(work: Path, versions: Path, runs: int) -> dict[str, Any]:
     """A rendered `local` text-classification demo (Gradio and FastAPI) against a bare script calling the same
     pipeline on the same tiny model, all downloading it from the loopback Hub into a fresh cache."""
-    import socket
     import urllib.request
 
     from tiny_models import TASK_MODELS, build, folder_files
@@ -285,10 +274,7 @@ def bench_demo(work: Path, versions: Path, runs: int) -> dict[str, Any]:
         bare = work / "demo" / "bare.py"
         bare.write_text(BARE_PIPELINE)
 
-        def port() -> int:
-            with socket.socket() as sock:
-                sock.bind(("127.0.0.1", 0))
-                return sock.getsockname()[1]
+        port = free_port
 
         def env(cache: str) -> dict[str, str]:
             return {**hub_env(work, hub.url, token), "HF_HOME": str(work / "cache" / cache), "HF_HUB_DISABLE_XET": "1"}

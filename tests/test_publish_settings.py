@@ -11,21 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import ROOT, fake_token, git, hub_env, render
+from helpers import ROOT, git, hub_env, render
 from hub_server import HubServer
 
 from hf_hub_template.space_settings import creation_settings, read_dotenv
-
-
-@pytest.fixture
-def token() -> str:
-    return fake_token()
-
-
-@pytest.fixture
-def hub(token: str):
-    with HubServer(token=token) as server:
-        yield server
 
 
 def publish(project: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -163,18 +152,16 @@ def test_dotenv_reading():
 
 
 # ------------------------------------------------------------------------------------ status
+def status(project: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, "-m", "hf_hub_template", "status", str(project)]
+    return subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+
+
 def test_status_of_a_running_space(template, tmp_path, hub, token):
     project = render(template, tmp_path / "demo", namespace="fakeuser")
     repo = hub.seed("space", "fakeuser/demo", {"README.md": b"---\nsdk: gradio\n---\n"}, sdk="gradio")
     repo.logs["run"] = ["* Running on local URL:  http://0.0.0.0:7860"]
-    result = subprocess.run(
-        [sys.executable, "-m", "hf_hub_template", "status", str(project)],
-        cwd=ROOT,
-        env=hub_env(tmp_path, hub.url, token),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = status(project, hub_env(tmp_path, hub.url, token))
     assert result.returncode == 0, result.stderr
     assert "fakeuser/demo: RUNNING" in result.stdout and f"{hub.url}/spaces/fakeuser/demo" in result.stdout
     assert "hardware: cpu-basic" in result.stdout and "| * Running on local URL" in result.stdout
@@ -185,14 +172,7 @@ def test_status_of_a_broken_space_says_why(template, tmp_path, hub, token):
     repo = hub.seed("space", "fakeuser/demo", {"README.md": b"---\nsdk: gradio\n---\n"}, sdk="gradio")
     repo.stage = "BUILD_ERROR"
     repo.logs["build"] = ["ERROR: No matching distribution found for torch==9.9.9"]
-    result = subprocess.run(
-        [sys.executable, "-m", "hf_hub_template", "status", str(project)],
-        cwd=ROOT,
-        env=hub_env(tmp_path, hub.url, token),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = status(project, hub_env(tmp_path, hub.url, token))
     assert result.returncode == 1
     assert "fakeuser/demo: BUILD_ERROR" in result.stdout and "last lines of the build log" in result.stdout
     assert "likely cause: torch==9.9.9 is not on PyPI" in result.stdout
@@ -201,11 +181,10 @@ def test_status_of_a_broken_space_says_why(template, tmp_path, hub, token):
 def test_status_of_a_repo_and_of_a_missing_one(template, tmp_path, hub, token):
     project = render(template, tmp_path / "m", repo_type="model", namespace="fakeuser")
     env = hub_env(tmp_path, hub.url, token)
-    argv = [sys.executable, "-m", "hf_hub_template", "status", str(project)]
-    missing = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    missing = status(project, env)
     assert missing.returncode == 1 and "fakeuser/m" in missing.stderr
     hub.seed("model", "fakeuser/m", {"README.md": b"---\nlicense: mit\n---\n"})
-    found = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    found = status(project, env)
     assert found.returncode == 0 and f"{hub.url}/fakeuser/m" in found.stdout
 
 

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import KINDS, ROOT, assert_token_absent, copier_copy, fake_token, git, hub_env, kind_answers, tracked_files
+from helpers import KINDS, ROOT, assert_token_absent, copier_copy, git, hub_env, kind_answers, tracked_files
 from hub_server import HubServer
 
 HUB_SDK = {"gradio": "gradio", "streamlit": "docker", "static": "static", "docker": "docker"}
@@ -27,17 +27,6 @@ WATCH = ["GET runtime"]  # a Space that builds is watched until RUNNING (one loo
 
 def watched(sdk: str | None) -> list[str]:
     return WATCH if sdk in ("gradio", "streamlit", "docker") else []
-
-
-@pytest.fixture
-def token() -> str:
-    return fake_token()
-
-
-@pytest.fixture
-def hub(token: str):
-    with HubServer(token=token) as server:
-        yield server
 
 
 def printed_retry(output: str) -> tuple[list[str], list[str]]:

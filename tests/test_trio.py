@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import assert_token_absent, fake_token, hub_env, tracked_files
+from helpers import assert_token_absent, hub_env, tracked_files
 from hub_server import HubServer
 
 CLI = [sys.executable, "-m", "hf_hub_template"]
@@ -71,17 +71,6 @@ def test_bad_trio_input_is_refused_before_anything_is_written(template, tmp_path
     result = trio(template, tmp_path / "out", None, *args, *(["--namespace", "acme"] if args else []))
     assert result.returncode == 2 and message in result.stderr, result.stderr
     assert not (tmp_path / "out").exists()
-
-
-@pytest.fixture
-def token() -> str:
-    return fake_token()
-
-
-@pytest.fixture
-def hub(token: str):
-    with HubServer(token=token) as server:
-        yield server
 
 
 def created_ids(hub: HubServer) -> list[str]:
