@@ -18,7 +18,7 @@ from hf_hub_template.git import run_git, work_tree_files
 from hf_hub_template.hub_errors import HubStepError, explain, status_of, with_retries
 from hf_hub_template.hub_facts import URL_PREFIX, hub_space_sdk
 from hf_hub_template.hub_session import connect
-from hf_hub_template.space_settings import CreationSettings, creation_settings
+from hf_hub_template.space_settings import CREDENTIALS, CreationSettings, creation_settings
 from hf_hub_template.template_source import expand_shortcut
 
 COMMIT_MESSAGE = "Initial commit from hf-hub-template"
@@ -201,9 +201,14 @@ def publish(
         report(f"Created the {target.kind} {target.repo_id} ({target.settings.summary()}).")
         for missing in target.settings.missing_secrets:
             report(
-                f"Warning: the secret {missing} has no value (not in the environment"
-                f"{' nor in ' + str(secrets_file) if secrets_file else ''}), so the Space was created without it. "
-                f"Add it in the Space's Settings, Variables and secrets."
+                f"Warning: the secret {missing} has no value ("
+                + (
+                    f"a secret named {missing} is read from --secrets-file only, never from your environment, where "
+                    "it is the token that publishes; put a fine-grained token for this Space in that file"
+                    if missing in CREDENTIALS
+                    else f"not in the environment{' nor in ' + str(secrets_file) if secrets_file else ''}"
+                )
+                + "), so the Space was created without it. Add it in the Space's Settings, Variables and secrets."
             )
     except HubStepError as err:
         if status_of(err.__cause__) != 409:

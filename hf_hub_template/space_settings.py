@@ -3,7 +3,8 @@ hardware, sleep time, variables and secrets (huggingface_hub 2.4.0 sends them al
 
 Secrets are named in the answers; their values come from a dotenv file given on the command line
 (`publish --secrets-file`) or from the environment, and go nowhere but that request: never to the project,
-its answers, git, a log or the output.
+its answers, git, a log or the output. A secret named HF_TOKEN is read from the file only: in the
+environment that is the publishing token, which must not end up in a Space unasked.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from hf_hub_template.hub_facts import space_hardware
+
+# In the environment these name the token that publishes (often one that can write everything): a Space
+# secret of that name takes its value from --secrets-file only, never from the environment.
+CREDENTIALS = frozenset({"HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"})
 
 
 def names(text: str | None) -> list[str]:
@@ -82,7 +87,7 @@ def creation_settings(
     from_file = read_dotenv(secrets_file) if secrets_file else {}
     secrets, missing = [], []
     for name in names(answers.get("space_secrets")):
-        value = from_file.get(name, environ.get(name))
+        value = from_file.get(name) if name in CREDENTIALS else from_file.get(name, environ.get(name))
         if value:
             secrets.append({"key": name, "value": value})
         else:

@@ -66,6 +66,7 @@ def _owned_paths(git_dir: Path, ref: str, answers_yaml: str) -> set[str] | None:
         return None
     config = yaml.safe_load(config_text.stdout) or {}
     answers = yaml.safe_load(answers_yaml) or {}
+
     def template_at_ref(name: str) -> str | None:  # defaults may import partials, as Copier lets them
         shown = run_git(git_dir, "show", f"{ref}:{name}")
         return shown.stdout if shown.returncode == 0 else None

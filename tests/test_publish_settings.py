@@ -209,3 +209,25 @@ def test_update_from_the_last_release_maps_private_to_visibility(versions, tmp_p
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["visibility"] == "private" and "private" not in answers
     assert answers["space_hardware"] == "none" and answers["space_secrets"] == ""
+
+
+def test_the_publishing_token_never_becomes_a_space_secret(template, tmp_path, hub, token):
+    """An api demo names the secret HF_TOKEN: its value comes from --secrets-file only, never from the
+    environment, where HF_TOKEN is the token that publishes."""
+    answers = {"models": "acme/m", "inference": "api", "namespace": "fakeuser"}
+    project = render(template, tmp_path / "demo", **answers)
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["space_secrets"] == "HF_TOKEN"
+    result = publish(project, hub_env(tmp_path, hub.url, token), "--no-wait")
+    assert result.returncode == 0, result.stderr
+    assert "Warning: the secret HF_TOKEN has no value (a secret named HF_TOKEN is read from --secrets-file only" in (
+        result.stdout
+    )
+    (body,) = create_bodies(hub)
+    assert "secrets" not in body and token not in json.dumps(body)
+    space_token = "hf_space_" + secrets.token_hex(8)
+    (tmp_path / "space.env").write_text(f"HF_TOKEN={space_token}\n")
+    assert creation_settings(
+        answers | {"repo_type": "space", "space_secrets": "HF_TOKEN"},
+        environ={"HF_TOKEN": token},
+        secrets_file=tmp_path / "space.env",
+    ).secrets == [{"key": "HF_TOKEN", "value": space_token}]
