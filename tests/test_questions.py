@@ -64,8 +64,8 @@ BAD_ANSWERS = [
     ({"repo_type": "model", "base_model": "acme/../x"}, "namespace/name ids, commas"),
     ({"repo_type": "model", "pipeline_tag": "chatbot"}, "one of the Hub's tasks"),
     ({"repo_type": "model", "visibility": "protected"}, "protected is for Spaces"),
-    ({"space_sleep_time": -5}, "-1 (never), 0 (the Hub's default) or seconds"),
-    ({"space_hardware": "none", "space_sleep_time": 3600}, "a sleep time needs paid hardware"),
+    ({"space_sleep_time": -5}, "-1, 0 or seconds; -1 never sleeps"),
+    ({"space_hardware": "none", "space_sleep_time": 3600}, "needs paid hardware; CPU basic always sleeps"),
     ({"space_variables": "MODE=demo, not a pair"}, 'KEY=VALUE pairs, commas; KEY of A-Z a-z 0-9 _: "not a pair"'),
     ({"space_secrets": "HF_TOKEN=hf_abc"}, 'names only, commas; A-Z a-z 0-9 _, never a value: "HF_TOKEN=hf_abc"'),
     (

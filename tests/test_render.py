@@ -157,7 +157,7 @@ COMMON_QUESTIONS = {
     "repo_type",
     "repo_name",
     "namespace",
-    "private",
+    "visibility",
     "create_remote",
     "github_sync",
     "title",
@@ -165,12 +165,25 @@ COMMON_QUESTIONS = {
     "license",
     "tags",
 }
-SPACE_QUESTIONS = COMMON_QUESTIONS | {"space_sdk", "emoji", "color_from", "color_to", "models", "datasets"}
+SPACE_QUESTIONS = COMMON_QUESTIONS | {
+    "space_sdk",
+    "emoji",
+    "color_from",
+    "color_to",
+    "models",
+    "datasets",
+    "space_variables",
+}
+# A Space that runs a server is also asked what to request at creation (inference and pipeline_tag only when it
+# names a model: tests/test_demo_spaces.py).
+SERVER_SETTINGS = {"space_hardware", "space_sleep_time", "space_secrets"}
 ASKED_BY_KIND = {
-    ("space", "gradio"): SPACE_QUESTIONS | {"python_version", "gradio_version", "suggested_hardware"},
-    ("space", "streamlit"): SPACE_QUESTIONS | {"python_version", "streamlit_version", "suggested_hardware"},
+    ("space", "gradio"): SPACE_QUESTIONS | SERVER_SETTINGS | {"python_version", "gradio_version", "suggested_hardware"},
+    ("space", "streamlit"): SPACE_QUESTIONS
+    | SERVER_SETTINGS
+    | {"python_version", "streamlit_version", "suggested_hardware"},
     ("space", "static"): SPACE_QUESTIONS,
-    ("space", "docker"): SPACE_QUESTIONS | {"python_version", "app_port", "suggested_hardware"},
+    ("space", "docker"): SPACE_QUESTIONS | SERVER_SETTINGS | {"python_version", "app_port", "suggested_hardware"},
     ("model", None): COMMON_QUESTIONS | {"library_name", "pipeline_tag", "base_model", "datasets", "language"},
     ("dataset", None): COMMON_QUESTIONS | {"task_categories", "language"},
 }
@@ -329,8 +342,8 @@ def test_docker_port_reaches_card_dockerfile_and_readme(template, tmp_path):
 def test_private_and_remote_answers_are_recorded_not_rendered(template, tmp_path):
     dst = render(template, tmp_path / "priv", private=True)
     answers = yaml.safe_load((dst / ".copier-answers.yml").read_text())
-    assert answers["private"] is True and answers["create_remote"] is False
-    assert "private" not in read_metadata(dst / "README.md")
+    assert answers["visibility"] == "private" and answers["create_remote"] is False
+    assert "private" not in read_metadata(dst / "README.md") and "visibility" not in read_metadata(dst / "README.md")
 
 
 @pytest.mark.parametrize("sync", [True, False])
