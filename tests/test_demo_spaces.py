@@ -261,6 +261,7 @@ def test_gradio_demo_screenshot(template, tmp_path, demo_hub):
     assert (ARTIFACTS / "demo-gradio.png").stat().st_size > 10_000
 
 
+@pytest.mark.slow  # builds every tiny model (imports torch) for the loopback Hub
 def test_an_unreadable_dataset_leaves_no_examples_and_says_why(template, tmp_path, demo_hub):
     answers = {**demo_answers("gradio", "text-classification"), "datasets": "tinyorg/no-such-data"}
     project = render(template, tmp_path / "demo", **answers)

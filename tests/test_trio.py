@@ -90,6 +90,7 @@ def test_create_remote_makes_the_three_in_link_order(template, tmp_path, hub, to
     assert_token_absent(token, result.stdout, result.stderr, hub=hub, folders=[tmp_path / "out"])
 
 
+@pytest.mark.slow  # each waits out the client's retries of the injected 500s
 @pytest.mark.parametrize("failing", ["dataset", "model", "space"])
 def test_a_failure_at_any_step_keeps_all_three_and_one_command_resumes(template, tmp_path, hub, token, failing):
     env = hub_env(tmp_path, hub.url, token)
