@@ -155,14 +155,11 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_trio(args: argparse.Namespace) -> int:
-    import yaml
-
     from hf_hub_template import trio
-    from hf_hub_template.resources import template_file
+    from hf_hub_template.org_standard import declared_questions
 
     standard = OrgStandard.load(args.org_standard) if args.org_standard else None
-    questions = {key for key in yaml.safe_load(template_file("copier.yml").read_text()) if not key.startswith("_")}
-    data = trio.split_data(_data(args.data), questions)
+    data = trio.split_data(_data(args.data), declared_questions())
     if standard:
         data = {repo_type: standard.answers(given) for repo_type, given in data.items()}
     namespace = args.namespace
