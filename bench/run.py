@@ -369,6 +369,194 @@ def bench_fleet(work: Path, versions: Path, sizes: list[int]) -> dict[str, Any]:
     return out
 
 
+class TreeMemory:
+    """Peak resident memory of a running process: its own (VmHWM) and its whole tree's (sum of VmRSS over
+    it and its children, sampled every 0.2 s: the Copier subprocesses of a fleet run are short-lived)."""
+
+    def __init__(self, pid: int) -> None:
+        import threading
+
+        self.pid, self.own_mib, self.tree_mib = pid, 0.0, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _status(pid: int, key: str) -> float:
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                line = next((line for line in status if line.startswith(key)), f"{key} 0 kB")
+        except OSError:
+            return 0.0
+        return int(line.split()[1]) / 1024
+
+    def _tree(self, pid: int) -> list[int]:
+        children = []  # a worker thread's subprocess is that thread's child: read every task's list
+        try:
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                children += (task / "children").read_text().split()
+        except OSError:  # the process or one of its threads ended while being read
+            pass
+        return [pid, *(p for child in children for p in self._tree(int(child)))]
+
+    def _poll(self) -> None:
+        while not self._stop.wait(0.2):
+            try:
+                self.own_mib = max(self.own_mib, self._status(self.pid, "VmHWM:"))
+                self.tree_mib = max(self.tree_mib, sum(self._status(p, "VmRSS:") for p in self._tree(self.pid)))
+            except OSError:  # a process of the tree ended while being read: the next sample sees the rest
+                continue
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def fleet_run(env: dict[str, str], versions: Path, namespace: str, *extra: str) -> tuple[float, int, TreeMemory]:
+    """One `fleet-update` in its own process: seconds, exit code, and its memory."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "hf_hub_template", "fleet-update", namespace),
+            *("--vcs-ref", CURRENT_VERSION, "--template", str(versions), *extra),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    memory = TreeMemory(process.pid)
+    code = process.wait()
+    memory.stop()
+    return time.perf_counter() - start, code, memory
+
+
+def requests_by_repo(hub: HubServer, repo_ids: set[str]) -> dict[str, list[Any]]:
+    """The test Hub's requests that name one repo, by repo id (listings and whoami name none)."""
+    import re
+
+    found: dict[str, list[Any]] = {}
+    for request in hub.requests:
+        match = re.search(r"(?:^|/)(fleet/[^/]+)", request.path)
+        if match and match.group(1) in repo_ids:
+            found.setdefault(match.group(1), []).append(request)
+    return found
+
+
+def bytes_downloaded(hub: HubServer, repo_id: str, requests: list[Any]) -> int:
+    """File bytes the Hub sent for one repo: the size of every file a successful GET /resolve/ returned."""
+    repo = hub.repo("model" if "/model-" in repo_id else "space", repo_id)
+    assert repo is not None
+    paths = [
+        r.path.split("/resolve/", 1)[1].split("/", 1)[1]
+        for r in requests
+        if r.endpoint == "resolve" and r.method == "GET" and r.status == 200
+    ]
+    return sum(len(repo.files.get(path, b"")) for path in paths)
+
+
+def bench_fleet_scale(work: Path, versions: Path, sizes: list[int], runs: int) -> dict[str, Any]:
+    """Namespaces of `size` repos, 90% current and 10% one release behind, half Gradio Spaces and half
+    model repos carrying a 50 MB weights file: time, requests per current repo, bytes per outdated repo,
+    peak RSS. Then an outdated repo's cost (a fleet of 10 outdated repos, one worker, the run's fixed
+    start-up included) against a bare `copier update` of the same project on disk."""
+    from helpers import PREVIOUS_VERSION, render, tracked_files
+
+    token = "hf_bench_" + secrets.token_hex(12)
+    weights = b"\0" * (50 * 1024 * 1024)  # one object, shared by every model repo of the test Hub
+    seeds: dict[tuple[str, str], dict[str, bytes]] = {}
+    for repo_type, version in (
+        ("space", CURRENT_VERSION),
+        ("space", PREVIOUS_VERSION),
+        ("model", CURRENT_VERSION),
+        ("model", PREVIOUS_VERSION),
+    ):
+        project = render(versions, work / "scale" / f"{repo_type}-{version}", vcs_ref=version, repo_type=repo_type)
+        files = {path: (project / path).read_bytes() for path in tracked_files(project)}
+        seeds[repo_type, version] = {**files, **({"model.safetensors": weights} if repo_type == "model" else {})}
+
+    def seed(hub: HubServer, size: int, outdated_every: int) -> dict[str, str]:
+        """Seeds `size` repos; returns repo id -> the version it was seeded at."""
+        versions_of = {}
+        for index in range(size):
+            repo_type = ("space", "model")[index % 2]
+            version = PREVIOUS_VERSION if index % outdated_every == 0 else CURRENT_VERSION
+            repo_id = f"fleet/{repo_type}-{index:04d}"
+            hub.seed(repo_type, repo_id, seeds[repo_type, version], sdk="gradio" if repo_type == "space" else None)
+            versions_of[repo_id] = version
+        return versions_of
+
+    out: dict[str, Any] = {}
+    for size in sizes:
+        with HubServer(token=token, user="admin", orgs=["fleet"]) as hub:
+            versions_of = seed(hub, size, outdated_every=10)
+            tmp = work / "scale" / f"tmp-{size}"
+            tmp.mkdir()
+            env = {**hub_env(work, hub.url, token), "TMPDIR": str(tmp)}
+            seconds, code, memory = fleet_run(env, versions, "fleet")
+            per_repo = requests_by_repo(hub, set(versions_of))
+
+            def downloaded(repo_id: str, per_repo: dict[str, list[Any]] = per_repo, hub: HubServer = hub) -> int:
+                return bytes_downloaded(hub, repo_id, per_repo.get(repo_id, []))
+
+            current = [r for r, v in versions_of.items() if v == CURRENT_VERSION]
+            outdated = [r for r, v in versions_of.items() if v != CURRENT_VERSION]
+            current_requests = [len(per_repo.get(r, [])) for r in current]
+            outdated_bytes = [downloaded(r) for r in outdated]
+            weights_requests = [r for r in hub.requests if r.path.endswith("model.safetensors")]
+            out[str(size)] = {
+                "repos": size,
+                "current": len(current),
+                "outdated": len(outdated),
+                "seconds": seconds,
+                "exit": code,
+                "prs": sum(len(repo.pulls) for repo in hub.state.repos.values()),
+                "requests": len(hub.requests),
+                "requests_per_current_repo_max": max(current_requests),
+                "requests_per_current_repo_mean": statistics.mean(current_requests),
+                "bytes_per_outdated_repo_max": max(outdated_bytes),
+                "bytes_per_outdated_repo_mean": statistics.mean(outdated_bytes),
+                "weights_requests": len(weights_requests),
+                "bytes_per_current_repo_max": max(downloaded(r) for r in current),
+                "answers_file_bytes": len(seeds["space", CURRENT_VERSION][".copier-answers.yml"]),
+                "peak_rss_mib_fleet_process": memory.own_mib,
+                "peak_rss_mib_process_tree": memory.tree_mib,
+                "temporary_folders_left": len(list(tmp.iterdir())),
+            }
+
+    # An outdated repo's cost: fleet-update of 10 outdated repos with one worker, against copier update.
+    outdated_project = work / "scale" / f"space-{PREVIOUS_VERSION}"
+    bare_copy = work / "scale" / "bare"
+    bare_flags = ["--trust", "--defaults", "--quiet", "--skip-tasks", "--conflict", "inline"]
+
+    def bare_setup() -> None:
+        shutil.rmtree(bare_copy, ignore_errors=True)
+        shutil.copytree(outdated_project, bare_copy)
+
+    bare_samples, fleet_samples = [], []
+    for _ in range(runs):  # interleaved, so drift hits both alike
+        bare_setup()
+        start = time.perf_counter()
+        sh(*COPIER, "update", *bare_flags, "--vcs-ref", CURRENT_VERSION, cwd=bare_copy)
+        bare_samples.append(time.perf_counter() - start)
+        with HubServer(token=token, user="admin", orgs=["fleet"]) as hub:
+            for index in range(10):
+                hub.seed("space", f"fleet/space-{index:04d}", seeds["space", PREVIOUS_VERSION], sdk="gradio")
+            seconds, code, _memory = fleet_run(hub_env(work, hub.url, token), versions, "fleet", "--workers", "1")
+            if code != 0 or sum(len(repo.pulls) for repo in hub.state.repos.values()) != 10:
+                raise RuntimeError("the 10-repo fleet run did not open 10 pull requests")
+            fleet_samples.append(seconds / 10)
+
+    def spread(samples: list[float]) -> dict[str, float]:
+        return {"median": statistics.median(samples), "min": min(samples), "max": max(samples), "runs": runs}
+
+    out["outdated_repo_cost"] = {
+        "bare_copier_update": spread(bare_samples),
+        "fleet_per_outdated_repo": spread(fleet_samples),
+    }
+    return out
+
+
 def bench_suite() -> dict[str, Any]:
     groups = sorted(p.name for p in (ROOT / "tests").glob("test_*.py"))
     out = {}
@@ -447,6 +635,37 @@ def report(results: dict[str, Any]) -> str:
             f"{value['per_repo']:>10.2f} s/repo  {value['prs']} PRs, {value['requests']} requests, "
             f"exit {value['exit']}"
         )
+    scale = results.get("scale", {})
+    for size, value in scale.items():
+        if size == "outdated_repo_cost":
+            continue
+        lines.append(
+            f"{'fleet-update ' + size + ' repos (90% current)':<48} {value['seconds']:>8.2f}s  "
+            f"{value['prs']} PRs for {value['outdated']} outdated, {value['requests']} requests, exit {value['exit']}"
+        )
+        per_current = value["requests_per_current_repo_max"]
+        lines.append(
+            f"{'  requests per current repo (max)':<48} {per_current:>9}  target <= 2  "
+            f"{'yes' if per_current <= 2 else 'NO'}; bytes: {value['bytes_per_current_repo_max']} "
+            f"(the answers file is {value['answers_file_bytes']})"
+        )
+        lines.append(
+            f"{'  bytes per outdated repo (mean, max)':<48} {value['bytes_per_outdated_repo_mean']:>9.0f}  "
+            f"max {value['bytes_per_outdated_repo_max']}; requests for the 50 MB weights: {value['weights_requests']}"
+        )
+        lines.append(
+            f"{'  peak RSS: fleet process, whole tree (MiB)':<48} {value['peak_rss_mib_fleet_process']:>9.0f}  "
+            f"tree {value['peak_rss_mib_process_tree']:.0f}; temporary folders left: {value['temporary_folders_left']}"
+        )
+    cost = scale.get("outdated_repo_cost")
+    if cost:
+        add("bare copier update (same project on disk)", cost["bare_copier_update"], None, None)
+        add(
+            "fleet-update, per outdated repo (10, 1 worker)",
+            cost["fleet_per_outdated_repo"],
+            cost["bare_copier_update"],
+            1.3,
+        )
     for group, value in results.get("suite", {}).items():
         lines.append(f"{'suite ' + group:<48} {value['seconds']:>8.2f}s  {value['summary']}")
     return "\n".join(lines)
@@ -457,11 +676,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per measure (median and spread)")
     parser.add_argument("--quick", action="store_true", help="3 runs, fleet of 10 and 50, no suite timing")
     parser.add_argument(
-        "--only", action="append", choices=["copy", "update", "remote", "gradio", "demo", "fleet", "suite"]
+        "--only", action="append", choices=["copy", "update", "remote", "gradio", "demo", "fleet", "scale", "suite"]
     )
     args = parser.parse_args()
     runs = 3 if args.quick else args.runs
-    parts = set(args.only or ["copy", "update", "remote", "gradio", "demo", "fleet", "suite"])
+    parts = set(args.only or ["copy", "update", "remote", "gradio", "demo", "fleet", "scale", "suite"])
     if args.quick:
         parts.discard("suite")
     results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
@@ -476,6 +695,7 @@ def main() -> int:
             "gradio": lambda: bench_gradio(work, versions, runs),
             "demo": lambda: bench_demo(work, versions, runs),
             "fleet": lambda: bench_fleet(work, versions, [10, 50] if args.quick else [10, 50, 200]),
+            "scale": lambda: bench_fleet_scale(work, versions, [100] if args.quick else [100, 1000], runs),
             "suite": bench_suite,
         }
         for name, step in steps.items():
@@ -486,7 +706,10 @@ def main() -> int:
     print(table)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(json.dumps(results, indent=2))
+    # Parts run with --only replace their own figures and keep the others'.
+    latest = out / "latest.json"
+    kept = json.loads(latest.read_text()) if latest.is_file() else {}
+    latest.write_text(json.dumps({**kept, **results}, indent=2))
     print(f"\nwrote {out / 'latest.json'}")
     return 0
 

@@ -39,6 +39,12 @@ def test_the_rendered_checker_carries_the_same_facts():
     assert hub_rules.DEFAULT_APP_PORT == FACTS.default_app_port
     assert hub_rules.REPO_ID.pattern == FACTS.repo_id_pattern
     assert hub_rules.EMOJI.pattern == FACTS.emoji_pattern
+    assert hub_rules.HEADERS == set(FACTS.space_headers)
+    assert hub_rules.OAUTH_SCOPES == set(FACTS.oauth_scopes)
+    assert hub_rules.OAUTH_EXPIRATION_MINUTES_MAX == FACTS.oauth_expiration_minutes_max
+    assert hub_rules.CUSTOM_HEADER_VALUES == FACTS.custom_header_values
+    assert hub_rules.DURATION.pattern == FACTS.duration_pattern
+    assert hub_rules.DEBIAN_PACKAGE.pattern == FACTS.debian_package_pattern
 
 
 def choice_values(question: str) -> list[str]:
@@ -51,6 +57,10 @@ def test_copier_choices_are_the_facts():
     assert choice_values("suggested_hardware") == FACTS.suggested_hardware
     assert choice_values("space_hardware") == ["none", *FACTS.requestable_hardware]
     assert choice_values("space_sdk") == list(FACTS.hub_sdk)
+    assert choice_values("header") == FACTS.space_headers
+    # The preset is a valid custom_headers mapping.
+    for name, value in FACTS.cross_origin_isolation.items():
+        assert value in FACTS.custom_header_values[name]
 
 
 def test_the_facts_are_well_formed():
@@ -70,6 +80,8 @@ SIGNATURES = {
     "the URL prefix per repo type": r"""["']datasets/["']""",
     "the Streamlit-to-Docker SDK rule": r"""["']streamlit["']\s*:\s*["']docker["']|["']docker["'] if space_sdk ==""",
     "the Streamlit port": r"\b8501\b",
+    "the OAuth scopes": r"write-discussions",
+    "the custom header values": r"same-origin-allow-popups",
 }
 CODE = [
     ROOT / rel
@@ -88,9 +100,8 @@ def test_no_other_file_writes_a_fact_out_again(fact):
     for path in CODE:
         text = path.read_text(encoding="utf-8")
         if path.name == "copier.yml":  # help, comments and choice labels speak to people; choices are tested above
-            text = "\n".join(
-                line for line in text.splitlines() if not re.match(r"\s*(#|help:|choices:|[A-Z].*: \w+$)", line)
-            )
+            people = r"\s*(#|help:|choices:|[A-Z].*: \w+$|\".*\": [\w.-]+$)"
+            text = "\n".join(line for line in text.splitlines() if not re.match(people, line))
         if pattern.search(text):
             found.append(str(Path(path).relative_to(ROOT)))
     assert not found, f"{fact} is written out again in {found}: import it from partials/hub_facts.jinja"

@@ -85,8 +85,41 @@ DATASET_CASES = [
 ]
 
 
+# Every Space option on (tests/test_space_options.py renders them): each of their rules broken in turn.
+OPTIONS = {
+    "hf_oauth": True,
+    "hf_oauth_scopes": "email",
+    "header": "mini",
+    "custom_headers": "cross-origin-isolation",
+    "startup_duration_timeout": "1h",
+    "thumbnail": "https://example.org/card.png",
+    "disable_embedding": True,
+}
+OPTION_CASES = [
+    (r'^header: "mini"$', 'header: "huge"', "header must be one of"),
+    (r"^custom_headers:$", 'custom_headers:\n  x-frame-options: "deny"', "'x-frame-options' is not a header"),
+    (
+        r'^  cross-origin-opener-policy: "same-origin"$',
+        '  cross-origin-opener-policy: "Same-Origin"',
+        "cross-origin-opener-policy must be one of",
+    ),
+    (r'^  - "email"$', '  - "admin"', "'admin' is not a Hub OAuth scope"),
+    (r"^hf_oauth_expiration_minutes: 480$", "hf_oauth_expiration_minutes: 50000", "must be 1 to 43200"),
+    (r"^hf_oauth: true$", "hf_oauth: false", "need hf_oauth: true"),
+    (r'^startup_duration_timeout: "1h"$', 'startup_duration_timeout: "1 hour"', "must be a duration such as"),
+    (r"^thumbnail: .*$", 'thumbnail: "card.png"', "thumbnail must be a URL"),
+    (r"^disable_embedding: true$", 'disable_embedding: "yes"', "disable_embedding must be true or false"),
+]
+VITE_CASES = [
+    (r'^app_build_command: "npm run build"$', 'app_build_command: "npm run bundle"', "package.json has no such script"),
+    (r"^app_file: dist/index.html$", "app_file: index.html", "app_file names the built page"),
+]
+
+
 CASES = (
     [("space", {"tags": "demo"}, *case) for case in SPACE_CASES]
+    + [("space", OPTIONS, *case) for case in OPTION_CASES]
+    + [("space", {"space_sdk": "static", "static_build": "vite"}, *case) for case in VITE_CASES]
     + [("model", {"base_model": "acme/base"}, *case) for case in MODEL_CASES]
     + [("dataset", {}, *case) for case in DATASET_CASES]
 )
@@ -114,3 +147,10 @@ def test_missing_metadata_block(template, tmp_path):
     dst = render(template, tmp_path / "plain", repo_type="model")
     (dst / "README.md").write_text("# No metadata\n")
     assert any("no YAML metadata block" in p for p in check_repo(dst, "model"))
+
+
+def test_packages_txt_holds_debian_package_names(template, tmp_path):
+    dst = render(template, tmp_path / "packages", system_packages="ffmpeg, libgl1")
+    assert check_repo(dst, "space") == []
+    (dst / "packages.txt").write_text("ffmpeg\nlibGL1\n")
+    assert any("'libGL1' is not a Debian package name" in p for p in check_repo(dst, "space"))

@@ -31,6 +31,12 @@ FREE_TEXT = {
     "space_sleep_time",
     "space_variables",
     "space_secrets",
+    "hf_oauth_scopes",
+    "hf_oauth_authorized_org",
+    "hf_oauth_expiration_minutes",
+    "system_packages",
+    "startup_duration_timeout",
+    "thumbnail",
 }
 
 BAD_ANSWERS = [
@@ -81,6 +87,22 @@ BAD_ANSWERS = [
     ),
     ({"repo_type": "dataset", "task_categories": " , "}, "give at least one task"),
     ({"repo_type": "dataset", "language": "english"}, "ISO 639 codes (en, fr, deu)"),
+    (
+        {"hf_oauth": True, "hf_oauth_scopes": "email, admin"},
+        'Hub OAuth scopes only; such as email, read-repos, commas: "admin"',
+    ),
+    (
+        {"hf_oauth": True, "hf_oauth_authorized_org": "acme, a/b"},
+        'org names only; commas, 1-96 of A-Za-z0-9_.- each: "a/b"',
+    ),
+    ({"hf_oauth": True, "hf_oauth_expiration_minutes": 0}, "1 to 43200; minutes (30 days), not 0"),
+    ({"hf_oauth": True, "hf_oauth_expiration_minutes": 50000}, "1 to 43200; minutes (30 days), not 50000"),
+    ({"system_packages": "ffmpeg, FFmpeg"}, 'Debian package names; a-z 0-9 + - . (2+), commas: "FFmpeg"'),
+    ({"system_packages": "ffmpeg; rm -rf /"}, "Debian package names; a-z 0-9"),
+    ({"startup_duration_timeout": "90 seconds"}, 'a duration; minutes or hours such as 30m or 2h, not "90 seconds"'),
+    ({"startup_duration_timeout": "0m"}, "a duration; minutes or hours"),
+    ({"thumbnail": "http://example.org/a.png"}, "an https:// URL; no spaces or quotes"),
+    ({"thumbnail": "https://example.org/a b.png"}, "an https:// URL; no spaces or quotes"),
 ]
 
 BAD_CHOICES = [
@@ -89,6 +111,9 @@ BAD_CHOICES = [
     {"color_from": "orange"},
     {"suggested_hardware": "h100"},
     {"repo_type": "model", "library_name": "keras-nlp-unknown"},
+    {"header": "big"},
+    {"custom_headers": "coep"},
+    {"space_sdk": "static", "static_build": "webpack"},
 ]
 
 GOOD_ANSWERS = [
@@ -114,6 +139,11 @@ GOOD_ANSWERS = [
     {"repo_type": "dataset", "task_categories": "translation, other"},
     {"repo_type": "dataset", "language": "en, deu, multilingual"},
     {"repo_type": "model", "language": ""},
+    {"hf_oauth": True, "hf_oauth_scopes": "email, read-repos, inference-api", "hf_oauth_authorized_org": "acme"},
+    {"hf_oauth": True, "hf_oauth_expiration_minutes": 43200},
+    {"space_sdk": "docker", "system_packages": "ffmpeg, libgl1, g++, libc6.1-dev", "dev_mode": True},
+    {"startup_duration_timeout": "90m"},
+    {"thumbnail": "https://example.org/card.png?v=2"},
 ]
 
 

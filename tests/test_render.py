@@ -173,17 +173,28 @@ SPACE_QUESTIONS = COMMON_QUESTIONS | {
     "models",
     "datasets",
     "space_variables",
+    # the page options of every Space (tests/test_space_options.py)
+    "header",
+    "full_width",
+    "thumbnail",
+    "disable_embedding",
+    "custom_headers",
 }
-# A Space that runs a server is also asked what to request at creation (inference and pipeline_tag only when it
-# names a model: tests/test_demo_spaces.py).
-SERVER_SETTINGS = {"space_hardware", "space_sleep_time", "space_secrets"}
+# A Space that runs a server is also asked what to request at creation, its system packages and its start-up
+# time (inference and pipeline_tag only when it names a model: tests/test_demo_spaces.py; the hf_oauth_* details
+# only when it signs visitors in: tests/test_space_options.py).
+SERVER_SETTINGS = {"space_hardware", "space_sleep_time", "space_secrets", "system_packages", "startup_duration_timeout"}
 ASKED_BY_KIND = {
-    ("space", "gradio"): SPACE_QUESTIONS | SERVER_SETTINGS | {"python_version", "gradio_version", "suggested_hardware"},
+    ("space", "gradio"): SPACE_QUESTIONS
+    | SERVER_SETTINGS
+    | {"python_version", "gradio_version", "suggested_hardware", "hf_oauth"},
     ("space", "streamlit"): SPACE_QUESTIONS
     | SERVER_SETTINGS
-    | {"python_version", "streamlit_version", "suggested_hardware"},
-    ("space", "static"): SPACE_QUESTIONS,
-    ("space", "docker"): SPACE_QUESTIONS | SERVER_SETTINGS | {"python_version", "app_port", "suggested_hardware"},
+    | {"python_version", "streamlit_version", "suggested_hardware", "dev_mode"},
+    ("space", "static"): SPACE_QUESTIONS | {"static_build"},
+    ("space", "docker"): SPACE_QUESTIONS
+    | SERVER_SETTINGS
+    | {"python_version", "app_port", "suggested_hardware", "hf_oauth", "dev_mode"},
     ("model", None): COMMON_QUESTIONS | {"library_name", "pipeline_tag", "base_model", "datasets", "language"},
     ("dataset", None): COMMON_QUESTIONS | {"task_categories", "language"},
 }

@@ -97,6 +97,26 @@ SPACE_KEYS = {
     "license_link",
     "duplicated_from",
 }
+HEADERS = {"default", "mini"}
+# Scopes a Space may ask beyond openid and profile (spaces-oauth.md "Scopes").
+OAUTH_SCOPES = set(
+    "email read-billing read-memberships read-repos gated-repos contribute-repos write-repos manage-repos "
+    "read-collections write-collections inference-api read-endpoints write-endpoints jobs webhooks "
+    "write-discussions".split()
+)
+OAUTH_EXPIRATION_MINUTES_MAX = 43200
+# custom_headers: only these names, each with these values, all lowercase.
+CUSTOM_HEADER_VALUES = {
+    "cross-origin-embedder-policy": ["unsafe-none", "require-corp", "credentialless"],
+    "cross-origin-opener-policy": [
+        "same-origin",
+        "same-origin-allow-popups",
+        "unsafe-none",
+    ],
+    "cross-origin-resource-policy": ["same-site", "same-origin", "cross-origin"],
+}
+DURATION = re.compile(r"^[1-9][0-9]*[mh]$")
+DEBIAN_PACKAGE = re.compile(r"^[a-z0-9][a-z0-9+.-]+$")
 # Repo ids, by huggingface_hub.utils.validate_repo_id: 1-96 characters per part, no -- or .., no .git ending.
 REPO_ID = re.compile(
     r"^(?!.*(?:--|[.][.]))(?!.*[.]git$)(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?/)?"
@@ -181,8 +201,17 @@ def check_space(meta: dict[str, Any], folder: Path) -> list[str]:
             problems.append("python_version must be 3.X or 3.X.Y")
     if sdk in ("gradio", "static"):
         app_file = meta.get("app_file", "app.py" if sdk == "gradio" else "index.html")
-        if not (folder / app_file).is_file():
+        if "app_build_command" in meta:
+            problems += _build_problems(meta, folder, sdk)
+        elif not (folder / app_file).is_file():
             problems.append(f"app_file {app_file} does not exist")
+    problems += _page_problems(meta)
+    problems += _sign_in_problems(meta, sdk)
+    if (folder / "packages.txt").is_file():
+        for line in (folder / "packages.txt").read_text().splitlines():
+            name = line.strip()
+            if name and not name.startswith("#") and not DEBIAN_PACKAGE.match(name):
+                problems.append(f"packages.txt: {name!r} is not a Debian package name")
     if sdk == "docker":
         if not (folder / "Dockerfile").is_file():
             problems.append("a Docker Space needs a Dockerfile at the root")
@@ -192,6 +221,86 @@ def check_space(meta: dict[str, Any], folder: Path) -> list[str]:
         elif (folder / "Dockerfile").is_file():
             problems += _port_problems(port, (folder / "Dockerfile").read_text())
     _common(meta, problems)
+    return problems
+
+
+def _build_problems(meta: dict[str, Any], folder: Path, sdk: str) -> list[str]:
+    """A static Space with a build step: the Hub runs app_build_command, then serves app_file."""
+    import json
+
+    if sdk != "static":
+        return ["app_build_command is for static Spaces only"]
+    problems = []
+    if not isinstance(meta["app_build_command"], str) or not meta["app_build_command"]:
+        problems.append("app_build_command must be a command")
+    elif meta["app_build_command"].startswith("npm run "):
+        script = meta["app_build_command"].split()[2]
+        package = folder / "package.json"
+        scripts = (
+            json.loads(package.read_text()).get("scripts", {})
+            if package.is_file()
+            else {}
+        )
+        if script not in scripts:
+            problems.append(
+                f"app_build_command runs npm's {script!r}: package.json has no such script"
+            )
+    if "/" not in str(meta.get("app_file", "")):
+        problems.append(
+            "with app_build_command, app_file names the built page, such as dist/index.html"
+        )
+    return problems
+
+
+def _page_problems(meta: dict[str, Any]) -> list[str]:
+    problems = []
+    if "header" in meta and meta["header"] not in HEADERS:
+        problems.append(f"header must be one of {sorted(HEADERS)}")
+    for key in ("fullWidth", "disable_embedding", "pinned", "hf_oauth"):
+        if key in meta and not isinstance(meta[key], bool):
+            problems.append(f"{key} must be true or false")
+    if "thumbnail" in meta and not re.match(r"^https?://\S+$", str(meta["thumbnail"])):
+        problems.append("thumbnail must be a URL")
+    timeout = meta.get("startup_duration_timeout")
+    if timeout is not None and not DURATION.match(str(timeout)):
+        problems.append("startup_duration_timeout must be a duration such as 30m or 1h")
+    headers = meta.get("custom_headers", {})
+    if not isinstance(headers, dict):
+        problems.append("custom_headers must be a mapping of header names to values")
+        headers = {}
+    for name, value in headers.items():
+        allowed = CUSTOM_HEADER_VALUES.get(name)
+        if allowed is None:
+            problems.append(
+                f"custom_headers: {name!r} is not a header the Hub lets a Space set"
+            )
+        elif value not in allowed:
+            problems.append(
+                f"custom_headers: {name} must be one of {allowed} (lowercase)"
+            )
+    return problems
+
+
+def _sign_in_problems(meta: dict[str, Any], sdk: str | None) -> list[str]:
+    problems = []
+    keys = {k for k in meta if k.startswith("hf_oauth_")}
+    if keys and meta.get("hf_oauth") is not True:
+        problems.append(f"{', '.join(sorted(keys))} need hf_oauth: true")
+    scopes = _list_of_str(meta, "hf_oauth_scopes", problems)
+    for scope in scopes:
+        if scope not in OAUTH_SCOPES and scope not in ("openid", "profile"):
+            problems.append(f"hf_oauth_scopes: {scope!r} is not a Hub OAuth scope")
+    minutes = meta.get("hf_oauth_expiration_minutes", 480)
+    if not isinstance(minutes, int) or not 1 <= minutes <= OAUTH_EXPIRATION_MINUTES_MAX:
+        problems.append(
+            f"hf_oauth_expiration_minutes must be 1 to {OAUTH_EXPIRATION_MINUTES_MAX}"
+        )
+    orgs = meta.get("hf_oauth_authorized_org", [])
+    for org in [orgs] if isinstance(orgs, str) else orgs:
+        if not isinstance(org, str) or "/" in org or not REPO_ID.match(org):
+            problems.append(
+                f"hf_oauth_authorized_org: {org!r} is not an organisation name"
+            )
     return problems
 
 
