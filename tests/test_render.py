@@ -66,10 +66,11 @@ HUB_MODEL_PATTERNS = (
     "*.onnx *.ot *.parquet *.pb *.pickle *.pkl *.pt *.pth *.rar *.safetensors saved_model/**/* *.tar.* *.tar "
     "*.tflite *.tgz *.wasm *.xz *.zip *.zst *tfevents*"
 ).split()
-DATASET_EXTRAS = (
-    "*.lz4 *.mds *.pcm *.sam *.raw *.aac *.flac *.mp3 *.ogg *.wav *.bmp *.gif *.png *.tiff *.jpg "
-    "*.jpeg *.webp *.mp4 *.webm".split()
+# The Hub's dataset list adds archives and media; Spaces take its media too (demos commit images, audio, video).
+MEDIA_PATTERNS = (
+    "*.pcm *.sam *.raw *.aac *.flac *.mp3 *.ogg *.wav *.bmp *.gif *.png *.tiff *.jpg *.jpeg *.webp *.mp4 *.webm".split()
 )
+DATASET_EXTRAS = ["*.lz4", "*.mds", *MEDIA_PATTERNS]
 IDS = [f"{k}-{s}" if s else k for k, s in KINDS]
 
 
@@ -141,7 +142,8 @@ def test_gitattributes_holds_hub_defaults(rendered):
     lines = [line for line in (dst / ".gitattributes").read_text().splitlines() if line and not line.startswith("#")]
     patterns = [line.split()[0] for line in lines]
     assert all(line.endswith(" filter=lfs diff=lfs merge=lfs -text") for line in lines)
-    expected = HUB_MODEL_PATTERNS + (DATASET_EXTRAS if repo_type == "dataset" else [])
+    extras = {"dataset": DATASET_EXTRAS, "space": MEDIA_PATTERNS}.get(repo_type, [])
+    expected = HUB_MODEL_PATTERNS + extras
     assert sorted(patterns) == sorted(expected)
 
 

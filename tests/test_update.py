@@ -64,10 +64,12 @@ CHANGED_SINCE_PREVIOUS = {
     "README.md": "the maintainer's sections moved out of the public card",
     "CONTRIBUTING.md": "new: the maintainer's sections, with no path of the machine",
 }
+MEDIA_FIX = {".gitattributes": "Spaces track image, audio and video files with LFS, as datasets do"}
 CHANGED_SINCE_PREVIOUS_BY_KIND: dict[tuple[str, str | None], dict[str, str]] = {
-    ("space", "streamlit"): {"tests/test_dockerfile.py": "ports read from the card", "README.md": CARD_FIX},
-    ("space", "docker"): {"tests/test_dockerfile.py": "ports read from the card"},
-    ("space", "static"): {"tests/test_page.py": "no browser: one line that says how to get one"},
+    ("space", "gradio"): MEDIA_FIX,
+    ("space", "streamlit"): {"tests/test_dockerfile.py": "ports read from the card", "README.md": CARD_FIX} | MEDIA_FIX,
+    ("space", "docker"): {"tests/test_dockerfile.py": "ports read from the card"} | MEDIA_FIX,
+    ("space", "static"): {"tests/test_page.py": "no browser: one line that says how to get one"} | MEDIA_FIX,
 }
 SYNC_FIX = {
     ".github/workflows/sync-to-hub.yml": "actions pinned by commit, no persisted credentials, named jobs",
@@ -76,7 +78,7 @@ SYNC_FIX = {
 }
 LAST_RELEASE_CASES = [
     *[(kind, {}, CHANGED_SINCE_PREVIOUS_BY_KIND.get(kind, {})) for kind in KINDS],
-    (("space", "gradio"), {"github_sync": True, "tags": "demo"}, SYNC_FIX),
+    (("space", "gradio"), {"github_sync": True, "tags": "demo"}, SYNC_FIX | MEDIA_FIX),
     (("model", None), {"github_sync": True, "base_model": "acme/base"}, SYNC_FIX),
 ]
 
