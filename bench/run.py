@@ -1,7 +1,7 @@
 """Benchmarks against their floors, measured in the same run on the same machine.
 
-    python3 -m uv run python bench/run.py            # everything (about 15 minutes on 2 cores)
-    python3 -m uv run python bench/run.py --quick    # fewer runs, no suite or 200-repo fleet
+    python3 -m uv run python bench/run.py            # everything (about 40 minutes on 2 cores)
+    python3 -m uv run python bench/run.py --quick    # fewer runs, no suite, 200- or 1,000-repo fleet
 
 Prints a table (each ratio next to its target) and writes bench/results/latest.json.
 """
