@@ -40,6 +40,9 @@ def test_the_rendered_checker_carries_the_same_facts():
     assert hub_rules.REPO_ID.pattern == FACTS.repo_id_pattern
     assert hub_rules.EMOJI.pattern == FACTS.emoji_pattern
     assert hub_rules.HEADERS == set(FACTS.space_headers)
+    assert hub_rules.BASE_MODEL_RELATIONS == set(FACTS.base_model_relations)
+    assert hub_rules.GATED_FIELD_TYPES == FACTS.gated_field_types
+    assert hub_rules.SIZE_CATEGORIES == {*FACTS.size_categories, "other"}
     assert hub_rules.OAUTH_SCOPES == set(FACTS.oauth_scopes)
     assert hub_rules.OAUTH_EXPIRATION_MINUTES_MAX == FACTS.oauth_expiration_minutes_max
     assert hub_rules.CUSTOM_HEADER_VALUES == FACTS.custom_header_values
@@ -58,6 +61,7 @@ def test_copier_choices_are_the_facts():
     assert choice_values("space_hardware") == ["none", *FACTS.requestable_hardware]
     assert choice_values("space_sdk") == list(FACTS.hub_sdk)
     assert choice_values("header") == FACTS.space_headers
+    assert set(choice_values("base_model_relation")) == {"none", *FACTS.base_model_relations}
     # The preset is a valid custom_headers mapping.
     for name, value in FACTS.cross_origin_isolation.items():
         assert value in FACTS.custom_header_values[name]
@@ -89,6 +93,7 @@ CODE = [
     if (rel == "copier.yml" or rel.startswith(("template/", "partials/", "hf_hub_template/", "hooks/")))
     and ROOT / rel != SOURCE
     and ROOT / rel not in COPIES
+    and ".parquet" not in rel  # the dataset sample's binary files
 ]
 
 

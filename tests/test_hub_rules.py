@@ -79,7 +79,9 @@ MODEL_CASES = [
 
 DATASET_CASES = [
     (r"^  - config_name: default$", "  - config_name: ''", "needs a config_name"),
-    (r"path: data/test.csv$", "path: data/missing.csv", "no file matches data/missing.csv"),
+    (r"path: data/test.parquet$", "path: data/missing.csv", "no file matches data/missing.csv"),
+    (r'^      dtype: "string"$', '      dtype: "strange"', "has dtype 'strange', not a datasets type"),
+    (r"^      num_examples: 4$", "      num_examples: four", "each split needs a name, num_bytes and num_examples"),
     (r'^  - "text-classification"$', '  - "vibes"', "is not a Hub task"),
     (r"^  - n<1K$", "  - tiny", "size category 'tiny' is not allowed"),
 ]
@@ -116,8 +118,29 @@ VITE_CASES = [
 ]
 
 
+# A model with every card option: lineage, results, gating.
+MODEL_OPTIONS = {
+    "base_model": "acme/base",
+    "datasets": "acme/data",
+    "eval_results": "accuracy=0.91",
+    "gated": True,
+    "new_version": "acme/model-v2",
+}
+MODEL_OPTION_CASES = [
+    (r'^base_model_relation: "finetune"$', 'base_model_relation: "distilled"', "base_model_relation must be one of"),
+    (r'^base_model_relation: "finetune"$', 'base_model_relation: "merge"', "merge needs two or more base_model"),
+    (r'^base_model_relation: "finetune"$', 'base_model_relation: "adapter"', "adapter needs library_name peft"),
+    (r'^new_version: "acme/model-v2"$', 'new_version: "model-v2"', "is not a model id"),
+    (r"^          type: \"text-classification\"$", "          kind: text", "each result needs task.type"),
+    (r"^            value: 0.91$", "            score: 0.91", "each metric needs a type and a value"),
+    (r'^  Country: "country"$', '  Country: "dropdown"', "has type 'dropdown'"),
+    (r"^extra_gated_prompt: .*$", "", "need an extra_gated_prompt"),
+]
+
+
 CASES = (
     [("space", {"tags": "demo"}, *case) for case in SPACE_CASES]
+    + [("model", MODEL_OPTIONS, *case) for case in MODEL_OPTION_CASES]
     + [("space", OPTIONS, *case) for case in OPTION_CASES]
     + [("space", {"space_sdk": "static", "static_build": "vite"}, *case) for case in VITE_CASES]
     + [("model", {"base_model": "acme/base"}, *case) for case in MODEL_CASES]

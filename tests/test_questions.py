@@ -37,6 +37,8 @@ FREE_TEXT = {
     "system_packages",
     "startup_duration_timeout",
     "thumbnail",
+    "new_version",
+    "eval_results",
 }
 
 BAD_ANSWERS = [
@@ -103,6 +105,28 @@ BAD_ANSWERS = [
     ({"startup_duration_timeout": "0m"}, "a duration; minutes or hours"),
     ({"thumbnail": "http://example.org/a.png"}, "an https:// URL; no spaces or quotes"),
     ({"thumbnail": "https://example.org/a b.png"}, "an https:// URL; no spaces or quotes"),
+    (
+        {"repo_type": "model", "new_version": "just-a-name"},
+        'a model id, namespace/name; 1-96 of A-Za-z0-9_.- each: "just-a-name"',
+    ),
+    (
+        {"repo_type": "model", "datasets": "acme/d", "eval_results": "accuracy"},
+        'metric=number pairs, commas; such as accuracy=0.91: "accuracy"',
+    ),
+    ({"repo_type": "model", "datasets": "acme/d", "eval_results": "f1=high"}, "metric=number pairs, commas"),
+    ({"repo_type": "model", "eval_results": "accuracy=0.9"}, "results need a dataset; answer datasets"),
+    (
+        {"repo_type": "model", "base_model": "acme/a", "base_model_relation": "merge"},
+        "a merge has 2+ base models; base_model has 1",
+    ),
+    (
+        {"repo_type": "model", "base_model": "acme/a, acme/b", "base_model_relation": "finetune"},
+        "one base model for finetune; a list is a merge",
+    ),
+    (
+        {"repo_type": "model", "base_model": "acme/a", "library_name": "timm", "base_model_relation": "adapter"},
+        "an adapter loads with peft or diffusers; library_name is timm",
+    ),
 ]
 
 BAD_CHOICES = [
@@ -114,6 +138,8 @@ BAD_CHOICES = [
     {"header": "big"},
     {"custom_headers": "coep"},
     {"space_sdk": "static", "static_build": "webpack"},
+    {"repo_type": "model", "base_model": "acme/a", "base_model_relation": "distilled"},
+    {"repo_type": "dataset", "data_format": "xlsx"},
 ]
 
 GOOD_ANSWERS = [
@@ -144,6 +170,11 @@ GOOD_ANSWERS = [
     {"space_sdk": "docker", "system_packages": "ffmpeg, libgl1, g++, libc6.1-dev", "dev_mode": True},
     {"startup_duration_timeout": "90m"},
     {"thumbnail": "https://example.org/card.png?v=2"},
+    {"repo_type": "model", "base_model": "acme/a, acme/b", "base_model_relation": "merge"},
+    {"repo_type": "model", "base_model": "acme/a", "library_name": "peft", "base_model_relation": "adapter"},
+    {"repo_type": "model", "base_model": "acme/a", "library_name": "gguf", "base_model_relation": "quantized"},
+    {"repo_type": "model", "datasets": "acme/d", "eval_results": "accuracy=0.91, f1=-1, exact_match=88"},
+    {"repo_type": "model", "new_version": "acme/model-v2"},
 ]
 
 
@@ -185,9 +216,10 @@ def test_every_question_validator_is_exercised():
     # repo_type's validator checks the destination folder, not the answer: test_render.py exercises it.
     # inference is a choice whose validator checks it against the SDK and Python chosen before it.
     # visibility is a choice whose validator refuses `protected` outside Spaces.
-    choices_with_rules = {"repo_type", "inference", "visibility"}
+    # base_model_relation is a choice whose validator checks it against base_model and library_name.
+    choices_with_rules = {"repo_type", "inference", "visibility", "base_model_relation"}
     assert {name for name in ASKED if COPIER_YML[name].get("validator")} == FREE_TEXT | choices_with_rules
-    assert {"inference", "visibility"} <= tested
+    assert {"inference", "visibility", "base_model_relation"} <= tested
 
 
 def test_unknown_answer_keys_are_caught():

@@ -59,7 +59,7 @@ EXPECTED = {
         "tests/test_dockerfile.py",
     },
     ("model", None): set(),
-    ("dataset", None): {"data/train.csv", "data/test.csv", "tests/test_dataset.py"},
+    ("dataset", None): {"data/train.parquet", "data/test.parquet", "tests/test_dataset.py"},
 }
 HUB_MODEL_PATTERNS = (
     "*.7z *.arrow *.bin *.bz2 *.ckpt *.ftz *.gz *.h5 *.joblib *.lfs.* *.mlmodel *.model *.msgpack *.npy *.npz "
@@ -197,8 +197,10 @@ ASKED_BY_KIND = {
     ("space", "docker"): SPACE_QUESTIONS
     | SERVER_SETTINGS
     | {"python_version", "app_port", "suggested_hardware", "hf_oauth", "dev_mode"},
-    ("model", None): COMMON_QUESTIONS | {"library_name", "pipeline_tag", "base_model", "datasets", "language"},
-    ("dataset", None): COMMON_QUESTIONS | {"task_categories", "language"},
+    # base_model_relation only when base_model is answered (tests/test_cards.py)
+    ("model", None): COMMON_QUESTIONS
+    | {"library_name", "pipeline_tag", "base_model", "datasets", "language", "new_version", "eval_results", "gated"},
+    ("dataset", None): COMMON_QUESTIONS | {"task_categories", "language", "gated", "data_format"},
 }
 
 
@@ -248,27 +250,39 @@ def test_static_page_links_its_assets(template, tmp_path_factory):
 
 
 def test_dataset_sample_matches_configs(template, tmp_path_factory):
+    """The default sample is Parquet: the card's configs and dataset_info say what the files hold."""
+    import pyarrow.parquet as pq
+
     dst = render_kind(template, tmp_path_factory, "dataset", None)
     meta = read_metadata(dst / "README.md")
     files = meta["configs"][0]["data_files"]
-    assert {entry["split"]: entry["path"] for entry in files} == {"train": "data/train.csv", "test": "data/test.csv"}
-    rows = {
-        name: len((dst / "data" / f"{name}.csv").read_text().strip().splitlines()) - 1 for name in ("train", "test")
+    assert {entry["split"]: entry["path"] for entry in files} == {
+        "train": "data/train.parquet",
+        "test": "data/test.parquet",
     }
+    rows = {name: pq.read_table(dst / "data" / f"{name}.parquet").num_rows for name in ("train", "test")}
     assert rows == {"train": 8, "test": 4}
-    assert "| train | `data/train.csv` | 8 |" in (dst / "README.md").read_text()
+    info = meta["dataset_info"]
+    assert {split["name"]: split["num_examples"] for split in info["splits"]} == rows
+    assert [f["name"] for f in info["features"]] == pq.read_table(dst / "data" / "train.parquet").column_names
+    assert meta["size_categories"] == ["n<1K"]
+    assert "| train | `data/train.parquet` | 8 |" in (dst / "README.md").read_text()
 
 
 # ---------------------------------------------------------------- options: presence and absence
-@pytest.mark.parametrize(
-    "library", ["transformers", "sentence-transformers", "diffusers", "timm", "peft", "scikit-learn"]
-)
+@pytest.mark.parametrize("library", COPIER_YML["library_name"]["choices"])
 def test_model_usage_snippet_loads_with_its_library(template, tmp_path, library):
     dst = render(template, tmp_path / "m", repo_type="model", library_name=library, namespace="acme")
     readme = (dst / "README.md").read_text()
     snippet = readme.split("```python\n", 1)[1].split("```", 1)[0]
     compile(snippet, "usage", "exec")
-    module = {"sentence-transformers": "sentence_transformers", "scikit-learn": "joblib"}.get(library, library)
+    module = {
+        "sentence-transformers": "sentence_transformers",
+        "scikit-learn": "joblib",
+        "gguf": "llama_cpp",
+        "mlx": "mlx_lm",
+        "onnx": "onnxruntime",
+    }.get(library, library)
     assert f"import {module}" in snippet or f"from {module} import" in snippet
     assert "acme/m" in snippet
     assert check_repo(dst, "model") == []

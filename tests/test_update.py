@@ -49,7 +49,11 @@ def tree(project: Path) -> dict[str, str]:
     files = {}
     for path in sorted(project.rglob("*")):
         if path.is_file() and ".git" not in path.relative_to(project).parts:
-            files[path.relative_to(project).as_posix()] = path.read_text(encoding="utf-8")
+            content = path.read_bytes()
+            try:
+                files[path.relative_to(project).as_posix()] = content.decode("utf-8")
+            except UnicodeDecodeError:  # the dataset sample's Parquet files
+                files[path.relative_to(project).as_posix()] = content.hex()
     answers = yaml.safe_load(files.pop(".copier-answers.yml"))
     answers.pop("_commit")
     files[".copier-answers.yml"] = yaml.safe_dump(answers)
@@ -70,16 +74,26 @@ CHANGED_SINCE_PREVIOUS_BY_KIND: dict[tuple[str, str | None], dict[str, str]] = {
     ("space", "streamlit"): {"tests/test_dockerfile.py": "ports read from the card", "README.md": CARD_FIX} | MEDIA_FIX,
     ("space", "docker"): {"tests/test_dockerfile.py": "ports read from the card"} | MEDIA_FIX,
     ("space", "static"): {"tests/test_page.py": "no browser: one line that says how to get one"} | MEDIA_FIX,
+    ("model", None): {"tests/test_card.py": "eval results parsed and matched with the body's table"},
+    ("dataset", None): {"tests/test_dataset.py": "dataset_info and size_categories checked against the files"},
 }
+# README.md (listed above for every kind) also gains, for models, the widget example of the task and, for
+# datasets, dataset_info (features, splits); a dataset keeps its CSV files (the migration answers csv).
 SYNC_FIX = {
     ".github/workflows/sync-to-hub.yml": "actions pinned by commit, no persisted credentials, named jobs",
     ".github/dependabot.yml": "new: keeps the pins fresh",
     "README.md": "the HF_TOKEN secret: a fine-grained token for this one repo; " + CARD_FIX,
 }
+# The answers the 1.1.0 migration gives projects made before it, so they render as they did.
+MIGRATED_ANSWERS = {"model": {"base_model_relation": "none"}, "dataset": {"data_format": "csv"}}
 LAST_RELEASE_CASES = [
     *[(kind, {}, CHANGED_SINCE_PREVIOUS_BY_KIND.get(kind, {})) for kind in KINDS],
     (("space", "gradio"), {"github_sync": True, "tags": "demo"}, SYNC_FIX | MEDIA_FIX),
-    (("model", None), {"github_sync": True, "base_model": "acme/base"}, SYNC_FIX),
+    (
+        ("model", None),
+        {"github_sync": True, "base_model": "acme/base"},
+        SYNC_FIX | CHANGED_SINCE_PREVIOUS_BY_KIND[("model", None)],
+    ),
 ]
 
 
@@ -96,7 +110,9 @@ def test_update_from_the_last_release_changes_only_the_listed_fixes(versions, tm
     after = {path: (project / path).read_bytes() for path in set(work_tree_files(project)) | set(before)}
     changed = {path for path in after if before.get(path) != after[path]} - {".copier-answers.yml"}
     assert changed == set(CHANGED_SINCE_PREVIOUS) | set(intended)
-    fresh = render(versions, tmp_path / "fresh" / "demo", vcs_ref=CURRENT_VERSION, **answers)
+    # A fresh copy with the answers the 1.1.0 migration gives older projects.
+    kept = MIGRATED_ANSWERS.get(kind[0], {})
+    fresh = render(versions, tmp_path / "fresh" / "demo", vcs_ref=CURRENT_VERSION, **answers, **kept)
     assert tree(project) == tree(fresh)
 
 
@@ -105,11 +121,13 @@ def test_update_from_the_last_release_changes_only_the_listed_fixes(versions, tm
 def test_update_from_previous_version_equals_fresh_copy(versions, tmp_path, repo_type, sdk):
     project = copy_old(versions, tmp_path / "old" / "demo", **old_answers(repo_type, sdk))
     update(project)
+    kept = MIGRATED_ANSWERS.get(repo_type, {})
     fresh = render(
         versions,
         tmp_path / "fresh" / "demo",
         vcs_ref=CURRENT_VERSION,
         **({"repo_type": repo_type} | ({"space_sdk": sdk} if sdk else {})),
+        **kept,
     )
     assert tree(project) == tree(fresh)
     assert git(project, "ls-files", "-u") == "", "no unmerged paths"

@@ -97,6 +97,8 @@ SPACE_KEYS = {
     "license_link",
     "duplicated_from",
 }
+BASE_MODEL_RELATIONS = {"adapter", "merge", "quantized", "finetune"}
+GATED_FIELD_TYPES = ["text", "checkbox", "date_picker", "country"]
 HEADERS = {"default", "mini"}
 # Scopes a Space may ask beyond openid and profile (spaces-oauth.md "Scopes").
 OAUTH_SCOPES = set(
@@ -158,6 +160,7 @@ def _list_of_str(meta: dict[str, Any], key: str, problems: list[str]) -> list[st
 
 
 def _common(meta: dict[str, Any], problems: list[str]) -> None:
+    problems += _gated_problems(meta)
     for key in ("language", "base_model"):
         if key in meta:
             _list_of_str(meta, key, problems)
@@ -349,10 +352,87 @@ def check_model(meta: dict[str, Any], folder: Path) -> list[str]:
     if meta.get("pipeline_tag") is not None and meta["pipeline_tag"] not in TASKS:
         problems.append(f"pipeline_tag {meta['pipeline_tag']!r} is not a Hub task")
     base = meta.get("base_model")
-    for repo in [base] if isinstance(base, str) else (base or []):
+    bases = [base] if isinstance(base, str) else (base or [])
+    for repo in bases:
         if not REPO_ID.match(repo):
             problems.append(f"base_model {repo!r} is not a valid Hub repo id")
+    problems += _relation_problems(meta, bases)
+    version = meta.get("new_version")
+    if version is not None and not (
+        isinstance(version, str) and "/" in version and REPO_ID.match(version)
+    ):
+        problems.append(f"new_version {version!r} is not a model id (namespace/name)")
+    problems += _model_index_problems(meta)
     _common(meta, problems)
+    return problems
+
+
+def _relation_problems(meta: dict[str, Any], bases: list[str]) -> list[str]:
+    """The model tree's rules: a relation needs a base; a merge has several, the others one."""
+    relation = meta.get("base_model_relation")
+    if relation is None:
+        return []
+    if relation not in BASE_MODEL_RELATIONS:
+        return [f"base_model_relation must be one of {sorted(BASE_MODEL_RELATIONS)}"]
+    if not bases:
+        return ["base_model_relation needs a base_model"]
+    if relation == "merge" and len(bases) < 2:
+        return ["base_model_relation: merge needs two or more base_model ids"]
+    if relation != "merge" and len(bases) > 1:
+        return [
+            f"base_model_relation: {relation} has one base_model; several are a merge"
+        ]
+    if relation == "adapter" and meta.get("library_name") not in ("peft", "diffusers"):
+        return ["base_model_relation: adapter needs library_name peft (or diffusers)"]
+    return []
+
+
+def _model_index_problems(meta: dict[str, Any]) -> list[str]:
+    """model-index as the Hub reads it: each result names a task type, a dataset (type and name) and
+    metrics with a type and a value."""
+    index = meta.get("model-index")
+    if index is None:
+        return []
+    problems = []
+    if not isinstance(index, list) or not all(
+        isinstance(entry, dict) for entry in index
+    ):
+        return ["model-index must be a list of {name, results}"]
+    for entry in index:
+        if not entry.get("name"):
+            problems.append("model-index: each entry needs a name")
+        for result in entry.get("results") or []:
+            if not (result.get("task") or {}).get("type"):
+                problems.append("model-index: each result needs task.type")
+            dataset = result.get("dataset") or {}
+            if not (dataset.get("type") and dataset.get("name")):
+                problems.append(
+                    "model-index: each result needs dataset.type and dataset.name"
+                )
+            for metric in result.get("metrics") or []:
+                if not metric.get("type") or "value" not in metric:
+                    problems.append("model-index: each metric needs a type and a value")
+    return problems
+
+
+def _gated_problems(meta: dict[str, Any]) -> list[str]:
+    """A gated repo's form: each field a text, checkbox, date_picker or country, or a select with options."""
+    fields = meta.get("extra_gated_fields", {})
+    if not isinstance(fields, dict):
+        return ["extra_gated_fields must map each question to its type"]
+    problems = []
+    for name, kind in fields.items():
+        if isinstance(kind, dict):
+            if kind.get("type") != "select" or not kind.get("options"):
+                problems.append(
+                    f"extra_gated_fields: {name!r} must be a select with options"
+                )
+        elif kind not in GATED_FIELD_TYPES:
+            problems.append(
+                f"extra_gated_fields: {name!r} has type {kind!r}, not one of {GATED_FIELD_TYPES}"
+            )
+    if fields and not meta.get("extra_gated_prompt"):
+        problems.append("extra_gated_fields need an extra_gated_prompt saying why")
     return problems
 
 
@@ -374,11 +454,63 @@ def check_dataset(meta: dict[str, Any], folder: Path) -> list[str]:
             for pattern in [paths] if isinstance(paths, str) else paths:
                 if not list(folder.glob(pattern)):
                     problems.append(f"configs: no file matches {pattern}")
+    problems += _dataset_info_problems(meta)
     if list(folder.glob("*.py")):
         problems.append(
             "dataset loading scripts are no longer supported by the Hub; use data files and configs"
         )
     _common(meta, problems)
+    return problems
+
+
+# datasets.Value dtypes (features.py); timestamps, times, durations and decimals carry parameters.
+VALUE_DTYPES = set(
+    "null bool int8 int16 int32 int64 uint8 uint16 uint32 uint64 float16 float32 float64 "
+    "date32 date64 binary large_binary binary_view string large_string string_view".split()
+)
+PARAMETRIC_DTYPE = re.compile(
+    r"^(timestamp|time32|time64|duration|decimal128|decimal256)\[.+\]$"
+)
+
+
+def _dataset_info_problems(meta: dict[str, Any]) -> list[str]:
+    """dataset_info as the viewer and `datasets` read it: features with a name and a type,
+    splits with a name and a row count, one entry per config the card declares."""
+    infos = meta.get("dataset_info")
+    if infos is None:
+        return []
+    infos = [infos] if isinstance(infos, dict) else infos
+    configs = {c.get("config_name") for c in meta.get("configs", [])}
+    problems = []
+    for info in infos:
+        name = info.get("config_name", "default")
+        if configs and name not in configs:
+            problems.append(
+                f"dataset_info names config {name!r}, which configs does not declare"
+            )
+        for feature in info.get("features", []):
+            dtype = feature.get("dtype")
+            if isinstance(dtype, str) and not (
+                dtype in VALUE_DTYPES or PARAMETRIC_DTYPE.match(dtype)
+            ):
+                problems.append(
+                    f"dataset_info: feature {feature.get('name')!r} has dtype {dtype!r}, "
+                    "not a datasets type (string, int64, float32, ...)"
+                )
+            elif dtype is None and not any(
+                k in feature for k in ("list", "sequence", "struct")
+            ):
+                problems.append(
+                    f"dataset_info: feature {feature.get('name')!r} has no dtype"
+                )
+        for split in info.get("splits", []):
+            counts = (split.get("num_examples"), split.get("num_bytes"))
+            if not split.get("name") or not all(
+                isinstance(n, int) and n >= 0 for n in counts
+            ):
+                problems.append(
+                    "dataset_info: each split needs a name, num_bytes and num_examples"
+                )
     return problems
 
 
