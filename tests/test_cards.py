@@ -158,9 +158,15 @@ def test_several_base_models_default_to_a_merge(template, tmp_path):
 @pytest.mark.parametrize(
     ("answers", "message"),
     [
-        ({"base_model": "acme/a", "base_model_relation": "merge"}, "a merge has 2+ base models"),
-        ({"base_model": "acme/a, acme/b", "base_model_relation": "quantized"}, "one base model for quantized"),
-        ({"base_model": "acme/a", "library_name": "keras", "base_model_relation": "adapter"}, "an adapter loads"),
+        ({"base_model": "acme/a", "base_model_relation": "merge"}, "needs 2+ bases; a merge"),
+        (
+            {"base_model": "acme/a, acme/b", "base_model_relation": "quantized"},
+            "needs 1 base model; a list is a merge, not quantized",
+        ),
+        (
+            {"base_model": "acme/a", "library_name": "keras", "base_model_relation": "adapter"},
+            "peft or diffusers; an adapter loads",
+        ),
     ],
 )
 def test_relation_rules_are_refused_at_the_prompt_and_checked_in_the_repo(template, tmp_path, answers, message):

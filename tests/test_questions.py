@@ -111,21 +111,21 @@ BAD_ANSWERS = [
     ),
     (
         {"repo_type": "model", "datasets": "acme/d", "eval_results": "accuracy"},
-        'metric=number pairs, commas; such as accuracy=0.91: "accuracy"',
+        'metric=number pairs; commas, such as accuracy=0.91: "accuracy"',
     ),
-    ({"repo_type": "model", "datasets": "acme/d", "eval_results": "f1=high"}, "metric=number pairs, commas"),
+    ({"repo_type": "model", "datasets": "acme/d", "eval_results": "f1=high"}, "metric=number pairs; commas"),
     ({"repo_type": "model", "eval_results": "accuracy=0.9"}, "results need a dataset; answer datasets"),
     (
         {"repo_type": "model", "base_model": "acme/a", "base_model_relation": "merge"},
-        "a merge has 2+ base models; base_model has 1",
+        "needs 2+ bases; a merge combines models, base_model has 1",
     ),
     (
         {"repo_type": "model", "base_model": "acme/a, acme/b", "base_model_relation": "finetune"},
-        "one base model for finetune; a list is a merge",
+        "needs 1 base model; a list is a merge, not finetune",
     ),
     (
         {"repo_type": "model", "base_model": "acme/a", "library_name": "timm", "base_model_relation": "adapter"},
-        "an adapter loads with peft or diffusers; library_name is timm",
+        "peft or diffusers; an adapter loads with one, library_name is timm",
     ),
 ]
 
