@@ -50,10 +50,11 @@ class Renders:
 
     template: str
     scratch: Path
-    done: dict[str, dict[str, str] | None] = field(default_factory=dict)
+    done: dict[str, dict[str, tuple[str, str]] | None] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def blobs(self, version: str, answers: dict[str, Any]) -> dict[str, str] | None:
+    def blobs(self, version: str, answers: dict[str, Any]) -> dict[str, tuple[str, str]] | None:
+        """Each file of a fresh render: its git blob id and its sha256 (an LFS file is known by the latter)."""
         data = {k: v for k, v in sorted(answers.items()) if not k.startswith("_")}
         key = hashlib.sha256(f"{version}\n{yaml.safe_dump(data)}".encode(), usedforsecurity=False).hexdigest()
         with self.lock:
@@ -73,13 +74,18 @@ class Renders:
         blobs = None
         if rendered.returncode == 0:
             blobs = {
-                path.relative_to(dst).as_posix(): git_blob_id(path.read_bytes())
+                path.relative_to(dst).as_posix(): content_ids(path.read_bytes())
                 for path in dst.rglob("*")
                 if path.is_file()
             }
         with self.lock:
             self.done[key] = blobs
         return blobs
+
+
+def content_ids(content: bytes) -> tuple[str, str]:
+    """How the Hub's tree may name a file: its git blob id, or (in LFS) its sha256."""
+    return git_blob_id(content), hashlib.sha256(content).hexdigest()
 
 
 def releases_after(template: TemplateRepo, version: str, newest: str | None) -> int | None:
@@ -124,14 +130,15 @@ def status_of_repo(
     newest = options.vcs_ref or template.newest_release()
     status.behind = releases_after(template, status.version, newest)
     try:
+        # A file kept in LFS (the Parquet sample, images) is listed by its pointer's blob and its sha256.
         remote = {
-            entry.path: entry.blob_id
+            entry.path: entry.lfs.sha256 if getattr(entry, "lfs", None) else entry.blob_id
             for entry in with_retries(lambda: list(api.list_repo_tree(repo_id, repo_type=repo_type, recursive=True)))[0]
             if hasattr(entry, "blob_id")
         }
         rendered = renders.blobs(status.version, answers)
         if rendered is not None:
-            status.edited = sorted(path for path, blob in rendered.items() if remote.get(path) != blob)
+            status.edited = sorted(path for path, ids in rendered.items() if remote.get(path) not in ids)
         for discussion in api.get_repo_discussions(repo_id, repo_type=repo_type):
             if discussion.is_pull_request and discussion.status == "open" and discussion.title.startswith(PR_TITLE):
                 status.pull_request = f"#{discussion.num} {discussion.status}: {discussion.title[len(PR_TITLE) :]}"

@@ -9,6 +9,7 @@ next N requests or for all of them.
 from __future__ import annotations
 
 import base64
+import fnmatch
 import hashlib
 import json
 import re
@@ -28,6 +29,28 @@ PAID_SDKS = {"gradio", "docker", "streamlit"}
 def git_blob_id(content: bytes) -> str:
     """The id git (and the Hub) gives a file's content."""
     return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
+
+
+def lfs_patterns(repo: Repo) -> list[str]:
+    """The patterns the repo's .gitattributes sends to LFS, as the Hub reads them."""
+    text = repo.files.get(".gitattributes", b"").decode("utf-8", "replace")
+    return [line.split()[0] for line in text.splitlines() if "filter=lfs" in line and not line.startswith("#")]
+
+
+def tree_entry(repo: Repo, path: str, content: bytes) -> dict[str, Any]:
+    """A file as the Hub's tree lists it: an LFS file's oid is its pointer's blob, with `lfs` beside it."""
+    name = path.rsplit("/", 1)[-1]
+    if not any(fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(path, pattern) for pattern in lfs_patterns(repo)):
+        return {"type": "file", "path": path, "size": len(content), "oid": git_blob_id(content)}
+    sha256 = hashlib.sha256(content).hexdigest()
+    pointer = f"version https://git-lfs.github.com/spec/v1\noid sha256:{sha256}\nsize {len(content)}\n".encode()
+    return {
+        "type": "file",
+        "path": path,
+        "size": len(content),
+        "oid": git_blob_id(pointer),
+        "lfs": {"oid": sha256, "size": len(content), "pointerSize": len(pointer)},
+    }
 
 
 @dataclass
@@ -384,13 +407,7 @@ class _Handler(BaseHTTPRequestHandler):
         repo = self._find(plural, repo_id)
         if repo is None:
             return
-        self._send(
-            200,
-            [
-                {"type": "file", "path": path, "size": len(content), "oid": git_blob_id(content)}
-                for path, content in sorted(repo.files.items())
-            ],
-        )
+        self._send(200, [tree_entry(repo, path, content) for path, content in sorted(repo.files.items())])
 
     def _runtime(self, body: bytes, query: dict[str, list[str]], plural: str, repo_id: str) -> None:
         repo = self._find(plural, repo_id)

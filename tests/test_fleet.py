@@ -321,3 +321,23 @@ def test_fleet_status_reports_drift_and_writes_nothing(fleet, versions):
     table = fleet_status(env, versions, "--markdown").stdout.splitlines()
     assert table[0] == "| repo | version | behind | edited | pull request | stage | note |"
     assert "| space:fleet/edited | 0.9.0 | 2 | app.py | - | RUNNING |  |" in table
+
+
+def test_fleet_status_knows_lfs_files_by_their_sha256(versions, tmp_path):
+    """The Hub lists a file kept in LFS (a dataset's Parquet sample) by its pointer's blob id and its
+    sha256: an untouched one is not reported as edited, a changed one is."""
+    import json
+
+    token = fake_token()
+    with HubServer(token=token, user="admin", orgs=[NAMESPACE]) as hub:
+        project = render(versions, tmp_path / "data", vcs_ref=CURRENT_VERSION, repo_type="dataset")
+        assert (project / "data" / "train.parquet").is_file()
+        seed_from(hub, "dataset", "fleet/parquet", project)
+        changed = {**hub.repo("dataset", "fleet/parquet").files, "data/test.parquet": b"PAR1 other rows"}
+        hub.seed("dataset", "fleet/changed", changed)
+        env = hub_env(tmp_path, hub.url, token)
+        result = fleet_status(env, versions, "--json")
+        assert result.returncode == 0, result.stdout + result.stderr
+        report = {s["repo_id"]: s for s in json.loads(result.stdout)}
+        assert report["fleet/parquet"]["edited"] == []
+        assert report["fleet/changed"]["edited"] == ["data/test.parquet"]
