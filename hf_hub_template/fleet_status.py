@@ -27,7 +27,7 @@ from hf_hub_template.answers import ANSWERS_FILE, load_answers
 from hf_hub_template.fleet import PR_TITLE, Options, list_repos
 from hf_hub_template.hub_errors import HubStepError, explain, with_retries
 from hf_hub_template.hub_session import connect
-from hf_hub_template.publish import git_blob_id
+from hf_hub_template.publish import content_ids, hub_file_id
 from hf_hub_template.template_files import TemplateRepo
 from hf_hub_template.template_source import copier_environment, same_template
 
@@ -83,11 +83,6 @@ class Renders:
         return blobs
 
 
-def content_ids(content: bytes) -> tuple[str, str]:
-    """How the Hub's tree may name a file: its git blob id, or (in LFS) its sha256."""
-    return git_blob_id(content), hashlib.sha256(content).hexdigest()
-
-
 def releases_after(template: TemplateRepo, version: str, newest: str | None) -> int | None:
     """How many release tags lie after `version`, up to the newest (None when `version` is no release)."""
     if newest is None:
@@ -132,7 +127,7 @@ def status_of_repo(
     try:
         # A file kept in LFS (the Parquet sample, images) is listed by its pointer's blob and its sha256.
         remote = {
-            entry.path: entry.lfs.sha256 if getattr(entry, "lfs", None) else entry.blob_id
+            entry.path: hub_file_id(entry)
             for entry in with_retries(lambda: list(api.list_repo_tree(repo_id, repo_type=repo_type, recursive=True)))[0]
             if hasattr(entry, "blob_id")
         }

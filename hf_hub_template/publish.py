@@ -50,19 +50,30 @@ def git_blob_id(content: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
 
 
-def project_files(project: Path) -> dict[str, str]:
-    """Files to upload (tracked, or untracked and not ignored by .gitignore) and their git blob ids."""
-    return {path: git_blob_id((project / path).read_bytes()) for path in work_tree_files(project)}
+def content_ids(content: bytes) -> tuple[str, str]:
+    """The ids the Hub's file tree may give a file: its git blob id, or, for a file kept in LFS, its sha256."""
+    return git_blob_id(content), hashlib.sha256(content).hexdigest()
 
 
-def compare(remote: dict[str, str], local: dict[str, str]) -> RemoteState:
-    """How the files of a repo that exists (path -> blob id) relate to the project's.
+def hub_file_id(entry: Any) -> str:
+    """A file of the Hub's tree by its content: an LFS file's `blob_id` is its pointer's, so its sha256."""
+    lfs = getattr(entry, "lfs", None)
+    return str(lfs.sha256) if lfs else str(entry.blob_id)
+
+
+def project_files(project: Path) -> dict[str, tuple[str, str]]:
+    """Files to upload (tracked, or untracked and not ignored by .gitignore) and their content ids."""
+    return {path: content_ids((project / path).read_bytes()) for path in work_tree_files(project)}
+
+
+def compare(remote: dict[str, str], local: dict[str, tuple[str, str]]) -> RemoteState:
+    """How the files of a repo that exists (path -> hub_file_id) relate to the project's (path -> content_ids).
 
     The `.gitattributes` the Hub writes into every new repo does not count as content."""
-    remote = {p: b for p, b in remote.items() if p != ".gitattributes" or local.get(p) == b}
+    remote = {p: b for p, b in remote.items() if p != ".gitattributes" or b in local.get(p, ())}
     if not remote:
         return RemoteState.EMPTY
-    if any(local.get(path) != blob for path, blob in remote.items()):
+    if any(blob not in local.get(path, ()) for path, blob in remote.items()):
         return RemoteState.OTHER
     ours = {p for p in local if p != ".gitattributes" or p in remote}
     return RemoteState.SAME if remote.keys() == ours else RemoteState.PARTIAL
@@ -217,7 +228,7 @@ def publish(
 
     if not created:
         remote = {
-            f.path: f.blob_id
+            f.path: hub_file_id(f)
             for f in step(
                 f"list the files of {target.repo_id}",
                 lambda: [

@@ -206,11 +206,14 @@ def test_missing_huggingface_hub_says_how_to_add_it(template, tmp_path, hub, tok
 
 
 # ----------------------------------------------------------------------------- existing repos
-def rendered_project(template: Path, tmp_path: Path, hub: HubServer, token: str) -> tuple[Path, dict[str, str]]:
+def rendered_project(
+    template: Path, tmp_path: Path, hub: HubServer, token: str, **answers: str
+) -> tuple[Path, dict[str, str]]:
     project = tmp_path / "demo"
     env = hub_env(tmp_path, hub.url, token)
     hub.fail("create", 500)  # render with a failed remote step, then test the retry against each state
-    assert copier_copy(template, project, env, create_remote="true", namespace="fakeuser").returncode == 0
+    result = copier_copy(template, project, env, create_remote="true", namespace="fakeuser", **answers)
+    assert result.returncode == 0, result.stderr
     hub.heal()
     hub.clear_log()
     return project, env
@@ -236,6 +239,17 @@ def test_rerun_on_identical_repo_is_a_no_op(template, tmp_path, hub, token):
     assert again.returncode == 0 and "already holds exactly this project" in again.stderr + again.stdout
     assert hub.calls() == ["POST create", "GET tree"] + WATCH
     assert len(hub.repo("space", "fakeuser/demo").commits) == commits
+
+
+def test_rerun_on_identical_dataset_with_lfs_files_is_a_no_op(template, tmp_path, hub, token):
+    """The Hub lists the Parquet sample (kept in LFS) by its sha256, not by its content's blob id."""
+    project, env = rendered_project(template, tmp_path, hub, token, repo_type="dataset")
+    assert (project / "data" / "train.parquet").is_file()
+    assert retry(project, env).returncode == 0
+    hub.clear_log()
+    again = retry(project, env)
+    assert again.returncode == 0 and "already holds exactly this project" in again.stderr + again.stdout
+    assert hub.calls() == ["POST create", "GET tree"]
 
 
 def test_existing_empty_repo_gets_the_upload(template, tmp_path, hub, token):
