@@ -42,7 +42,10 @@ def test_the_rendered_checker_carries_the_same_facts():
     assert hub_rules.HEADERS == set(FACTS.space_headers)
     assert hub_rules.BASE_MODEL_RELATIONS == set(FACTS.base_model_relations)
     assert hub_rules.GATED_FIELD_TYPES == FACTS.gated_field_types
+    assert hub_rules.SIZE_BUCKETS == FACTS.size_categories
     assert hub_rules.SIZE_CATEGORIES == {*FACTS.size_categories, "other"}
+    for rows in (0, 999, 1000, 12_345, 10**9, 10**13):
+        assert hub_rules.size_category(rows) == str(FACTS.size_category(rows)), rows
     assert hub_rules.OAUTH_SCOPES == set(FACTS.oauth_scopes)
     assert hub_rules.OAUTH_EXPIRATION_MINUTES_MAX == FACTS.oauth_expiration_minutes_max
     assert hub_rules.CUSTOM_HEADER_VALUES == FACTS.custom_header_values

@@ -8,6 +8,7 @@ lists are copies of partials/hub_facts.jinja, and its tests prove them equal.)
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,8 @@ TASKS = set(
     "mask-generation zero-shot-object-detection text-to-3d image-to-3d image-feature-extraction "
     "video-text-to-text keypoint-detection visual-document-retrieval any-to-any video-to-video other".split()
 )
-SIZE_CATEGORIES = {
+# The size buckets by row count, in order (n<1K, then each power of ten); "other" is allowed too.
+SIZE_BUCKETS = [
     "n<1K",
     "1K<n<10K",
     "10K<n<100K",
@@ -60,8 +62,15 @@ SIZE_CATEGORIES = {
     "10B<n<100B",
     "100B<n<1T",
     "n>1T",
-    "other",
-}
+]
+SIZE_CATEGORIES = {*SIZE_BUCKETS, "other"}
+
+
+def size_category(rows: int) -> str:
+    """The bucket `size_categories` names for a dataset of `rows` rows."""
+    return SIZE_BUCKETS[min(max(len(str(rows)) - 3, 0), len(SIZE_BUCKETS) - 1)]
+
+
 SPACE_KEYS = {
     "title",
     "emoji",
@@ -209,7 +218,7 @@ def check_space(meta: dict[str, Any], folder: Path) -> list[str]:
         elif not (folder / app_file).is_file():
             problems.append(f"app_file {app_file} does not exist")
     problems += _page_problems(meta)
-    problems += _sign_in_problems(meta, sdk)
+    problems += _sign_in_problems(meta)
     if (folder / "packages.txt").is_file():
         for line in (folder / "packages.txt").read_text().splitlines():
             name = line.strip()
@@ -229,8 +238,6 @@ def check_space(meta: dict[str, Any], folder: Path) -> list[str]:
 
 def _build_problems(meta: dict[str, Any], folder: Path, sdk: str) -> list[str]:
     """A static Space with a build step: the Hub runs app_build_command, then serves app_file."""
-    import json
-
     if sdk != "static":
         return ["app_build_command is for static Spaces only"]
     problems = []
@@ -284,7 +291,7 @@ def _page_problems(meta: dict[str, Any]) -> list[str]:
     return problems
 
 
-def _sign_in_problems(meta: dict[str, Any], sdk: str | None) -> list[str]:
+def _sign_in_problems(meta: dict[str, Any]) -> list[str]:
     problems = []
     keys = {k for k in meta if k.startswith("hf_oauth_")}
     if keys and meta.get("hf_oauth") is not True:
@@ -298,9 +305,8 @@ def _sign_in_problems(meta: dict[str, Any], sdk: str | None) -> list[str]:
         problems.append(
             f"hf_oauth_expiration_minutes must be 1 to {OAUTH_EXPIRATION_MINUTES_MAX}"
         )
-    orgs = meta.get("hf_oauth_authorized_org", [])
-    for org in [orgs] if isinstance(orgs, str) else orgs:
-        if not isinstance(org, str) or "/" in org or not REPO_ID.match(org):
+    for org in _list_of_str(meta, "hf_oauth_authorized_org", problems):
+        if "/" in org or not REPO_ID.match(org):
             problems.append(
                 f"hf_oauth_authorized_org: {org!r} is not an organisation name"
             )
