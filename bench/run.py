@@ -39,6 +39,11 @@ COPIER = [sys.executable, "-m", "copier"]
 TRIVIAL_COPIER_YML = "name:\n  type: str\n  help: A name\n  default: demo\n"
 
 
+def spread(samples: list[float]) -> dict[str, float]:
+    """A measure's summary: median, min, max and the number of runs."""
+    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples), "runs": len(samples)}
+
+
 def measure(run: Callable[[], Any], runs: int, setup: Callable[[], Any] | None = None) -> dict[str, float]:
     samples = []
     for _ in range(runs):
@@ -48,7 +53,7 @@ def measure(run: Callable[[], Any], runs: int, setup: Callable[[], Any] | None =
         run()
         samples.append(time.perf_counter() - start)
     samples.sort()
-    return {"median": statistics.median(samples), "min": samples[0], "max": samples[-1], "runs": runs}
+    return spread(samples)
 
 
 def sh(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -213,9 +218,7 @@ def bench_gradio(work: Path, versions: Path, runs: int) -> dict[str, Any]:
     for _ in range(runs):  # interleaved, so drift hits both alike
         samples["bare"].append(time_to_first_answer(hello, port()))
         samples["rendered"].append(time_to_first_answer(project / "app.py", port()))
-    return {
-        key: {"median": statistics.median(v), "min": min(v), "max": max(v), "runs": runs} for key, v in samples.items()
-    }
+    return {key: spread(v) for key, v in samples.items()}
 
 
 BARE_PIPELINE = """import sys
@@ -322,13 +325,7 @@ def bench_demo(work: Path, versions: Path, runs: int) -> dict[str, Any]:
                 samples.setdefault(name, {"seconds": [], "rss": []})
                 samples[name]["seconds"].append(seconds)
                 samples[name]["rss"].append(mib)
-    return {
-        name: {
-            key: {"median": statistics.median(v), "min": min(v), "max": max(v), "runs": runs}
-            for key, v in measures.items()
-        }
-        for name, measures in samples.items()
-    }
+    return {name: {key: spread(v) for key, v in measures.items()} for name, measures in samples.items()}
 
 
 def bench_fleet(work: Path, versions: Path, sizes: list[int]) -> dict[str, Any]:
@@ -345,26 +342,14 @@ def bench_fleet(work: Path, versions: Path, sizes: list[int]) -> dict[str, Any]:
         with HubServer(token=token, user="admin", orgs=["fleet"]) as hub:
             for index in range(size):
                 hub.seed("space", f"fleet/space-{index:03d}", files, sdk="gradio")
-            env = hub_env(work, hub.url, token)
-            start = time.perf_counter()
-            result = subprocess.run(
-                [
-                    *(sys.executable, "-m", "hf_hub_template", "fleet-update", "fleet"),
-                    *("--vcs-ref", CURRENT_VERSION, "--template", str(versions)),
-                ],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-            elapsed = time.perf_counter() - start
+            elapsed, code, _memory = fleet_run(hub_env(work, hub.url, token), versions, "fleet")
             prs = sum(len(repo.pulls) for repo in hub.state.repos.values())
             out[str(size)] = {
                 "seconds": elapsed,
                 "per_repo": elapsed / size,
                 "prs": prs,
                 "requests": len(hub.requests),
-                "exit": result.returncode,
+                "exit": code,
             }
     return out
 
@@ -546,9 +531,6 @@ def bench_fleet_scale(work: Path, versions: Path, sizes: list[int], runs: int) -
             if code != 0 or sum(len(repo.pulls) for repo in hub.state.repos.values()) != 10:
                 raise RuntimeError("the 10-repo fleet run did not open 10 pull requests")
             fleet_samples.append(seconds / 10)
-
-    def spread(samples: list[float]) -> dict[str, float]:
-        return {"median": statistics.median(samples), "min": min(samples), "max": max(samples), "runs": runs}
 
     out["outdated_repo_cost"] = {
         "bare_copier_update": spread(bare_samples),
