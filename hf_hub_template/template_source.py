@@ -124,3 +124,16 @@ def copier_environment(scratch: Path) -> dict[str, str]:
     (scratch / "hf-home").mkdir(parents=True, exist_ok=True)
     env.update(GIT_TERMINAL_PROMPT="0", HF_HOME=str(scratch / "hf-home"), HF_HUB_OFFLINE="1")
     return env
+
+
+# A template version as Copier records it in `_commit`: a tag (`1.1.0`, `v2`), a describe string
+# (`1.0.0.post3.dev0+g1a2b3c4`) or a commit id. Never an option (`-x`), a range, a reflog or a path.
+REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}")
+
+
+def safe_ref(ref: object) -> str | None:
+    """`ref` when it is a plain version or commit id that git cannot read as anything else, else None."""
+    text = str(ref) if isinstance(ref, (str, int, float)) else ""
+    if not REF.fullmatch(text) or ".." in text or text.endswith((".lock", ".")):
+        return None
+    return text

@@ -38,3 +38,17 @@ def test_bandit_is_clean():
     template = "{relpath}:{line} {test_id} {msg}"
     result = run_tool(str(BIN / "bandit"), "-q", "-r", *CODE[:2], "-f", "custom", "--msg-template", template)
     assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr
+
+
+TRACKED_LIMIT = 4_000_000  # bytes: every copy clones the template, so its tree stays small
+NEVER_TRACKED = (".mypy_cache/", ".pytest_cache/", ".ruff_cache/", "__pycache__/", ".venv/", "node_modules/", "dist/")
+
+
+def test_the_tracked_tree_holds_no_caches_or_build_outputs_and_stays_small():
+    """Copier clones this repository for every copy and update, and each fleet repo pays for it."""
+    listing = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True)
+    files = [path for path in listing.stdout.split("\0") if path]
+    caches = [path for path in files if any(f"/{part}" in f"/{path}" for part in NEVER_TRACKED)]
+    assert not caches, f"caches or build outputs are tracked: {caches[:5]}"
+    size = sum((ROOT / path).stat().st_size for path in files if (ROOT / path).is_file())
+    assert size < TRACKED_LIMIT, f"the tracked tree is {size:,} bytes (limit {TRACKED_LIMIT:,})"

@@ -1,0 +1,35 @@
+"""Text read from a repo or from the Hub (answers, cards, error messages, log lines) is untrusted input.
+
+Before it reaches a terminal it loses its control characters (an escape sequence can move the cursor,
+rewrite earlier lines or fake a table row); before it reaches Markdown it is escaped (a `|` or a
+newline adds a row, `<` opens raw HTML); before it reaches a printed command it is shell-quoted.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shlex
+
+# C0 and C1 controls and DEL; a tab becomes a space, a newline is kept only where the caller says.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # what can end a cell or start a link or emphasis
+
+
+def for_terminal(text: object, *, keep_newlines: bool = False) -> str:
+    """`text` with every control character shown as `\\xNN`, so it prints as what it is."""
+    value = str(text).replace("\t", " ")
+    if not keep_newlines:
+        value = value.replace("\r\n", "\n").replace("\n", "\\n")
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", value.replace("\r", "\\r"))
+
+
+def for_markdown(text: object) -> str:
+    """One Markdown table cell: one line, HTML escaped, Markdown's own characters backslashed."""
+    value = for_terminal(text)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(value, quote=False))
+
+
+def quoted(*words: object) -> str:
+    """A command line to print for the person to paste: every word shell-quoted."""
+    return " ".join(shlex.quote(str(word)) for word in words)
