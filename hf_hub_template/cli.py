@@ -102,6 +102,14 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if args.secrets_file and not args.secrets_file.is_file():
         print(f"--secrets-file {args.secrets_file}: no such file; nothing was done.", file=sys.stderr)
         return 2
+    if args.secrets_file:  # read once before anything is done: too large, not UTF-8, open to others
+        from hf_hub_template.space_settings import SecretsFileError, read_secrets_file
+
+        try:
+            read_secrets_file(args.secrets_file)
+        except SecretsFileError as err:
+            print(err, file=sys.stderr)
+            return 2
     waiting = Waiting(wait=not args.no_wait, timeout=args.timeout, interval=args.poll_interval)
     for project in projects:
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import os
 import sys
 import warnings
 from dataclasses import dataclass
@@ -18,8 +19,9 @@ from hf_hub_template.git import run_git, work_tree_files
 from hf_hub_template.hub_errors import HubStepError, explain, status_of, with_retries
 from hf_hub_template.hub_facts import URL_PREFIX, hub_space_sdk
 from hf_hub_template.hub_session import connect
-from hf_hub_template.space_settings import CREDENTIALS, CreationSettings, creation_settings
-from hf_hub_template.template_source import expand_shortcut
+from hf_hub_template.space_settings import CREDENTIALS, CreationSettings, SecretsFileError, creation_settings
+from hf_hub_template.template_source import expand_shortcut, safe_ref
+from hf_hub_template.untrusted import for_terminal, quoted
 
 COMMIT_MESSAGE = "Initial commit from hf-hub-template"
 
@@ -61,9 +63,61 @@ def hub_file_id(entry: Any) -> str:
     return str(lfs.sha256) if lfs else str(entry.blob_id)
 
 
-def project_files(project: Path) -> dict[str, tuple[str, str]]:
-    """Files to upload (tracked, or untracked and not ignored by .gitignore) and their content ids."""
-    return {path: content_ids((project / path).read_bytes()) for path in work_tree_files(project)}
+def project_files(project: Path, *, leave_out: Path | None = None) -> dict[str, tuple[str, str]]:
+    """Files to upload (tracked, or untracked and not ignored by .gitignore) and their content ids.
+
+    `leave_out` (the --secrets-file) is never among them, whatever git thinks of it: nor is any path that
+    leads to it (a symbolic link)."""
+    paths = work_tree_files(project)
+    if leave_out is not None:
+        paths = [path for path in paths if not _same_file(project / path, leave_out)]
+    return {path: content_ids((project / path).read_bytes()) for path in paths}
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.resolve() == other.resolve() or os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
+def secrets_in_files(project: Path, paths: list[str], secrets: list[dict[str, str]]) -> list[tuple[str, str]]:
+    """(path, KEY) for each file to upload whose name or content holds the value of a secret being set."""
+    found = []
+    for path in paths:
+        content = (project / path).read_bytes()
+        for secret in secrets:
+            value = secret["value"]
+            if value and (value in path or value.encode() in content):
+                found.append((path, secret["key"]))
+    return found
+
+
+def refuse_secret_leaks(project: Path, local: dict[str, Any], settings: CreationSettings) -> None:
+    """Before anything is created: no file to upload may hold a secret's value, and huggingface_hub's debug
+    log (HF_DEBUG), which prints each request's body as a curl command, must not see the one that sets them."""
+    if not settings.secrets:
+        return
+    keys = ", ".join(secret["key"] for secret in settings.secrets)
+    from huggingface_hub import constants
+
+    if constants.HF_DEBUG or os.environ.get("HF_DEBUG", "").strip().upper() in constants.ENV_VARS_TRUE_VALUES:
+        raise HubStepError(
+            f"HF_DEBUG is set, and huggingface_hub then logs each request it sends, with its body, as a curl "
+            f"command: the request that creates the Space carries the values of the secrets {keys}, so nothing "
+            "was done. Unset HF_DEBUG and retry (to debug the other requests, leave the secrets out: the Space is "
+            "then created without them, and you add them in its Settings)."
+        )
+    found = secrets_in_files(project, sorted(local), settings.secrets)
+    if found:
+        where = "; ".join(f"{for_terminal(path)} holds the value of {key}" for path, key in found)
+        raise HubStepError(
+            f"Nothing was created or uploaded: {where}. Those are secrets of the Space, and a file that is "
+            "uploaded can be read by anyone who can read the repo. Take the value out of the file (a secret "
+            "belongs in --secrets-file kept outside the project, or in the environment), or stop uploading the "
+            "file (add it to .gitignore), then retry. If the match is a coincidence (a short or common value), "
+            "choose a longer value for the secret."
+        )
 
 
 def compare(remote: dict[str, str], local: dict[str, tuple[str, str]]) -> RemoteState:
@@ -83,18 +137,19 @@ def retry_command(project: Path, answers: dict[str, Any], *, pr: bool = False) -
     """A command that retries the Hub step as printed: uvx brings its own environment, so it works even
     where this Python lacks huggingface_hub; for a local template the script is offered too."""
     src = str(answers.get("_src_path", ""))
-    flag = " --pr" if pr else ""
+    flag = ["--pr"] if pr else []
     if src and Path(src).is_absolute() and Path(src).is_dir():
         return (
-            f'uvx --from "{src}" hf-hub-template publish "{project}"{flag}\n'
+            f"{quoted('uvx', '--from', src, 'hf-hub-template', 'publish', project, *flag)}\n"
             f"  or, in a Python that has copier and huggingface_hub:\n"
-            f'  python "{Path(src) / "hooks" / "remote.py"}" "{project}"{flag}'
+            f"  {quoted('python', Path(src) / 'hooks' / 'remote.py', project, *flag)}"
         )
     url = expand_shortcut(src)
     if src and "://" not in url:  # a relative local path: unknown here
-        return f'uvx --from TEMPLATE hf-hub-template publish "{project}"{flag}   # TEMPLATE: the template\'s folder'
-    ref = f"@{answers['_commit']}" if answers.get("_commit") else ""
-    return f'uvx --from "git+{url}{ref}" hf-hub-template publish "{project}"{flag}'
+        command = quoted("uvx", "--from", "TEMPLATE", "hf-hub-template", "publish", project, *flag)
+        return f"{command}   # TEMPLATE: the template's folder"
+    ref = safe_ref(answers.get("_commit"))  # a ref read from the project: only a plain version or commit id
+    return quoted("uvx", "--from", f"git+{url}{'@' + ref if ref else ''}", "hf-hub-template", "publish", project, *flag)
 
 
 def set_origin(project: Path, url: str) -> str:
@@ -105,7 +160,8 @@ def set_origin(project: Path, url: str) -> str:
         return f"git remote origin already points at {current.stdout.strip()}; left as it is (the Hub repo is {url})."
     added = run_git(project, "remote", "add", "origin", url)
     if added.returncode != 0:
-        return f"Could not set git remote origin ({added.stderr.strip()}): run `git remote add origin {url}`."
+        command = quoted("git", "remote", "add", "origin", url)
+        return f"Could not set git remote origin ({added.stderr.strip()}): run `{command}`."
     run_git(project, "config", "branch.main.remote", "origin")
     run_git(project, "config", "branch.main.merge", "refs/heads/main")
     return f"git remote origin set to {url}"
@@ -172,6 +228,19 @@ def publish(
     """Create the repo, upload the project and (for a Space that builds) watch it until it runs; return
     the repo URL. Raises HubStepError with the reason, and the log's last lines, when it does not run."""
     api, endpoint = connect()
+    try:
+        settings = creation_settings(answers, secrets_file=secrets_file)
+    except SecretsFileError as err:
+        raise HubStepError(str(err)) from None
+    local = project_files(project, leave_out=secrets_file)
+    refuse_secret_leaks(project, local, settings)
+    if secrets_file is not None:
+        for path in sorted(set(work_tree_files(project)) - set(local)):
+            report(
+                f"Warning: {for_terminal(path)} is the --secrets-file and git does not ignore it: it was left out "
+                "of this upload, but a `git add` and `git push` would publish it. Keep it outside the project, or "
+                "add it to .gitignore (and `git rm --cached` it if it is committed)."
+            )
 
     namespace = answers.get("namespace") or ""
     name = answers["repo_name"]
@@ -184,7 +253,7 @@ def publish(
         f"{namespace}/{name}",
         answers.get("repo_type", "space"),
         hub_space_sdk(answers),
-        creation_settings(answers, secrets_file=secrets_file),
+        settings,
     )
     url = f"{endpoint}/{URL_PREFIX[target.repo_type]}{target.repo_id}"
 
@@ -197,7 +266,6 @@ def publish(
                 explain(exc, action=action, repo_id=target.repo_id, endpoint=endpoint, attempts=attempts)
             ) from exc
 
-    local = project_files(project)
     created = True
     try:
         step(

@@ -9,13 +9,17 @@ environment that is the publishing token, which must not end up in a Space unask
 
 from __future__ import annotations
 
+import io
 import os
-from collections.abc import Mapping
+import stat
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hf_hub_template.hub_facts import space_hardware
+from hf_hub_template.untrusted import for_terminal, quoted
 
 # In the environment these name the token that publishes (often one that can write everything): a Space
 # secret of that name takes its value from --secrets-file only, never from the environment.
@@ -26,19 +30,59 @@ def names(text: str | None) -> list[str]:
     return [item.strip() for item in str(text or "").split(",") if item.strip()]
 
 
-def read_dotenv(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines (`export ` allowed, quotes stripped, # comments and blank lines skipped)."""
-    values = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.removeprefix("export ").partition("=")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key.strip()] = value
-    return values
+MAX_SECRETS_FILE_BYTES = 64 * 1024  # a dotenv file of secrets is a few lines; anything larger is the wrong file
+
+
+class SecretsFileError(ValueError):
+    """`--secrets-file` cannot be used; `str(err)` says why (never a value from the file) and what to do."""
+
+
+_warned_open: set[Path] = set()  # a file open to others is warned about once per run, not once per project
+
+
+def _warn(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def read_secrets_file(path: Path, *, warn: Callable[[str], None] = _warn) -> dict[str, str]:
+    """The KEY=VALUE pairs of a dotenv file, parsed by python-dotenv (quotes, `export `, comments, inline
+    `# comments` and escapes as dotenv defines them). No `${VAR}` expansion: a value is what the file says,
+    never something from the environment (where HF_TOKEN is the publishing token). Keys without a value are
+    left out. Refused (SecretsFileError) when not a regular file, larger than 64 KiB or not UTF-8; a warning
+    line when other users can read it."""
+    from dotenv import dotenv_values
+
+    shown = for_terminal(path)
+    try:
+        with path.open("rb") as stream:
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise SecretsFileError(f"--secrets-file {shown} is not a regular file; nothing was done.")
+            raw = stream.read(MAX_SECRETS_FILE_BYTES + 1)
+    except OSError as exc:
+        raise SecretsFileError(f"--secrets-file {shown} cannot be read ({exc.strerror}); nothing was done.") from None
+    if len(raw) > MAX_SECRETS_FILE_BYTES:
+        raise SecretsFileError(
+            f"--secrets-file {shown} is larger than {MAX_SECRETS_FILE_BYTES // 1024} KiB, which no dotenv file of "
+            "secrets is (a few KEY=VALUE lines): is it the right file? Nothing was done."
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:  # the message names the line, never the bytes (they may be a secret)
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SecretsFileError(
+            f"--secrets-file {shown} is not UTF-8 text (line {line} is not): save it as UTF-8 and retry. "
+            "Nothing was done."
+        ) from None
+    resolved = path.resolve()
+    if os.name == "posix" and info.st_mode & 0o044 and resolved not in _warned_open:
+        _warned_open.add(resolved)
+        warn(
+            f"Warning: --secrets-file {shown} is readable by other users of this machine (mode "
+            f"{stat.S_IMODE(info.st_mode):04o}); make it yours alone with: {quoted('chmod', '600', path)}"
+        )
+    values = dotenv_values(stream=io.StringIO(text), interpolate=False)
+    return {key: value for key, value in values.items() if key and value is not None}
 
 
 @dataclass(frozen=True)
@@ -84,7 +128,7 @@ def creation_settings(
     visibility = str(answers.get("visibility") or ("private" if answers.get("private") else "public"))
     if answers.get("repo_type", "space") != "space":
         return CreationSettings(visibility=visibility)
-    from_file = read_dotenv(secrets_file) if secrets_file else {}
+    from_file = read_secrets_file(secrets_file) if secrets_file else {}
     secrets, missing = [], []
     for name in names(answers.get("space_secrets")):
         value = from_file.get(name) if name in CREDENTIALS else from_file.get(name, environ.get(name))

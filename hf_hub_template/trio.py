@@ -10,13 +10,13 @@ a failure anywhere keeps the three local projects and prints one command that re
 
 from __future__ import annotations
 
-import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from hf_hub_template.org_standard import OrgStandardError
+from hf_hub_template.untrusted import quoted
 
 REPO_TYPES = ("dataset", "model", "space")  # the publishing order: each card links only repos made before it
 SUFFIX = {"model": "", "dataset": "-data", "space": "-demo"}
@@ -69,7 +69,7 @@ def plan(dest: Path, name: str, namespace: str, data: dict[str, dict[str, str]])
 
 
 def resume_command(members: list[Member]) -> str:
-    return "hf-hub-template publish " + " ".join(shlex.quote(str(m.folder)) for m in members)
+    return quoted("hf-hub-template", "publish", *(member.folder for member in members))
 
 
 def render_all(template: str, members: list[Member], *, vcs_ref: str | None, user_defaults: dict[str, Any]) -> None:

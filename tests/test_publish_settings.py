@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import ROOT, git, hub_env, render
+from helpers import ROOT, fake_token, git, hub_env, render
 from hub_server import HubServer
 
-from hf_hub_template.space_settings import creation_settings, read_dotenv
+from hf_hub_template.git import work_tree_files
+from hf_hub_template.space_settings import creation_settings
 
 
 def publish(project: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -142,13 +143,146 @@ def test_an_org_standard_fixes_hardware_and_sleep_time(template, tmp_path):
     assert (settings.hardware, settings.sleep_time, settings.visibility) == ("cpu-upgrade", 3600, "private")
 
 
-def test_dotenv_reading():
-    path = Path(__file__).parent / "x.env"
-    try:
-        path.write_text("# c\n\nexport A=1\nB=\"two words\"\nC='3'\nnot a pair\n")
-        assert read_dotenv(path) == {"A": "1", "B": "two words", "C": "3"}
-    finally:
-        path.unlink()
+def test_the_secrets_file_is_read_as_dotenv_defines_it(tmp_path):
+    """python-dotenv's reading: an inline `# comment` is not part of the value (it was, with the hand parser);
+    `${VAR}` is kept as written, never filled in from the environment, where HF_TOKEN is the publishing token."""
+    from hf_hub_template.space_settings import read_secrets_file
+
+    path = tmp_path / "space.env"
+    path.write_text(
+        "# c\n\nexport A=1\nB=\"two words\"  # a comment\nC='3'\nD=plain # a comment\n"
+        'E=${HF_TOKEN}\nF="has # inside"\nG=\nnot a pair\n'
+    )
+    path.chmod(0o600)
+    assert read_secrets_file(path) == {
+        "A": "1",
+        "B": "two words",
+        "C": "3",
+        "D": "plain",
+        "E": "${HF_TOKEN}",
+        "F": "has # inside",
+        "G": "",
+    }
+
+
+def test_a_secrets_file_inside_the_project_is_never_uploaded(template, tmp_path, hub, token):
+    """Wherever it sits in the project, and whatever .gitignore says of it, the --secrets-file stays home."""
+    project = render(template, tmp_path / "demo", **SETTINGS)
+    value = "s3cret-" + secrets.token_hex(12)
+    (project / "config").mkdir()
+    secrets_file = project / "config" / "space-secrets.txt"  # a name no .gitignore pattern matches
+    secrets_file.write_text(f"API_KEY={value}\n")
+    secrets_file.chmod(0o600)
+    result = publish(project, hub_env(tmp_path, hub.url, token), "--no-wait", "--secrets-file", str(secrets_file))
+    assert result.returncode == 0, result.stderr
+    files = hub.repo("space", "fakeuser/demo").files
+    assert "config/space-secrets.txt" not in files and all(value.encode() not in c for c in files.values())
+    assert [r.endpoint for r in hub.requests if value.encode() in r.body] == ["create"]
+    assert "Warning: config/space-secrets.txt is the --secrets-file and git does not ignore it" in result.stdout
+
+
+def test_the_rendered_gitignore_keeps_every_dotenv_file_out(template, tmp_path):
+    project = render(template, tmp_path / "demo")
+    names = [".env", ".env.local", ".env.production", "secrets.env", "config/prod.env"]
+    for name in names:
+        (project / name).parent.mkdir(exist_ok=True)
+        (project / name).write_text("API_KEY=x\n")
+    assert not set(names) & set(work_tree_files(project))
+
+
+def test_a_file_that_holds_a_secret_value_stops_the_publish_before_anything_is_created(template, tmp_path, hub, token):
+    project = render(template, tmp_path / "demo", **SETTINGS)
+    value = "s3cret-" + secrets.token_hex(12)
+    (project / "settings.py").write_text(f"API_KEY = {value!r}  # left in by mistake\n")
+    env = {**hub_env(tmp_path, hub.url, token), "API_KEY": value}
+    result = publish(project, env, "--no-wait")
+    assert result.returncode == 1
+    assert "settings.py holds the value of API_KEY" in result.stderr and "Nothing was created" in result.stderr
+    assert value not in result.stdout + result.stderr
+    assert hub.requests == [] and hub.state.repos == {}
+
+
+def test_hf_debug_never_logs_the_secrets(template, tmp_path, hub, token):
+    """huggingface_hub's HF_DEBUG logs each request as a curl command, the create request's secrets included:
+    while secrets are sent, publish refuses, before any request."""
+    project = render(template, tmp_path / "demo", **SETTINGS)
+    value = "s3cret-" + secrets.token_hex(12)
+    env = {**hub_env(tmp_path, hub.url, token), "API_KEY": value, "HF_DEBUG": "1"}
+    result = publish(project, env, "--no-wait")
+    assert value not in result.stdout + result.stderr
+    assert result.returncode == 1 and "HF_DEBUG is set" in result.stderr and "API_KEY" in result.stderr
+    assert hub.requests == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"API_KEY=caf\xe9\n", "is not UTF-8 text (line 1 is not)"),
+        (b"# padding\n" * 7000 + b"API_KEY=x\n", "is larger than 64 KiB"),
+    ],
+    ids=["not-utf8", "too-large"],
+)
+def test_a_secrets_file_that_cannot_be_right_stops_before_anything_is_done(
+    template, tmp_path, hub, token, content, message
+):
+    project = render(template, tmp_path / "demo", **SETTINGS)
+    secrets_file = tmp_path / "space.env"
+    secrets_file.write_bytes(content)
+    secrets_file.chmod(0o600)
+    result = publish(project, hub_env(tmp_path, hub.url, token), "--secrets-file", str(secrets_file))
+    assert result.returncode == 2 and message in result.stderr and "Nothing was done" in result.stderr
+    assert "Traceback" not in result.stderr and hub.requests == []
+
+
+def test_a_secrets_file_others_can_read_brings_one_warning(template, tmp_path, hub, token):
+    project = render(template, tmp_path / "demo", **SETTINGS)
+    secrets_file = tmp_path / "space.env"
+    secrets_file.write_text("API_KEY=x" + secrets.token_hex(8) + "\n")
+    secrets_file.chmod(0o644)
+    result = publish(project, hub_env(tmp_path, hub.url, token), "--no-wait", "--secrets-file", str(secrets_file))
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "readable by other users" in line]
+    assert warnings == [
+        f"Warning: --secrets-file {secrets_file} is readable by other users of this machine "
+        f"(mode 0644); make it yours alone with: chmod 600 {secrets_file}"
+    ]
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://hub.example.org",
+        "http://127.0.0.1.nip.io:8080",
+        "http://10.0.0.1",
+        "ftp://127.0.0.1",
+        "http://user@127.0.0.1",
+        "https://hf.co?x=1",
+    ],
+)
+def test_an_endpoint_that_would_send_the_token_in_clear_is_refused(monkeypatch, endpoint):
+    from huggingface_hub import constants
+
+    from hf_hub_template.hub_errors import HubStepError
+    from hf_hub_template.hub_session import connect
+
+    monkeypatch.setattr(constants, "ENDPOINT", endpoint)
+    monkeypatch.setenv("HF_TOKEN", fake_token())
+    with pytest.raises(HubStepError, match="nothing was done and no token was sent"):
+        connect()
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    ["https://huggingface.co", "http://127.0.0.1:8080", "http://127.1.2.3", "http://[::1]:9", "http://localhost"],
+)
+def test_https_and_this_machine_are_accepted_endpoints(monkeypatch, endpoint):
+    from huggingface_hub import constants
+
+    from hf_hub_template.hub_session import connect
+
+    monkeypatch.setattr(constants, "ENDPOINT", endpoint)
+    monkeypatch.setenv("HF_TOKEN", fake_token())
+    assert connect()[1] == endpoint
 
 
 # ------------------------------------------------------------------------------------ status

@@ -340,6 +340,55 @@ def test_on_a_terminal_the_person_chooses(template, tmp_path, hub, token, keys, 
     assert os.waitstatus_to_exitcode(status) == (0 if opens_pr else 1)
 
 
+def test_printed_retry_commands_run_nothing_but_themselves(tmp_path):
+    """Pasted into a shell, a printed command runs that command and nothing else, whatever the project's
+    folder or the answers file's `_src_path` and `_commit` say; a `_commit` that is not a plain version or
+    commit id is left out of the `git+URL@REF`."""
+    from hf_hub_template.publish import retry_command
+
+    evil = "$(touch pwned)`touch pwned`"
+    bin_dir = tmp_path / "bin"  # uvx and python that only print their arguments
+    bin_dir.mkdir()
+    for name in ("uvx", "python"):
+        (bin_dir / name).write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n')
+        (bin_dir / name).chmod(0o755)
+    project = tmp_path / f"demo {evil}"
+    local_template = tmp_path / f"tpl {evil}"
+    local_template.mkdir()
+    publish = ["hf-hub-template", "publish", str(project), "--pr"]
+    url = "https://example.org/t.git"
+    cases = [
+        ({"_src_path": url, "_commit": evil}, [["--from", f"git+{url}", *publish]]),
+        ({"_src_path": url, "_commit": "-oProxyCommand=touch pwned"}, [["--from", f"git+{url}", *publish]]),
+        (
+            {"_src_path": "gh:acme/t", "_commit": "v1.1.0-3-gabc1234"},
+            [["--from", "git+https://github.com/acme/t@v1.1.0-3-gabc1234", *publish]],
+        ),
+        (
+            {"_src_path": str(local_template), "_commit": evil},
+            [
+                ["--from", str(local_template), *publish],
+                [str(local_template / "hooks" / "remote.py"), str(project), "--pr"],
+            ],
+        ),
+        ({"_src_path": f"tpl {evil}"}, [["--from", "TEMPLATE", *publish]]),
+    ]
+    for answers, expected in cases:
+        command = retry_command(project, answers, pr=True)
+        lines = [line.strip() for line in command.splitlines() if not line.strip().startswith("or,")]
+        assert len(lines) == len(expected), command
+        for line, words in zip(lines, expected, strict=True):
+            ran = subprocess.run(
+                ["sh", "-c", line],
+                cwd=tmp_path,
+                env={"PATH": f"{bin_dir}:/usr/bin:/bin"},
+                capture_output=True,
+                text=True,
+            )
+            assert ran.stdout.splitlines() == words, line
+            assert not (tmp_path / "pwned").exists(), f"pasting ran a command of the answers file: {line}"
+
+
 def test_retry_command_outside_a_project_explains(tmp_path):
     result = retry(tmp_path, dict(os.environ))
     assert result.returncode == 2 and "no .copier-answers.yml" in result.stderr
