@@ -19,7 +19,8 @@ from typing import Any
 from hf_hub_template.answers import load_answers
 from hf_hub_template.org_standard import OrgStandard, OrgStandardError
 from hf_hub_template.resources import CHECKOUT_ROOT, running_from_checkout
-from hf_hub_template.template_source import installed_template, same_template
+from hf_hub_template.template_source import installed_template
+from hf_hub_template.untrusted import for_terminal
 
 
 def _data(pairs: list[str]) -> dict[str, Any]:
@@ -62,26 +63,62 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    from copier import run_update
+    """`copier update` of a local project, from the trusted template only, applied as uncommitted changes."""
+    import tempfile
+
+    from hf_hub_template import trusted_update
+    from hf_hub_template.git import git_output, run_git
+    from hf_hub_template.template_files import TemplateRepo
 
     standard = OrgStandard.load(args.org_standard) if args.org_standard else None
     trusted = trusted_template(args, standard)
-    recorded = load_answers(args.project).get("_src_path")
-    if not same_template(recorded, trusted, base=args.project):
+    project = args.project.resolve()
+    if not project.is_dir():
+        raise OrgStandardError(f"{project} does not exist.")
+    dirty = run_git(project, "status", "--porcelain")
+    if dirty.returncode != 0 or dirty.stdout.strip():
         raise OrgStandardError(
-            f"{args.project} was made from {recorded or 'no recorded template'}, not from {trusted}; "
-            "nothing was run. `copier update --trust` would run that template's tasks and migrations on this "
-            "machine. If you trust it, say so with --template with that source."
+            f"{project} is not a clean git work tree: commit or stash your changes, then run update again "
+            "(the update is applied as changes you review)."
         )
-    run_update(
-        str(args.project),
-        data=standard.fixed if standard else {},
-        user_defaults=standard.defaults if standard else {},
-        defaults=True,
-        overwrite=True,
-        unsafe=True,
-        vcs_ref=args.vcs_ref,
-    )
+    try:
+        trusted_update.check(project, trusted)
+    except (trusted_update.Refused, ValueError) as err:
+        if not str(err).startswith(trusted_update.FOREIGN):
+            raise OrgStandardError(f"{project}: {for_terminal(err)}; nothing was run.") from None
+        recorded = str(err).removeprefix(trusted_update.FOREIGN)
+        raise OrgStandardError(
+            f"{project} was made from {for_terminal(recorded)}, not from {trusted}; nothing was run. "
+            "`copier update --trust` would run that template's tasks and migrations on this machine. "
+            "If you trust it, say so with --template with that source."
+        ) from None
+    with tempfile.TemporaryDirectory(prefix="hf-update-") as tmp:
+        scratch, work = Path(tmp), Path(tmp) / "project"
+        try:
+            template = TemplateRepo(trusted, scratch)
+        except RuntimeError as err:
+            raise OrgStandardError(f"{err}; nothing was changed.") from None
+        git_output(scratch, "clone", "--quiet", "--", str(project), str(work))
+        result = trusted_update.run_update(
+            work,
+            template.git_dir,
+            scratch,
+            vcs_ref=args.vcs_ref,
+            data=standard.fixed if standard else {},
+            user_defaults=standard.defaults if standard else {},
+            quiet=False,
+            capture=False,
+        )
+        if result.returncode != 0:
+            print(f"hf-hub-template: {project} was left as it was.", file=sys.stderr)
+            return 1
+        git_output(work, "add", "-A")
+        base = trusted_update.base_of(work)
+        changed = git_output(work, "diff", "--cached", "--name-only", base).split()
+        (scratch / "update.patch").write_text(git_output(work, "diff", "--cached", "--binary", base))
+        if changed:
+            git_output(project, "apply", "--whitespace=nowarn", str(scratch / "update.patch"))
+    print(f"Updated {project}: " + (", ".join(changed) + " changed; review and commit." if changed else "no change."))
     return 0
 
 

@@ -10,9 +10,6 @@ import enum
 import fnmatch
 import re
 import shutil
-
-# Copier runs as `python -m copier` with an argument list, never through a shell.
-import subprocess  # nosec B404
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -20,13 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from hf_hub_template import trusted_update
 from hf_hub_template.answers import ANSWERS_FILE, load_answers
 from hf_hub_template.git import git_output, init_repository, run_git
 from hf_hub_template.hub_errors import HubStepError, explain, with_retries
 from hf_hub_template.hub_session import connect
 from hf_hub_template.resources import template_file
 from hf_hub_template.template_files import TemplateRepo
-from hf_hub_template.template_source import copier_environment, same_template
+from hf_hub_template.untrusted import for_terminal
 
 REPO_TYPES = ("space", "model", "dataset")
 PR_TITLE = "Update to hf-hub-template "  # then the target version: one open PR per repo and version
@@ -93,10 +91,13 @@ def in_shard(repo_type: str, repo_id: str, shard: tuple[int, int]) -> bool:
     return int.from_bytes(digest[:8], "big") % count == index - 1
 
 
-def list_repos(api: Any, options: Options) -> list[tuple[str, str, bool]]:
+def list_repos(
+    api: Any, options: Options, revisions: dict[tuple[str, str], str] | None = None
+) -> list[tuple[str, str, bool]]:
     """(repo_type, repo_id, may carry an answers file) for every repo of the namespace that matches.
 
-    A listing without file names (`siblings`) counts as "may": the download then tells.
+    A listing without file names (`siblings`) counts as "may": the download then tells. `revisions`, when
+    given, receives each repo's commit at listing time: what is read later is read at that commit.
     """
     listers = {"space": api.list_spaces, "model": api.list_models, "dataset": api.list_datasets}
     found = []
@@ -107,6 +108,8 @@ def list_repos(api: Any, options: Options) -> list[tuple[str, str, bool]]:
             if not in_shard(repo_type, info.id, options.shard):
                 continue
             files = None if info.siblings is None else {sibling.rfilename for sibling in info.siblings}
+            if revisions is not None and isinstance(getattr(info, "sha", None), str):
+                revisions[(repo_type, info.id)] = info.sha
             found.append((repo_type, info.id, files is None or ANSWERS_FILE in files))
     return sorted(found)
 
@@ -140,11 +143,16 @@ def update_repo(
     repo_type: str,
     repo_id: str,
     options: Options,
-    template: TemplateRepo | None = None,
+    template: TemplateRepo,
     target: str | None = None,
+    revision: str | None = None,
 ) -> RepoResult:
     """One repo: read its answers file (2 requests), stop there when it is current or not ours, else
-    download only the files the template owns and open a pull request with `copier update`'s result."""
+    download only the files the template owns and open a pull request with `copier update`'s result.
+
+    Everything is read at `revision` (the commit listed), and the answers that are checked are the ones
+    in the work tree Copier renders; Copier renders the operator's clone of the template, never a source
+    the repo names (see trusted_update)."""
     from huggingface_hub.errors import EntryNotFoundError
 
     outcome = RepoResult(repo_type, repo_id)
@@ -160,26 +168,35 @@ def update_repo(
         # (with a warning) when the Hub fails, so the answers file must not be in the snapshot's folder.
         read, download, work = Path(tmp) / "answers", Path(tmp) / "download", Path(tmp) / "repo"
         try:
-            with_retries(lambda: api.hf_hub_download(repo_id, ANSWERS_FILE, repo_type=repo_type, local_dir=read))
+            with_retries(
+                lambda: api.hf_hub_download(
+                    repo_id, ANSWERS_FILE, repo_type=repo_type, revision=revision, local_dir=read
+                )
+            )
         except EntryNotFoundError:
             return outcome.end(Status.NOT_FROM_A_TEMPLATE)
         except Exception as exc:
             return failed(exc, f"download {repo_id}")
-        answers = load_answers(read)
+        try:
+            answers = load_answers(read)
+        except ValueError as err:
+            return outcome.end(Status.FAILED, str(err))
         if not answers:
             return outcome.end(Status.NOT_FROM_A_TEMPLATE)
         outcome.from_version = str(answers.get("_commit", "-"))
-        # Copier runs the tasks, migrations and extensions of the template the answers name:
-        # only the operator's template may be rendered, whatever the repo says.
-        if not same_template(answers.get("_src_path"), options.template, base=read):
-            return outcome.end(Status.FOREIGN_TEMPLATE, str(answers.get("_src_path") or "(none recorded)"))
+        # A first look, to download nothing for a foreign repo; the answers rendered are checked again below.
+        try:
+            checked = trusted_update.check(read, options.template)
+        except trusted_update.Refused as err:
+            return _refused(outcome, err)
+        outcome.from_version = checked.from_version
         to_version = options.vcs_ref or target
         if to_version and outcome.from_version == to_version:
             outcome.to_version = to_version
             return outcome.end(Status.UP_TO_DATE)
         # Only what the update can touch: the template's files at both versions, and the answers.
         owned = None
-        if template is not None and to_version:
+        if to_version:
             before, after = (
                 template.owned_paths(outcome.from_version, answers),
                 template.owned_paths(to_version, answers),
@@ -189,37 +206,24 @@ def update_repo(
         try:
             with_retries(
                 lambda: api.snapshot_download(
-                    repo_id=repo_id, repo_type=repo_type, local_dir=download, allow_patterns=owned
+                    repo_id=repo_id, repo_type=repo_type, revision=revision, local_dir=download, allow_patterns=owned
                 )
             )
         except Exception as exc:
             return failed(exc, f"download {repo_id}")
         # The repo's files are data: a `.git` folder in them (git config can run commands) is not taken.
         shutil.copytree(download, work, ignore=shutil.ignore_patterns(".cache", ".git"))
+        try:
+            # The answers Copier will read are the ones checked, and the ones the files were chosen for.
+            if trusted_update.check(work, options.template) != checked:
+                return outcome.end(Status.FAILED, "the repo changed while it was read: run fleet-update again")
+        except (trusted_update.Refused, ValueError) as err:
+            return _refused(outcome, err)
         init_repository(work, f"{repo_id} at main")
-        # The template was checked just above; its code runs without the operator's credentials.
-        # bandit B603: this Python, an argument list, and the template checked above.
-        update = subprocess.run(  # nosec B603
-            [
-                sys.executable,
-                "-m",
-                "copier",
-                "update",
-                "--trust",
-                "--defaults",
-                "--quiet",
-                "--skip-tasks",
-                "--conflict",
-                "inline",
-                *(["--vcs-ref", to_version] if to_version else []),
-            ],
-            cwd=work,
-            capture_output=True,
-            text=True,
-            env=copier_environment(Path(tmp)),
-        )
+        update = trusted_update.run_update(work, template.git_dir, Path(tmp), vcs_ref=to_version)
         if update.returncode != 0:
-            return outcome.end(Status.FAILED, f"copier update failed: {update.stderr.strip().splitlines()[-1:]}")
+            return outcome.end(Status.FAILED, trusted_update.last_line(update))
+        base = trusted_update.base_of(work)
         outcome.to_version = str(load_answers(work).get("_commit", "-"))
         conflicts = sorted(set(git_output(work, "diff", "--name-only", "--diff-filter=U").split()))
         if conflicts:
@@ -227,14 +231,22 @@ def update_repo(
         git_output(work, "add", "-A")
         changes = [
             line.split("\t", 1)
-            for line in git_output(work, "diff", "--cached", "--no-renames", "--name-status", "HEAD").splitlines()
+            for line in git_output(work, "diff", "--cached", "--no-renames", "--name-status", base).splitlines()
         ]
         if not changes:
             return outcome.end(Status.UP_TO_DATE)
         if options.dry_run:
-            outcome.diff = git_output(work, "diff", "--cached", "HEAD")
+            outcome.diff = git_output(work, "diff", "--cached", base)
             return outcome.end(Status.WOULD_OPEN, f"{len(changes)} files")
         return _open_pr(api, endpoint, outcome, work, changes, options)
+
+
+def _refused(outcome: RepoResult, err: Exception) -> RepoResult:
+    """A repo whose answers name another template is skipped; any other refusal is a failure of that repo."""
+    text = str(err)
+    if text.startswith(trusted_update.FOREIGN):
+        return outcome.end(Status.FOREIGN_TEMPLATE, text.removeprefix(trusted_update.FOREIGN))
+    return outcome.end(Status.FAILED, text)
 
 
 def _open_pr(
@@ -299,7 +311,8 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
         # One request that the client does not retry: an unreachable Hub or a refused token is said at
         # once, before the listing (which the client retries for a minute and more).
         api.whoami()
-        repos = with_retries(lambda: list_repos(api, options))[0]
+        revisions: dict[tuple[str, str], str] = {}
+        repos = with_retries(lambda: list_repos(api, options, revisions))[0]
     except HubStepError as err:
         print(err, file=sys.stderr)
         return 1
@@ -316,8 +329,16 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
         ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool,
         tqdm(total=len(todo), desc=f"fleet-update {options.namespace}", unit="repo", file=sys.stderr) as bar,
     ):
-        template, target = _trusted_template_repo(options, Path(scratch))
-        futures = {pool.submit(update_repo, api, endpoint, t, r, options, template, target): (t, r) for t, r in todo}
+        try:
+            template = TemplateRepo(options.template, Path(scratch))
+        except RuntimeError as err:
+            print(f"fleet-update: {for_terminal(err)}; nothing was updated.", file=sys.stderr)
+            return 1
+        target = options.vcs_ref or template.newest_release()
+        futures = {
+            pool.submit(update_repo, api, endpoint, t, r, options, template, target, revisions.get((t, r))): (t, r)
+            for t, r in todo
+        }
         for future in as_completed(futures):
             try:
                 results.append(future.result())
@@ -328,28 +349,22 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
     if options.dry_run:
         for outcome in results:
             if outcome.diff:
-                print(f"===== {outcome.repo_type} {outcome.repo_id}\n{outcome.diff}", file=out)
+                print(
+                    for_terminal(f"===== {outcome.repo_type} {outcome.repo_id}\n{outcome.diff}", keep_newlines=True),
+                    file=out,
+                )
     print(summary_table(results), file=out)
     return 1 if any(r.failed for r in results) else 0
-
-
-def _trusted_template_repo(options: Options, scratch: Path) -> tuple[TemplateRepo | None, str | None]:
-    """The trusted template's history (to read which files it owns) and the version to update to.
-
-    Without it (a template that cannot be cloned here), each repo is downloaded whole, as before,
-    and Copier picks the version."""
-    try:
-        template = TemplateRepo(options.template, scratch)
-    except RuntimeError as err:
-        print(f"fleet-update: {err}; downloading each repo whole.", file=sys.stderr)
-        return None, options.vcs_ref
-    return template, options.vcs_ref or template.newest_release()
 
 
 def summary_table(results: list[RepoResult]) -> str:
     rows = [("repo", "from", "to", "result", "pull request")]
     rows += [
-        (f"{r.repo_type}:{r.repo_id}", r.from_version, r.to_version, _short(r.result), r.pr_url or "-") for r in results
+        tuple(
+            for_terminal(cell)
+            for cell in (f"{r.repo_type}:{r.repo_id}", r.from_version, r.to_version, _short(r.result), r.pr_url or "-")
+        )
+        for r in results
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
@@ -360,7 +375,11 @@ def summary_table(results: list[RepoResult]) -> str:
         for status, n in counts.items()
         if n
     )
-    details = [f"{r.repo_type}:{r.repo_id}: {r.result}" for r in results if _short(r.result) != r.result]
+    details = [
+        for_terminal(f"{r.repo_type}:{r.repo_id}: {r.result}", keep_newlines=True)
+        for r in results
+        if _short(r.result) != r.result
+    ]
     return "\n".join([*lines, totals, *details])
 
 

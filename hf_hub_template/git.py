@@ -7,16 +7,32 @@ import shutil
 
 # git runs with argument lists, never through a shell.
 import subprocess  # nosec B404
+from collections.abc import Mapping
 from pathlib import Path
 
 FALLBACK_IDENTITY = {"name": "hf-hub-template", "email": "hf-hub-template@users.noreply.huggingface.co"}
+
+
+# git never needs a Hub token: a hook or a credential helper of a repo must not be handed one.
+CREDENTIAL_VARIABLES = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_API_TOKEN", "HF_OIDC_ID_TOKEN")
+
+
+def without_credentials(env: Mapping[str, str]) -> dict[str, str]:
+    """`env` without any Hub token, and with git limited to the transports a template is fetched over."""
+    kept = {key: value for key, value in env.items() if key not in CREDENTIAL_VARIABLES}
+    return kept | {"GIT_ALLOW_PROTOCOL": "file:git:http:https:ssh", "GIT_TERMINAL_PROMPT": "0"}
 
 
 def run_git(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The one place this package runs git: an argument list, no shell, the person's own `git` on PATH."""
     # bandit B603/B607: a fixed program found on PATH (the person's git), arguments as a list.
     return subprocess.run(  # nosec B603 B607
-        ["git", *args], cwd=project, capture_output=True, text=True, check=False, env=env
+        ["git", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=without_credentials(os.environ if env is None else env),
     )
 
 

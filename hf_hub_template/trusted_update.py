@@ -1,0 +1,128 @@
+"""`copier update` of a project someone else may have written, from the operator's template only.
+
+`copier update --trust` renders the template named by the project's `.copier-answers.yml` twice (the
+old version, then the new one) and runs its migrations and Jinja extensions. The answers file is the
+project's, so it is untrusted: here it is read once, from the work tree that is rendered, checked
+(`_src_path` names the operator's template, `_commit` is a plain ref), and its `_src_path` line is
+replaced by the operator's own clone of the template for the run, so Copier fetches nothing else
+whatever the spelling. The line is put back afterwards: the project's answers keep their own spelling.
+Copier runs in a subprocess with no credential in its environment and a HOME of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+# Copier runs as `python -c` with an argument list, never through a shell.
+import subprocess  # nosec B404
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hf_hub_template.answers import ANSWERS_FILE, load_answers
+from hf_hub_template.git import git_output
+from hf_hub_template.template_source import copier_environment, safe_ref, same_template
+
+SRC_PATH_LINE = re.compile(r"^_src_path:[^\n]*$", re.M)
+# Copier's Python API, so the org standard's data and user defaults reach it as values, not as text.
+RUNNER = """\
+import json, sys
+from copier import run_update
+try:
+    run_update(**json.load(sys.stdin))
+except Exception as exc:  # Copier's message, not its traceback
+    sys.exit(f"copier update failed: {type(exc).__name__}: {exc}")
+"""
+IDENTITY = ("-c", "user.name=hf-hub-template", "-c", "user.email=hf-hub-template@users.noreply.huggingface.co")
+
+
+FOREIGN = "made from another template: "
+
+
+class Refused(ValueError):
+    """The project names another template, or a version git could read as something else: nothing ran."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    answers: dict[str, Any]
+    from_version: str
+
+
+def check(work: Path, trusted: str, base: Path | None = None) -> Checked:
+    """The answers of `work`, if its `_src_path` is the trusted template and its `_commit` a plain ref."""
+    answers = load_answers(work)
+    source = answers.get("_src_path")
+    if not same_template(source, trusted, base=base or work):
+        raise Refused(f"{FOREIGN}{source or '(none recorded)'}")
+    version = safe_ref(answers.get("_commit"))
+    if version is None:
+        raise Refused(f"its _commit {answers.get('_commit')!r} is not a template version")
+    text = (work / ANSWERS_FILE).read_text(encoding="utf-8")
+    if len(SRC_PATH_LINE.findall(text)) != 1:
+        raise Refused(f"its {ANSWERS_FILE} does not hold _src_path on one line of its own")
+    return Checked(answers, version)
+
+
+def run_update(
+    work: Path,
+    template_clone: Path,
+    scratch: Path,
+    *,
+    vcs_ref: str | None,
+    data: dict[str, Any] | None = None,
+    user_defaults: dict[str, Any] | None = None,
+    conflict: str = "inline",
+    quiet: bool = True,
+    capture: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    """`copier update --trust --skip-tasks --defaults` in `work` (a clean git tree that `check` passed),
+    rendering `template_clone` (the operator's template on this disk) at `vcs_ref`. Returns Copier's run;
+    `work` then holds its result with the project's own `_src_path` line, uncommitted."""
+    if vcs_ref is not None and safe_ref(vcs_ref) is None:
+        raise Refused(f"{vcs_ref!r} is not a template version")
+    answers_file = work / ANSWERS_FILE
+    original = answers_file.read_text(encoding="utf-8")
+    own_line = SRC_PATH_LINE.search(original)
+    assert own_line is not None  # check() made sure  # nosec B101
+    answers_file.write_text(
+        SRC_PATH_LINE.sub(lambda _: f"_src_path: {json.dumps(str(template_clone))}", original), encoding="utf-8"
+    )
+    git_output(work, *IDENTITY, "commit", "--quiet", "--no-verify", "-am", "Render from the operator's template")
+    arguments = {
+        "dst_path": str(work),
+        "data": data or {},
+        "user_defaults": user_defaults or {},
+        "defaults": True,
+        "overwrite": True,
+        "unsafe": True,
+        "skip_tasks": True,
+        "quiet": quiet,
+        "conflict": conflict,
+        "vcs_ref": vcs_ref,
+    }
+    # bandit B603: this Python, an argument list, and the operator's template.
+    result = subprocess.run(  # nosec B603
+        [sys.executable, "-c", RUNNER],
+        cwd=work,
+        input=json.dumps(arguments),
+        capture_output=capture,
+        text=True,
+        env=copier_environment(scratch),
+    )
+    rendered = answers_file.read_text(encoding="utf-8")
+    answers_file.write_text(SRC_PATH_LINE.sub(lambda _: own_line.group(), rendered, count=1), encoding="utf-8")
+    return result
+
+
+def last_line(result: subprocess.CompletedProcess[str]) -> str:
+    """Copier's own last word on a failure (its traceback's message), for a one-line report."""
+    lines = [line.strip() for line in (result.stderr or "").splitlines() if line.strip()]
+    return lines[-1] if lines else f"exit status {result.returncode}"
+
+
+def base_of(work: Path) -> str:
+    """The commit that holds the project as it was, before the `_src_path` commit `run_update` made."""
+    return git_output(work, "rev-parse", "HEAD~1").strip()
