@@ -67,6 +67,7 @@ CHANGED_SINCE_PREVIOUS = {
     "tests/hub_rules.py": "the card checker: app_port against the Dockerfile, duplicates",
     "README.md": "the maintainer's sections moved out of the public card",
     "CONTRIBUTING.md": "new: the maintainer's sections, with no path of the machine",
+    ".gitignore": "every dotenv file (.env*, *.env) kept out of git and the Hub, not only .env",
 }
 MEDIA_FIX = {".gitattributes": "Spaces track image, audio and video files with LFS, as datasets do"}
 CHANGED_SINCE_PREVIOUS_BY_KIND: dict[tuple[str, str | None], dict[str, str]] = {
