@@ -6,14 +6,26 @@ A Space made before these options updates unchanged but for the listed fixes: te
 
 from __future__ import annotations
 
+import base64
+import binascii
+import contextlib
+import http.client
+import json
+import os
 import re
 import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
-from helpers import render
+from helpers import fake_token, render
 from hub_rules import check_repo, read_metadata
 from test_generated_projects import run_project_tests, tool
 
@@ -180,3 +192,170 @@ def test_vite_space_builds_and_its_page_loads(template, tmp_path):
     run_project_tests(dst)
     built = (dst / "dist" / "index.html").read_text()
     assert 'src="./assets/' in built  # relative: works wherever the Hub serves dist/ from
+
+
+# ------------------------------------------------------------ sign-in run locally (issue 24)
+# What the Hub sets in a Space: none of it is set when a person runs the app on their machine.
+HUB_VARIABLES = (
+    "SYSTEM",
+    "SPACE_ID",
+    "SPACE_HOST",
+    "OAUTH_CLIENT_ID",
+    "OAUTH_CLIENT_SECRET",
+    "OAUTH_SCOPES",
+    "OPENID_PROVIDER_URL",
+)
+# Every route of the sign-in, then the pages that show who is signed in, run locally.
+LOCAL_SIGN_IN_PATHS = {
+    "docker": [
+        "/",
+        "/oauth/huggingface/login",
+        "/oauth/huggingface/callback",
+        "/me",
+        "/",
+        "/oauth/huggingface/callback?_target_url=https://elsewhere.example",
+        "/oauth/huggingface/logout?_target_url=https://elsewhere.example",
+        "/me",
+    ],
+    "gradio": [
+        "/",
+        "/login/huggingface",
+        "/login/callback",
+        "/config",
+        "/logout?_target_url=https://elsewhere.example",
+    ],
+}
+
+
+class _TokenOwnersHub(BaseHTTPRequestHandler):
+    """huggingface.co as the developer's machine sees it: whoami-v2 names the token's owner."""
+
+    seen: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (the base class's name)
+        self.seen.append(f"{self.path} {self.headers.get('Authorization')}")
+        user = {"type": "user", "name": "token-owner", "fullname": "Token Owner", "avatarUrl": "", "orgs": []}
+        body = json.dumps(user).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def token_owners_hub() -> Iterator[tuple[str, list[str]]]:
+    """The stand-in Hub's URL, and the requests it got (path and Authorization)."""
+    seen: list[str] = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), type("Hub", (_TokenOwnersHub,), {"seen": seen}))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ask(port: int, path: str, cookies: dict[str, str]) -> tuple[int, str]:
+    """GET `path` as a browser would (cookies kept, redirects not followed): the status, and every
+    header and the body as text."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    body = response.read()
+    for name, value in response.getheaders():
+        if name.lower() == "set-cookie":
+            key, _, rest = value.partition("=")
+            cookies[key] = rest.split(";")[0]
+    text = "\n".join(f"{k}: {v}" for k, v in response.getheaders()) + "\n\n" + body.decode(errors="replace")
+    return response.status, text
+
+
+def decoded(text: str) -> str:
+    """`text` and, after it, every base64 word in it decoded: a signed session cookie holds its JSON
+    in base64, readable by anyone who has the cookie."""
+    words = re.findall(r"[A-Za-z0-9+/_-]{8,}={0,2}", text)
+    out = [text]
+    for word in words:
+        for decode in (base64.b64decode, base64.urlsafe_b64decode):
+            with contextlib.suppress(binascii.Error, ValueError):
+                out.append(decode(word + "=" * (-len(word) % 4)).decode(errors="replace"))
+    return "\n".join(out)
+
+
+def off_site(location: str, port: int) -> bool:
+    """A browser at the app that follows `location` leaves it (browsers drop whitespace and
+    read a backslash as a slash)."""
+    here = f"http://127.0.0.1:{port}"
+    target = urlsplit(urljoin(here, "".join(location.split()).replace("\\", "/")))
+    return f"{target.scheme}://{target.netloc}" != here
+
+
+@contextlib.contextmanager
+def run_locally(project: Path, sdk: str, env: dict[str, str]) -> Iterator[int]:
+    """The app as a person runs it on their machine (README, Run it locally), on a free port."""
+    port = free_port()
+    if sdk == "gradio":
+        command = [sys.executable, "app.py"]
+        env = {**env, "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port)}
+    else:
+        command = [sys.executable, "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", str(port)]
+    log_path = project / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 180
+            while True:
+                assert process.poll() is None, f"the app stopped at start:\n{log_path.read_text()[-3000:]}"
+                with contextlib.suppress(OSError):
+                    http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("HEAD", "/")
+                    break
+                assert time.monotonic() < deadline, f"no answer in 180 s:\n{log_path.read_text()[-3000:]}"
+                time.sleep(0.3)
+            yield port
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.mark.slow  # starts the app
+@pytest.mark.parametrize("with_token", [True, False], ids=["token", "no-login"])
+@pytest.mark.parametrize("sdk", ["docker", "gradio"])
+def test_sign_in_run_locally_never_uses_your_token(template, tmp_path, sdk, with_token):
+    """Run locally (none of the Hub's variables), the sign-in app starts with no login at all, and with
+    one it never reads or uses the token: no answer, cookie or redirect holds it, the Hub is never
+    asked who owns it, no page names its owner, and no redirect leaves the site."""
+    dst = render(template, tmp_path / f"local-{sdk}", space_sdk=sdk, **SIGN_IN)
+    token = fake_token()
+    env = {k: v for k, v in os.environ.items() if k not in HUB_VARIABLES and not k.startswith(("HF_", "HUGGING"))}
+    env |= {"HF_HOME": str(tmp_path / "hf-home"), "HF_HUB_DISABLE_TELEMETRY": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+    with token_owners_hub() as (hub_url, hub_seen):
+        env["HF_ENDPOINT"] = hub_url
+        if with_token:
+            env["HF_TOKEN"] = token
+        with run_locally(dst, sdk, env) as port:
+            cookies: dict[str, str] = {}
+            answers = [(path, *ask(port, path, cookies)) for path in LOCAL_SIGN_IN_PATHS[sdk]]
+    assert answers[0][1] == 200, answers[0]
+    seen = decoded("\n".join(text for _, _, text in answers) + "\n" + "\n".join(cookies.values()))
+    assert token not in seen, "the token was handed out"
+    assert "token-owner" not in seen and "Token Owner" not in seen, "the token's owner was shown"
+    assert hub_seen == [], f"the app asked the Hub about the token: {hub_seen}"
+    for path, _, text in answers:
+        for location in re.findall(r"^location: (.*)$", text, flags=re.I | re.M):
+            assert not off_site(location, port), (path, location)
