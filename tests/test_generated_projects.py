@@ -96,15 +96,19 @@ def test_workflow_passes_actionlint(project: Path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_workflows_pass_zizmor(project: Path):
-    """The GitHub Actions security linter, offline, at its strictest persona: no finding at all."""
+def zizmor_findings(folder: Path) -> str:
+    """The GitHub Actions security linter, offline, at its strictest persona (auditor: every audit, pedantic's
+    included, secrets-outside-env among them): "" when it finds nothing, else its report."""
     result = subprocess.run(
-        [tool("zizmor"), "--offline", "--persona", "pedantic", "--no-progress", "--format", "plain", ".github"],
-        cwd=project,
+        [tool("zizmor"), "--offline", "--persona", "auditor", "--no-progress", "--format", "plain", str(folder)],
         capture_output=True,
         text=True,
     )
-    assert result.returncode == 0 and "No findings" in result.stdout, result.stdout + result.stderr
+    return "" if result.returncode == 0 and "No findings" in result.stdout else result.stdout + result.stderr
+
+
+def test_workflows_pass_zizmor(project: Path):
+    assert zizmor_findings(project / ".github") == ""
 
 
 def test_workflow_tests_first_pins_actions_and_never_creates_the_repo(project: Path):
@@ -122,9 +126,201 @@ def test_workflow_tests_first_pins_actions_and_never_creates_the_repo(project: P
     dependabot = yaml.safe_load((project / ".github" / "dependabot.yml").read_text())
     assert [u["package-ecosystem"] for u in dependabot["updates"]] == ["github-actions"]
     text = (project / ".github" / "workflows" / "sync-to-hub.yml").read_text()
-    assert "secrets.HF_TOKEN" in text and "create_repo" not in text and "repo_exists" in text
+    assert "create_repo" not in text and "repo_exists" in text
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert f"HF_REPO_TYPE: {answers['repo_type']}" in text
+
+
+def _job_step(workflow: dict[str, Any], job: str, name: str) -> dict[str, Any]:
+    return next(step for step in workflow["jobs"][job]["steps"] if step.get("name") == name)
+
+
+def test_workflow_signs_in_as_a_trusted_publisher_by_default(project: Path):
+    """No Hub token stored on GitHub: the upload job alone may ask GitHub for an OIDC token, which
+    huggingface_hub (>= 1.19) exchanges for a one-hour token scoped to the repo named in HF_OIDC_RESOURCE."""
+    text = (project / ".github" / "workflows" / "sync-to-hub.yml").read_text()
+    workflow = yaml.safe_load(text)
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["sync_auth"] == "trusted_publisher"
+    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["jobs"]["sync"]["permissions"] == {"contents": "read", "id-token": "write"}
+    assert "permissions" not in workflow["jobs"]["test"], "the tests run with the workflow's contents: read"
+    prefix = {"space": "spaces/", "model": "", "dataset": "datasets/"}[answers["repo_type"]]
+    push = _job_step(workflow, "sync", "Push to the Hub")
+    assert push["env"] == {"HF_OIDC_RESOURCE": f"{prefix}YOUR-NAMESPACE/demo-app"}
+    assert workflow["env"]["HF_REPO_ID"] == "YOUR-NAMESPACE/demo-app"
+    assert "secrets." not in text and "HF_TOKEN" not in push["run"] and "environment" not in workflow["jobs"]["sync"]
+    assert '"huggingface_hub>=1.19,<3"' in _job_step(workflow, "sync", "Install huggingface_hub")["run"]
+
+
+def test_workflow_token_fallback_reads_the_secret_in_an_environment(template, tmp_path):
+    """sync_auth=hf_token: the HF_TOKEN secret, read by the upload job only, inside the GitHub environment
+    `huggingface`; no OIDC token asked for. Both linters pass it as they pass the default."""
+    project = render(
+        template, tmp_path / "fallback" / "demo", github_sync=True, repo_type="dataset", sync_auth="hf_token"
+    )
+    path = project / ".github" / "workflows" / "sync-to-hub.yml"
+    text = path.read_text()
+    workflow = yaml.safe_load(text)
+    assert workflow["jobs"]["sync"]["environment"] == "huggingface"
+    assert "permissions" not in workflow["jobs"]["sync"] and "id-token" not in text
+    assert _job_step(workflow, "sync", "Push to the Hub")["env"] == {"HF_TOKEN": "${{ secrets.HF_TOKEN }}"}
+    assert text.count("secrets.") == 1
+    linted = subprocess.run([tool("actionlint"), "-no-color", str(path)], capture_output=True, text=True)
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+    assert zizmor_findings(project / ".github") == ""
+    contributing = (project / "CONTRIBUTING.md").read_text()
+    assert "environment secret named `HF_TOKEN`" in contributing and "sync_auth=trusted_publisher" in contributing
+
+
+# ------------------------------------------------- the upload step, run against the loopback Hub
+GITHUB_REQUEST_TOKEN = "gh-request-token"  # what GitHub puts in ACTIONS_ID_TOKEN_REQUEST_TOKEN
+GITHUB_ID_TOKEN = "gh-id-token"  # the OIDC id token GitHub's endpoint returns
+
+
+def trusted_publisher_routes(hub: Any, publisher_of: str) -> list[tuple[str, Any]]:
+    """Add to the loopback Hub GitHub's id-token endpoint (/_github/oidc) and the Hub's exchange
+    (POST /oauth/token, hub-docs trusted-publishers.md): the exchange gives the Hub's token for an id token
+    from GitHub and `publisher_of` as resource, else 400 invalid_grant. Returns the log of both."""
+    import json
+    from urllib.parse import urlsplit
+
+    seen: list[tuple[str, Any]] = []
+    base = hub._httpd.RequestHandlerClass
+
+    class Handler(base):  # type: ignore[misc, valid-type]
+        def _authorized(self) -> bool:
+            return urlsplit(self.path).path in ("/_github/oidc", "/oauth/token") or super()._authorized()
+
+        def _route(self, method: str, path: str) -> tuple[str, Any, tuple[Any, ...]]:
+            if (method, path) == ("GET", "/_github/oidc"):
+                return "github-oidc", self._github_oidc, ()
+            if (method, path) == ("POST", "/oauth/token"):
+                return "oidc-exchange", self._exchange, ()
+            return super()._route(method, path)
+
+        def _github_oidc(self, body: bytes, query: dict[str, list[str]]) -> None:
+            seen.append(("github", {"authorization": self.headers.get("authorization"), **query}))
+            if self.headers.get("authorization") != f"Bearer {GITHUB_REQUEST_TOKEN}":
+                self._error(401, "bad request token")
+            else:
+                self._send(200, {"value": GITHUB_ID_TOKEN})
+
+        def _exchange(self, body: bytes, query: dict[str, list[str]]) -> None:
+            data = json.loads(body)
+            seen.append(("exchange", data))
+            if data.get("subject_token") != GITHUB_ID_TOKEN or data.get("resource") != publisher_of:
+                self._send(400, {"error": "invalid_grant", "error_description": "no matching publisher"})
+            else:
+                self._send(200, {"access_token": self.state.token, "token_type": "bearer", "expires_in": 3600})
+
+    hub._httpd.RequestHandlerClass = Handler
+    return seen
+
+
+def run_push_step(project: Path, tmp_path: Path, hub: Any, secret: str | None = None, oidc: bool = True):
+    """The workflow's "Push to the Hub" step as GitHub runs it (bash -eo pipefail), with the workflow's and
+    the step's env; GitHub's OIDC variables exist only when `oidc` (the job's `id-token: write`)."""
+    from helpers import hub_env
+
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "sync-to-hub.yml").read_text())
+    step = _job_step(workflow, "sync", "Push to the Hub")
+    env = hub_env(tmp_path, hub.url, None)
+    env = {k: v for k, v in env.items() if not k.startswith("ACTIONS_ID_TOKEN_")}
+    env.update({k: str(v) for k, v in workflow["env"].items()})
+    for key, value in step.get("env", {}).items():
+        env[key] = secret if value == "${{ secrets.HF_TOKEN }}" else str(value)
+    env.update(GITHUB_ACTIONS="true", GITHUB_SHA="0123456789abcdef0123456789abcdef01234567")
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    if oidc:
+        env.update(
+            ACTIONS_ID_TOKEN_REQUEST_URL=f"{hub.url}/_github/oidc", ACTIONS_ID_TOKEN_REQUEST_TOKEN=GITHUB_REQUEST_TOKEN
+        )
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize(
+    ("repo_type", "resource"),
+    [("model", "fakeorg/demo"), ("dataset", "datasets/fakeorg/demo"), ("space", "spaces/fakeorg/demo")],
+)
+def test_push_step_exchanges_githubs_oidc_token_for_the_repos_hub_token(
+    template, tmp_path, hub, token, repo_type, resource
+):
+    answers = {"repo_type": repo_type, **({"space_sdk": "static"} if repo_type == "space" else {})}
+    project = render(template, tmp_path / "tp" / "demo", github_sync=True, namespace="fakeorg", **answers)
+    hub.seed(repo_type, "fakeorg/demo", {}, sdk="static" if repo_type == "space" else None)
+    seen = trusted_publisher_routes(hub, publisher_of=resource)
+    result = run_push_step(project, tmp_path, hub)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Synced fakeorg/demo" in result.stdout
+    assert "README.md" in hub.repo(repo_type, "fakeorg/demo").files
+    # GitHub was asked for an id token whose audience is the Hub (HF_ENDPOINT; https://huggingface.co in CI),
+    # and the Hub for a token scoped to this repo; every other request carried the exchanged token.
+    assert seen[0] == ("github", {"authorization": f"Bearer {GITHUB_REQUEST_TOKEN}", "audience": [hub.url]})
+    assert [entry for kind, entry in seen if kind == "exchange"] == [
+        {
+            "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+            "subject_token_type": "urn:ietf:params:oauth:token-type:id_token",
+            "subject_token": GITHUB_ID_TOKEN,
+            "resource": resource,
+        }
+    ]
+    assert "GET whoami" not in hub.calls(), "a repo-scoped token has no owner to ask about"
+    assert all(
+        r.authorization == f"Bearer {token}" for r in hub.requests if r.endpoint not in ("github-oidc", "oidc-exchange")
+    )
+
+
+def test_push_step_without_a_publisher_on_the_hub_says_how_to_register_one(template, tmp_path, hub):
+    project = render(template, tmp_path / "tp" / "demo", github_sync=True, namespace="fakeorg", repo_type="model")
+    hub.seed("model", "fakeorg/demo", {})
+    trusted_publisher_routes(hub, publisher_of="fakeorg/another-repo")
+    result = run_push_step(project, tmp_path, hub)
+    assert result.returncode != 0
+    assert "The Hub gave no token for fakeorg/demo" in result.stderr and "Trusted" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert hub.repo("model", "fakeorg/demo").files == {}
+    # Without the job's `id-token: write`, GitHub gives no OIDC variables: the library names the permission.
+    result = run_push_step(project, tmp_path, hub, oidc=False)
+    assert result.returncode != 0 and "id-token: write" in result.stderr, result.stderr
+
+
+def test_push_step_refuses_a_workflow_without_a_namespace(template, tmp_path, hub):
+    project = render(template, tmp_path / "tp" / "demo", github_sync=True, repo_type="model")
+    seen = trusted_publisher_routes(hub, publisher_of="YOUR-NAMESPACE/demo")
+    result = run_push_step(project, tmp_path, hub)
+    assert result.returncode == 1 and "does not name the Hub namespace yet" in result.stdout, result.stdout
+    assert "copier update --trust --data namespace=NAME" in result.stdout
+    assert seen == [] and hub.calls() == []
+    # The first publish writes the login over the placeholder in every file (publish.name_the_namespace):
+    # the workflow then names the repo, its guard lets it through, and the exchange asks for that repo.
+    from hf_hub_template.publish import PLACEHOLDER_NAMESPACE
+
+    for path in (project / ".github" / "workflows").iterdir():
+        path.write_text(path.read_text().replace(f"{PLACEHOLDER_NAMESPACE}/", "fakeorg/"))
+    hub.seed("model", "fakeorg/demo", {})
+    seen = trusted_publisher_routes(hub, publisher_of="fakeorg/demo")
+    result = run_push_step(project, tmp_path, hub)
+    assert result.returncode == 0 and "Synced fakeorg/demo" in result.stdout, result.stdout + result.stderr
+
+
+def test_push_step_fallback_uploads_with_the_secret(template, tmp_path, hub, token):
+    project = render(template, tmp_path / "tok" / "demo", github_sync=True, repo_type="model", sync_auth="hf_token")
+    hub.seed("model", "fakeuser/demo", {})
+    seen = trusted_publisher_routes(hub, publisher_of="fakeuser/demo")
+    result = run_push_step(project, tmp_path, hub, secret=token, oidc=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Synced fakeuser/demo" in result.stdout and "README.md" in hub.repo("model", "fakeuser/demo").files
+    assert seen == []
+    missing = run_push_step(project, tmp_path, hub, secret="", oidc=False)
+    assert missing.returncode == 1 and "GitHub environment 'huggingface'" in missing.stdout, missing.stdout
 
 
 def test_pre_commit_config_runs_ruff_and_the_conflict_guard(project: Path):
@@ -268,12 +464,12 @@ def test_the_example_fleet_workflow_passes_actionlint_and_zizmor():
         text=True,
     )
     assert linted.returncode == 0, linted.stdout + linted.stderr
-    audited = subprocess.run(
-        [tool("zizmor"), "--offline", "--persona", "pedantic", "--no-progress", "--format", "plain", str(folder)],
-        capture_output=True,
-        text=True,
-    )
-    assert audited.returncode == 0 and "No findings" in audited.stdout, audited.stdout + audited.stderr
+    assert zizmor_findings(folder) == ""
     workflow = yaml.safe_load((folder / "workflows" / "fleet-update.yml").read_text())
+    # The one workflow that keeps a stored token (a Trusted Publisher token reaches one repo; this job lists
+    # and opens PRs on the whole namespace): the secret lives in a GitHub environment, never the repo's.
+    update = workflow["jobs"]["update"]
+    assert update["environment"] == "huggingface" and "permissions" not in update
+    assert workflow["permissions"] == {"contents": "read"}
     shards = workflow["jobs"]["update"]["strategy"]["matrix"]["shard"]
     assert f'--shard "$SHARD/{len(shards)}"' in workflow["jobs"]["update"]["steps"][-1]["run"]

@@ -140,6 +140,7 @@ BAD_CHOICES = [
     {"space_sdk": "static", "static_build": "webpack"},
     {"repo_type": "model", "base_model": "acme/a", "base_model_relation": "distilled"},
     {"repo_type": "dataset", "data_format": "xlsx"},
+    {"github_sync": True, "sync_auth": "pat"},
 ]
 
 GOOD_ANSWERS = [

@@ -381,6 +381,9 @@ def test_github_sync_workflow_presence(template, tmp_path, sync):
     assert (tracked_files(dst) & workflows) == (workflows if sync else set())
     assert ("Keep it in sync from GitHub" in (dst / "CONTRIBUTING.md").read_text()) == sync
     assert "sync-to-hub" not in (dst / "README.md").read_text(), "the public card holds no maintainer notes"
+    # How the workflow signs in is recorded for `copier update`, and only when there is a workflow.
+    answers = yaml.safe_load((dst / ".copier-answers.yml").read_text())
+    assert answers.get("sync_auth") == ("trusted_publisher" if sync else None)
 
 
 FOLDER_NAMES = [

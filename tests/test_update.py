@@ -81,12 +81,15 @@ CHANGED_SINCE_PREVIOUS_BY_KIND: dict[tuple[str, str | None], dict[str, str]] = {
 # README.md (listed above for every kind) also gains, for models, the widget example of the task and, for
 # datasets, dataset_info (features, splits); a dataset keeps its CSV files (the migration answers csv).
 SYNC_FIX = {
-    ".github/workflows/sync-to-hub.yml": "actions pinned by commit, no persisted credentials, named jobs",
+    ".github/workflows/sync-to-hub.yml": "actions pinned by commit, no persisted credentials, named jobs; "
+    "the HF_TOKEN secret read in the GitHub environment huggingface (the migration keeps sync_auth: hf_token)",
     ".github/dependabot.yml": "new: keeps the pins fresh",
     "README.md": "the HF_TOKEN secret: a fine-grained token for this one repo; " + CARD_FIX,
 }
 # The answers the 1.1.0 migration gives projects made before it, so they render as they did.
 MIGRATED_ANSWERS = {"model": {"base_model_relation": "none"}, "dataset": {"data_format": "csv"}}
+# A project that synced from GitHub keeps its HF_TOKEN secret; new projects sign in as a Trusted Publisher.
+MIGRATED_SYNC_ANSWERS = {"sync_auth": "hf_token"}
 LAST_RELEASE_CASES = [
     *[(kind, {}, CHANGED_SINCE_PREVIOUS_BY_KIND.get(kind, {})) for kind in KINDS],
     (("space", "gradio"), {"github_sync": True, "tags": "demo"}, SYNC_FIX | MEDIA_FIX),
@@ -112,7 +115,9 @@ def test_update_from_the_last_release_changes_only_the_listed_fixes(versions, tm
     changed = {path for path in after if before.get(path) != after[path]} - {".copier-answers.yml"}
     assert changed == set(CHANGED_SINCE_PREVIOUS) | set(intended)
     # A fresh copy with the answers the 1.1.0 migration gives older projects.
-    kept = MIGRATED_ANSWERS.get(kind[0], {})
+    kept = MIGRATED_ANSWERS.get(kind[0], {}) | (MIGRATED_SYNC_ANSWERS if extra.get("github_sync") else {})
+    recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert recorded.get("sync_auth") == kept.get("sync_auth"), "recorded only where there is a workflow"
     fresh = render(versions, tmp_path / "fresh" / "demo", vcs_ref=CURRENT_VERSION, **answers, **kept)
     assert tree(project) == tree(fresh)
 
