@@ -355,3 +355,131 @@ def test_readme_map_of_questions_names_what_exists():
         assert paths and all((ROOT / p).exists() for p in paths), f"{question}: {paths}"
         for test in re.findall(r"`([\w.]+)::(\w+)`", proof):
             assert f"def {test[1]}(" in (ROOT / "tests" / test[0]).read_text(), f"{question}: {test}"
+
+
+# ------------------------------------------------ one-line answers: no control characters, the whole string
+# Every free-text str question, with what it needs asked and a value it accepts.
+ONE_LINE_ANSWERS: dict[str, tuple[dict[str, object], str]] = {
+    "repo_name": ({}, "demo"),
+    "namespace": ({}, "acme"),
+    "title": ({}, "My demo"),
+    "short_description": ({}, "A demo"),
+    "emoji": ({}, "🚀"),
+    "license": ({}, "mit"),
+    "license_name": ({"license": "other"}, "my-license"),
+    "python_version": ({}, "3.12"),
+    "gradio_version": ({}, "6.31.0"),
+    "streamlit_version": ({"space_sdk": "streamlit"}, "1.67.0"),
+    "tags": ({}, "nlp, a/b"),
+    "models": ({}, "acme/m"),
+    "datasets": ({}, "acme/d"),
+    "pipeline_tag": ({"repo_type": "model"}, "text-classification"),
+    "base_model": ({"repo_type": "model"}, "acme/a"),
+    "task_categories": ({"repo_type": "dataset"}, "translation"),
+    "language": ({"repo_type": "model"}, "en, fr"),
+    "space_variables": ({}, "MODE=demo"),
+    "space_secrets": ({}, "API_KEY"),
+    "hf_oauth_scopes": ({"hf_oauth": True}, "email"),
+    "hf_oauth_authorized_org": ({"hf_oauth": True}, "acme"),
+    "system_packages": ({}, "ffmpeg"),
+    "startup_duration_timeout": ({}, "1h"),
+    "thumbnail": ({}, "https://example.org/a.png"),
+    "new_version": ({"repo_type": "model"}, "acme/m2"),
+    "eval_results": ({"repo_type": "model", "datasets": "acme/d"}, "accuracy=0.9"),
+}
+CONTROL_MESSAGE = "no control characters"
+# A carriage return (it broke app.py), a trailing newline (`$` matches before it), a terminal escape sequence.
+CONTROL_VARIANTS = {"cr": lambda v: v[:1] + "\r" + v[1:], "lf-end": lambda v: v + "\n", "esc": lambda v: v + "\x1b[2J"}
+# More that no one-line answer holds: NUL, tab, DEL, C1 (NEL, CSI), line and paragraph separators, bidi overrides.
+MORE_CONTROLS = ["\x00", "\t", "\x7f", "\x85", "\x9b", "\u2028", "\u2029", "\u202e", "\u2066", "\ufffe", "\udcff"]
+
+
+def test_one_line_table_is_every_free_text_str_question():
+    one_line = {name for name in FREE_TEXT if COPIER_YML[name]["type"] == "str"}
+    assert set(ONE_LINE_ANSWERS) == one_line
+
+
+def validator_shows(question: str, value: str, needs: dict[str, object]) -> str:
+    context = {"repo_type": "space", "space_sdk": "gradio", "inference": "none", **needs, question: value}
+    return question_template(question, "validator").render(context).strip()
+
+
+@pytest.mark.parametrize("question", sorted(ONE_LINE_ANSWERS))
+def test_one_line_validator_refuses_every_control_character(question):
+    needs, good = ONE_LINE_ANSWERS[question]
+    assert validator_shows(question, good, needs) == "", "the table's value must be accepted"
+    for char in [*MORE_CONTROLS, "\n", "\r", "\x1b"]:
+        for value in (good + char, char + good, good[:1] + char + good[1:]):
+            shown = validator_shows(question, value, needs)
+            assert shown == CONTROL_MESSAGE, f"{question}={value!r}: {shown!r}"
+
+
+@pytest.mark.parametrize("variant", sorted(CONTROL_VARIANTS))
+@pytest.mark.parametrize("question", sorted(ONE_LINE_ANSWERS))
+def test_control_character_is_refused_before_writing(template, tmp_path, question, variant):
+    needs, good = ONE_LINE_ANSWERS[question]
+    dst = tmp_path / "out"
+    with pytest.raises(ValueError, match=f"Validation error for question '{question}': {CONTROL_MESSAGE}") as raised:
+        render(template, dst, **needs, **{question: CONTROL_VARIANTS[variant](good)})
+    assert not dst.exists()
+    assert not re.search(r"[\x00-\x1f\x7f-\x9f]", str(raised.value)), "the message echoes the control character"
+
+
+# A title and description that are not Python, HTML or YAML: escapes, both quote kinds, a triple quote, a backslash.
+TRICKY_TITLE = 'My \\N{DIGIT ONE} """demo""" \'it\'s\' \\x41 \\u00e9 \\ end <b>&amp;</b>'
+TRICKY_DESCRIPTION = "Says \"hi\" \\n 'bye' \\N{BULLET} \\ <i>&</i>"
+
+
+def python_strings(path: Path) -> list[str]:
+    """The file compiles with no warning (an invalid escape is a SyntaxWarning today, an error tomorrow),
+    and these are its string constants."""
+    import ast
+    import warnings
+
+    source = path.read_text(encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compile(source, str(path), "exec")
+    return [
+        node.value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"space_sdk": "docker"},
+        {"space_sdk": "docker", "models": "acme/m", "inference": "api"},
+        {"space_sdk": "gradio"},
+        {"space_sdk": "gradio", "models": "acme/m", "inference": "api"},
+        {"space_sdk": "streamlit"},
+        {"space_sdk": "streamlit", "models": "acme/m", "inference": "api"},
+        {"space_sdk": "static"},
+    ],
+    ids=str,
+)
+def test_title_and_description_render_exactly_in_code(template, tmp_path, answers):
+    """Each language gets its own escaping: the Python compiles and holds the text, the page shows it."""
+    import html
+
+    import yaml
+
+    assert len(TRICKY_TITLE) <= 100 and len(TRICKY_DESCRIPTION) <= 60
+    project = render(template, tmp_path / "out", title=TRICKY_TITLE, short_description=TRICKY_DESCRIPTION, **answers)
+    meta = yaml.safe_load((project / "README.md").read_text(encoding="utf-8").split("---\n")[1])
+    assert (meta["title"], meta["short_description"]) == (TRICKY_TITLE, TRICKY_DESCRIPTION)
+    strings = {path: python_strings(path) for path in project.rglob("*.py")}
+    if answers["space_sdk"] == "static":
+        page = html.unescape((project / "index.html").read_text(encoding="utf-8"))
+        assert f"<title>{TRICKY_TITLE}</title>" in page and TRICKY_DESCRIPTION in page
+        assert TRICKY_TITLE in strings[project / "tests" / "test_page.py"]
+        return
+    app = strings[project / "app.py"]
+    assert TRICKY_TITLE in app, "the app's title is the answer, character for character"
+    if answers["space_sdk"] == "docker":
+        page = next(html.unescape(s) for s in app if s.startswith("<!doctype html>"))
+        assert f"<title>{TRICKY_TITLE}</title>" in page and TRICKY_DESCRIPTION in page
+    else:
+        assert any(s.startswith(TRICKY_DESCRIPTION) for s in app)
