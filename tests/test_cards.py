@@ -158,14 +158,14 @@ def test_several_base_models_default_to_a_merge(template, tmp_path):
 @pytest.mark.parametrize(
     ("answers", "message"),
     [
-        ({"base_model": "acme/a", "base_model_relation": "merge"}, "needs 2+ bases; a merge"),
+        ({"base_model": "acme/a", "base_model_relation": "merge"}, "a merge needs 2+ base_model"),
         (
             {"base_model": "acme/a, acme/b", "base_model_relation": "quantized"},
-            "needs 1 base model; a list is a merge, not quantized",
+            "a list of bases is a merge",
         ),
         (
             {"base_model": "acme/a", "library_name": "keras", "base_model_relation": "adapter"},
-            "peft or diffusers; an adapter loads",
+            "peft/diffusers library only",
         ),
     ],
 )

@@ -141,7 +141,7 @@ def test_a_private_space_does_not_preload_and_allows_a_longer_start(template, tm
             "ZeroGPU: Python 3.10 or 3.12",
         ),
         ({**demo_answers("docker", "text-classification"), "python_version": "3.10"}, "torch needs Python 3.11+"),
-        (demo_answers("gradio", "fill-mask", "api"), "use local for fill-mask"),
+        (demo_answers("gradio", "fill-mask", "api"), "api can't serve it; use local"),
     ],
 )
 def test_bad_inference_choices_are_refused_at_the_prompt(template, tmp_path, answers, message):

@@ -108,7 +108,7 @@ def test_invalid_fixed_value_is_refused_by_the_validator(template, tmp_path, cap
     bad.write_text("fixed:\n  license: Apache-2.0\n")
     args = ["new", str(tmp_path / "x"), "--org-standard", str(bad), "--template", str(template), "--vcs-ref", "HEAD"]
     assert cli([*args, "--defaults"]) == 2
-    assert "a lowercase Hub licence id" in capsys.readouterr().err
+    assert "hf.co/docs/hub/repositories-licenses" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
 
 
@@ -137,8 +137,7 @@ def test_a_bad_answer_is_one_line_and_nothing_is_written(template, tmp_path):
     result = run_cli("new", str(tmp_path / "x"), "--template", str(template), "-d", "license=Apache-2.0", "--defaults")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "hf-hub-template: Validation error for question 'license': a lowercase Hub licence id; "
-        'such as apache-2.0, mit, other: "Apache-2.0"'
+        "hf-hub-template: Validation error for question 'license': hf.co/docs/hub/repositories-licenses"
     ]
     assert not (tmp_path / "x").exists()
 

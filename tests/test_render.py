@@ -580,7 +580,7 @@ def test_a_folder_that_is_not_empty_is_refused_before_anything_is_written(templa
         timeout=300,
     )
     assert result.returncode != 0
-    assert "the folder must be empty; nothing was written. It holds .env, notes.txt (2 files)" in result.stderr
+    assert "Validation error for question 'repo_type': use an empty folder, or --overwrite" in result.stderr
     assert sorted(path.name for path in dst.iterdir()) == [".env", "notes.txt"], "nothing was written"
 
 
