@@ -99,7 +99,7 @@ def cmd_update(args: argparse.Namespace) -> int:
         except RuntimeError as err:
             raise OrgStandardError(f"{err}; nothing was changed.") from None
         git_output(scratch, "clone", "--quiet", "--", str(project), str(work))
-        result = trusted_update.run_update(
+        result, base = trusted_update.run_update(
             work,
             template.git_dir,
             scratch,
@@ -113,7 +113,6 @@ def cmd_update(args: argparse.Namespace) -> int:
             print(f"hf-hub-template: {project} was left as it was.", file=sys.stderr)
             return 1
         git_output(work, "add", "-A")
-        base = trusted_update.base_of(work)
         changed = git_output(work, "diff", "--cached", "--name-only", base).split()
         (scratch / "update.patch").write_text(git_output(work, "diff", "--cached", "--binary", base))
         if changed:
@@ -398,8 +397,17 @@ def _unreachable_template(exc: BaseException, source: str) -> str | None:
     return f"the template {source} cannot be reached ({lines[-1].strip() if lines else 'git failed'}); {hint}"
 
 
+# The commands that render repos someone else may have written keep the token out of their environment block.
+RENDERS_OTHERS_REPOS = ("update", "fleet-update", "fleet-status")
+
+
 def main(argv: list[str] | None = None) -> int:
+    from hf_hub_template import token_handoff
+
+    handed_over = token_handoff.take_token_from_parent()
     args = build_parser().parse_args(argv)
+    if argv is None and not handed_over and args.command in RENDERS_OTHERS_REPOS:
+        token_handoff.reexec_without_token(sys.argv[1:])
     try:
         return args.func(args)
     except OrgStandardError as err:

@@ -220,10 +220,9 @@ def update_repo(
         except (trusted_update.Refused, ValueError) as err:
             return _refused(outcome, err)
         init_repository(work, f"{repo_id} at main")
-        update = trusted_update.run_update(work, template.git_dir, Path(tmp), vcs_ref=to_version)
+        update, base = trusted_update.run_update(work, template.git_dir, Path(tmp), vcs_ref=to_version)
         if update.returncode != 0:
             return outcome.end(Status.FAILED, trusted_update.last_line(update))
-        base = trusted_update.base_of(work)
         outcome.to_version = str(load_answers(work).get("_commit", "-"))
         conflicts = sorted(set(git_output(work, "diff", "--name-only", "--diff-filter=U").split()))
         if conflicts:

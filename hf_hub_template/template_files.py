@@ -21,7 +21,7 @@ from hf_hub_template.template_source import expand_shortcut
 
 
 class TemplateRepo:
-    """The trusted template's git repository: a local checkout, or a bare partial clone of a remote one."""
+    """The trusted template's git repository: a local checkout, or a bare clone of a remote one."""
 
     def __init__(self, source: str, scratch: Path) -> None:
         local = Path(source.removeprefix("git+").removeprefix("file://")).expanduser()
@@ -30,7 +30,8 @@ class TemplateRepo:
         else:
             url = expand_shortcut(source.removeprefix("git+"))
             self.git_dir = scratch / "template.git"
-            cloned = run_git(scratch, "clone", "--quiet", "--bare", "--filter=blob:none", "--", url, str(self.git_dir))
+            # A whole clone (the template is small): Copier renders from it, offline and without credentials.
+            cloned = run_git(scratch, "clone", "--quiet", "--bare", "--", url, str(self.git_dir))
             if cloned.returncode != 0:
                 raise RuntimeError(f"could not clone the template {source}: {cloned.stderr.strip()}")
 

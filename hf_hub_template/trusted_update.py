@@ -3,9 +3,9 @@
 `copier update --trust` renders the template named by the project's `.copier-answers.yml` twice (the
 old version, then the new one) and runs its migrations and Jinja extensions. The answers file is the
 project's, so it is untrusted: here it is read once, from the work tree that is rendered, checked
-(`_src_path` names the operator's template, `_commit` is a plain ref), and its `_src_path` line is
-replaced by the operator's own clone of the template for the run, so Copier fetches nothing else
-whatever the spelling. The line is put back afterwards: the project's answers keep their own spelling.
+(`_src_path` names the operator's template, `_commit` is a plain ref). Copier's git then fetches
+over `file` only, every spelling of that source rewritten to the operator's own clone of the template:
+whatever the answers say, nothing but that clone is read, and no server is asked for anything.
 Copier runs in a subprocess with no credential in its environment and a HOME of its own.
 """
 
@@ -23,7 +23,7 @@ from typing import Any
 
 from hf_hub_template.answers import ANSWERS_FILE, load_answers
 from hf_hub_template.git import git_output
-from hf_hub_template.template_source import copier_environment, safe_ref, same_template
+from hf_hub_template.template_source import copier_environment, expand_shortcut, normalise, safe_ref, same_template
 
 SRC_PATH_LINE = re.compile(r"^_src_path:[^\n]*$", re.M)
 # Copier's Python API, so the org standard's data and user defaults reach it as values, not as text.
@@ -77,20 +77,32 @@ def run_update(
     conflict: str = "inline",
     quiet: bool = True,
     capture: bool = True,
-) -> subprocess.CompletedProcess[str]:
+) -> tuple[subprocess.CompletedProcess[str], str]:
     """`copier update --trust --skip-tasks --defaults` in `work` (a clean git tree that `check` passed),
-    rendering `template_clone` (the operator's template on this disk) at `vcs_ref`. Returns Copier's run;
-    `work` then holds its result with the project's own `_src_path` line, uncommitted."""
+    rendering `template_clone` (the operator's template on this disk) at `vcs_ref`.
+
+    Returns Copier's run and the commit that holds the project as it was; `work` then holds the result,
+    uncommitted. Copier reads the project's own `_src_path` (so the files that name it render as before),
+    but its git may fetch over `file` only, and that spelling is rewritten (`url.<clone>.insteadOf`) to the
+    operator's clone: no server is asked for anything. A local `_src_path` is replaced by the clone's path
+    for the run and put back after (a template on this disk is not named in any rendered file).
+    """
     if vcs_ref is not None and safe_ref(vcs_ref) is None:
         raise Refused(f"{vcs_ref!r} is not a template version")
+    base = git_output(work, "rev-parse", "HEAD").strip()
     answers_file = work / ANSWERS_FILE
     original = answers_file.read_text(encoding="utf-8")
     own_line = SRC_PATH_LINE.search(original)
     assert own_line is not None  # check() made sure  # nosec B101
-    answers_file.write_text(
-        SRC_PATH_LINE.sub(lambda _: f"_src_path: {json.dumps(str(template_clone))}", original), encoding="utf-8"
-    )
-    git_output(work, *IDENTITY, "commit", "--quiet", "--no-verify", "-am", "Render from the operator's template")
+    source = str(load_answers(work)["_src_path"])
+    env = copier_environment(scratch) | {"GIT_ALLOW_PROTOCOL": "file"}
+    local = normalise(source, base=work).startswith("file://")
+    if local:
+        replaced = SRC_PATH_LINE.sub(lambda _: f"_src_path: {json.dumps(str(template_clone))}", original)
+        answers_file.write_text(replaced, encoding="utf-8")
+        git_output(work, *IDENTITY, "commit", "--quiet", "--no-verify", "-am", "Render from the operator's clone")
+    else:
+        env |= fetch_from_clone(source, template_clone)
     arguments = {
         "dst_path": str(work),
         "data": data or {},
@@ -110,19 +122,33 @@ def run_update(
         input=json.dumps(arguments),
         capture_output=capture,
         text=True,
-        env=copier_environment(scratch),
+        env=env,
     )
-    rendered = answers_file.read_text(encoding="utf-8")
-    answers_file.write_text(SRC_PATH_LINE.sub(lambda _: own_line.group(), rendered, count=1), encoding="utf-8")
-    return result
+    if local:
+        rendered = answers_file.read_text(encoding="utf-8")
+        answers_file.write_text(SRC_PATH_LINE.sub(lambda _: own_line.group(), rendered, count=1), encoding="utf-8")
+    return result, base
+
+
+def fetch_from_clone(source: str, template_clone: Path) -> dict[str, str]:
+    """git configuration (as environment) that sends every spelling git may be given for `source` (Copier's
+    own rewriting of it included) to `template_clone`."""
+    spellings = {source, source.removeprefix("git+"), expand_shortcut(source.removeprefix("git+"))}
+    try:  # what Copier hands git (copier._vcs is not public API: the spellings above cover the usual forms)
+        from copier._vcs import get_repo
+
+        spellings.add(str(get_repo(source) or source))
+    except ImportError:  # pragma: no cover - a Copier without it
+        pass
+    spellings |= {spelling + ".git" for spelling in spellings if not spelling.endswith((".git", "/"))}
+    env = {"GIT_CONFIG_COUNT": str(len(spellings))}
+    for index, spelling in enumerate(sorted(spellings)):
+        env[f"GIT_CONFIG_KEY_{index}"] = f"url.{template_clone}.insteadOf"
+        env[f"GIT_CONFIG_VALUE_{index}"] = spelling
+    return env
 
 
 def last_line(result: subprocess.CompletedProcess[str]) -> str:
     """Copier's own last word on a failure (its traceback's message), for a one-line report."""
     lines = [line.strip() for line in (result.stderr or "").splitlines() if line.strip()]
     return lines[-1] if lines else f"exit status {result.returncode}"
-
-
-def base_of(work: Path) -> str:
-    """The commit that holds the project as it was, before the `_src_path` commit `run_update` made."""
-    return git_output(work, "rev-parse", "HEAD~1").strip()

@@ -68,7 +68,8 @@ def fleet(versions: Path, tmp_path: Path):
             "static",
         )
         hub.seed("space", "other-user/plain", {"README.md": b"---\nsdk: static\n---\n"}, sdk="static")
-        hub.fail("info@fleet/broken", 500)
+        # The repo's files are listed at the commit the namespace listing gave (no repo_info call): that fails.
+        hub.fail("tree@fleet/broken", 500)
         (tmp_path / "tmp").mkdir()  # the fleet's temporary checkouts go here, to be searched for the token
         yield hub, hub_env(tmp_path, hub.url, token) | {"TMPDIR": str(tmp_path / "tmp")}
 

@@ -175,16 +175,34 @@ def test_update_command_refuses_a_project_that_names_another_template(attacker, 
     assert not marks.exists()
 
 
+# A migration that looks everywhere a same-user process can: its environment, every ancestor's environment
+# block (`/proc/<pid>/environ`, where `fleet-update`'s own HF_TOKEN was), `~/.cache/huggingface/token`, and
+# huggingface_hub's own search.
+PROBE = """\
+import os, pathlib
+from huggingface_hub import get_token
+found = [repr(sorted(os.environ.items()))]
+pid = os.getppid()
+while pid > 1:
+    try:
+        found.append(pathlib.Path(f"/proc/{{pid}}/environ").read_bytes().decode(errors="replace"))
+        pid = int(pathlib.Path(f"/proc/{{pid}}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        break
+found.append("ancestors:")
+home = pathlib.Path.home() / ".cache" / "huggingface" / "token"
+found.append("home:" + (home.read_text() if home.is_file() else ""))
+pathlib.Path({seen!r}).write_text("|".join(found) + "|" + repr(get_token()))
+"""
+
+
 def test_the_trusted_templates_own_code_sees_no_token(versions, tmp_path):
     """Defence in depth: a migration of the operator's own template gets an environment without credentials."""
     nosy = tmp_path / "nosy"
     shutil.copytree(versions, nosy)
     seen = tmp_path / "seen.txt"
     probe = tmp_path / "probe.py"
-    probe.write_text(
-        "import os, pathlib\nfrom huggingface_hub import get_token\n"
-        f"pathlib.Path({str(seen)!r}).write_text(repr(sorted(os.environ.items())) + '|' + repr(get_token()))\n"
-    )
+    probe.write_text(PROBE.format(seen=str(seen)))
     config = (nosy / "copier.yml").read_text()
     config = config.replace(
         "_migrations:\n",
@@ -199,12 +217,19 @@ def test_the_trusted_templates_own_code_sees_no_token(versions, tmp_path):
         env = hub_env(tmp_path, hub.url, token) | {"HUGGING_FACE_HUB_TOKEN": token, "HF_API_TOKEN": token}
         (Path(env["HF_HOME"])).mkdir(parents=True, exist_ok=True)
         (Path(env["HF_HOME"]) / "token").write_text(token)  # as `hf auth login` leaves it
+        env["HOME"] = str(tmp_path / "home")  # and where it leaves it by default
+        (tmp_path / "home" / ".cache" / "huggingface").mkdir(parents=True)
+        (tmp_path / "home" / ".cache" / "huggingface" / "token").write_text(token)
         result = run_cli(env, "fleet-update", NAMESPACE, "--template", str(nosy), "--vcs-ref", "1.1.1")
         assert result.returncode == 0, result.stdout + result.stderr
         assert len(hub.repo("space", "fleet/plain").pulls) == 1
     text = seen.read_text()  # the migration ran ...
-    assert token not in text and text.endswith("|None")  # ... and found no token anywhere
-    assert "HUGGING_FACE_HUB_TOKEN" not in text and "HF_ENDPOINT" not in text
+    assert "|ancestors:" in text and "|home:" in text
+    where = text.find(token)
+    assert where == -1, text[max(0, where - 300) : where + 50]
+    assert text.endswith("|None")  # ... and found no token anywhere
+    own_environment = text.split("|", 1)[0]
+    assert "HUGGING_FACE_HUB_TOKEN" not in own_environment and "HF_ENDPOINT" not in own_environment
 
 
 @pytest.mark.parametrize(
@@ -253,3 +278,132 @@ def test_copier_environment_drops_every_credential(tmp_path, monkeypatch):
     assert not any(value.startswith("secret-") for value in env.values())
     assert env["HF_HOME"] == str(tmp_path / "hf-home") and env["HF_HUB_OFFLINE"] == "1"
     assert env["LC_ALL"] == "C.UTF-8" and env["PATH"]
+
+
+# ------------------------------------------------------------- a hostile fleet, second round (issue 24)
+class Listener:
+    """An HTTP server on loopback that answers 404 and remembers every request: the attacker's host."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        seen: list[str] = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                seen.append(self.path)
+                self.send_error(404)
+
+            do_POST = do_GET  # noqa: N815
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.seen = seen
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def git_daemon(versions: Path):
+    """The organisation's template served over git:// on loopback, as a template host serves it."""
+    import socket
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = versions.parent
+    daemon = subprocess.Popen(
+        ["git", "daemon", "--reuseaddr", "--export-all", f"--base-path={base}", "--listen=127.0.0.1"]
+        + [f"--port={port}", str(base)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"git://127.0.0.1:{port}/{versions.name}"
+    for _ in range(100):
+        if subprocess.run(["git", "ls-remote", url], capture_output=True).returncode == 0:
+            break
+        time.sleep(0.1)
+    yield url, port
+    daemon.terminate()
+    daemon.wait()
+
+
+def hostile_spellings(port: int, attacker: int, marks: Path) -> dict[str, str]:
+    """Each a `_src_path` that names the attacker's host (or a shell, an option, another user's home) in a
+    way a string comparison could take for the organisation's template."""
+    org = f"127.0.0.1:{port}/hf-hub-template"
+    return {
+        "query": f"http://127.0.0.1:{attacker}?@{org}",
+        "fragment": f"http://127.0.0.1:{attacker}#@{org}",
+        "backslash": f"http://127.0.0.1:{attacker}\\@{org}",
+        "userinfo": f"git://user:pw@127.0.0.1:{attacker}/hf-hub-template",
+        "scheme": f"http://127.0.0.1:{attacker}/hf-hub-template",
+        "dots": f"git://{org}/../../127.0.0.1:{attacker}/x",
+        "ext": f"ext::sh -c touch% {marks}/ext",
+        "option": f"--upload-pack=touch {marks}/option",
+        "home": "~nosuchuser/hf-hub-template",
+        "newline": f"git://{org}\nhttp://127.0.0.1:{attacker}/",
+    }
+
+
+def test_a_hostile_fleet_runs_nothing_and_fetches_only_the_operators_template(versions, git_daemon, tmp_path):
+    url, port = git_daemon
+    attacker = Listener()
+    marks = tmp_path / "marks"
+    token = fake_token()
+    try:
+        with HubServer(token=token, user="admin", orgs=[NAMESPACE]) as hub:
+            honest = copy_old(versions, tmp_path / "honest", repo_type="space", sdk="static")
+            answers = yaml.safe_load((honest / ".copier-answers.yml").read_text())
+            files = {path: (honest / path).read_bytes() for path in tracked_files(honest)}
+            spellings = hostile_spellings(port, attacker.port, marks)
+            for name, source in spellings.items():
+                hub.seed("space", f"fleet/{name}", files | {".copier-answers.yml": _answers(answers, source)}, "static")
+            hostile_commit = {**answers, "_src_path": url, "_commit": f"--output={marks}/commit"}
+            hub.seed("space", "fleet/commit", files | {".copier-answers.yml": yaml.safe_dump(hostile_commit).encode()})
+            hub.seed("space", "fleet/bomb", files | {".copier-answers.yml": ALIAS_BOMB.encode()}, "static")
+            # One repo spells the organisation's template another way: it is updated, from the operator's clone.
+            # (made from the template's git URL, as the organisation's repos are, written with a trailing `/`)
+            seed_from(
+                hub, "space", "fleet/alias", copy_old(url + "/", tmp_path / "alias", repo_type="space", sdk="static")
+            )
+            env = hub_env(tmp_path, hub.url, token)
+            update = run_cli(env, "fleet-update", NAMESPACE, "--template", url, "--vcs-ref", CURRENT_VERSION)
+            status = run_cli(env, "fleet-status", NAMESPACE, "--template", url, "--markdown")
+            assert attacker.seen == [], f"the attacker's host was asked for {attacker.seen}"
+            assert not marks.exists(), f"a command of the repo's choosing ran: {sorted(marks.iterdir())}"
+            out = update.stdout + update.stderr
+            assert "Traceback" not in out + status.stderr, out + status.stderr
+            for name in [*spellings, "commit", "bomb"]:
+                assert hub.repo("space", f"fleet/{name}").pulls == [], name
+                assert ("skipped" in row(update.stdout, f"space:fleet/{name}")) or (
+                    "failed" in row(update.stdout, f"space:fleet/{name}")
+                ), name
+                assert f"space:fleet/{name} " in status.stdout.replace("\\", ""), name
+            pulls = hub.repo("space", "fleet/alias").pulls
+            assert len(pulls) == 1, row(update.stdout, "space:fleet/alias")
+            proposed = pulls[0]["commit"]["changes"]
+            assert ".copier-answers.yml" in proposed, sorted(proposed)
+            recorded = yaml.safe_load(proposed[".copier-answers.yml"].decode())
+            assert recorded["_src_path"] == url + "/", "the repo keeps its own spelling"
+            assert recorded["_commit"] == CURRENT_VERSION
+            assert_token_absent(token, update.stdout, update.stderr, status.stdout, status.stderr, hub=hub)
+    finally:
+        attacker.close()
+
+
+ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9)
+)
+
+
+def _answers(answers: dict, source: str) -> bytes:
+    return yaml.safe_dump({**answers, "_src_path": source}).encode()
