@@ -29,7 +29,10 @@ from hf_hub_template.hub_errors import HubStepError, explain, with_retries
 from hf_hub_template.hub_session import connect
 from hf_hub_template.publish import content_ids, hub_file_id
 from hf_hub_template.template_files import TemplateRepo
-from hf_hub_template.template_source import copier_environment, same_template
+from hf_hub_template.template_source import copier_environment, safe_ref, same_template
+from hf_hub_template.untrusted import for_markdown, for_terminal
+
+RENDER_TIMEOUT = 600  # seconds for one `copier copy` of the trusted template
 
 
 @dataclass
@@ -46,41 +49,67 @@ class RepoStatus:
 
 @dataclass
 class Renders:
-    """Fresh renders of the template, one per distinct (version, answers): their files' git blob ids."""
+    """Fresh renders of the template, one per distinct (version, answers): their files' git blob ids.
+
+    The pool's threads share it. Per key, the first caller renders and the others wait for its
+    outcome (a lock per key), and every render writes into a folder of its own: two repos with the
+    same answers never run two `copier copy` into one folder (issue 29).
+    """
 
     template: str
     scratch: Path
-    done: dict[str, dict[str, tuple[str, str]] | None] = field(default_factory=dict)
+    done: dict[str, tuple[dict[str, tuple[str, str]] | None, BaseException | None]] = field(default_factory=dict)
+    rendering: dict[str, threading.Lock] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def blobs(self, version: str, answers: dict[str, Any]) -> dict[str, tuple[str, str]] | None:
-        """Each file of a fresh render: its git blob id and its sha256 (an LFS file is known by the latter)."""
+        """Each file of a fresh render: its git blob id and its sha256 (an LFS file is known by the latter).
+
+        None when Copier cannot render `version` with these answers, or `version` is no plain ref.
+        """
+        ref = safe_ref(version)
+        if ref is None:  # read from a repo: never handed to git or Copier unless it is a plain ref
+            return None
         data = {k: v for k, v in sorted(answers.items()) if not k.startswith("_")}
-        key = hashlib.sha256(f"{version}\n{yaml.safe_dump(data)}".encode(), usedforsecurity=False).hexdigest()
+        key = hashlib.sha256(f"{ref}\n{yaml.safe_dump(data)}".encode(), usedforsecurity=False).hexdigest()
         with self.lock:
-            if key in self.done:
-                return self.done[key]
-        dst, data_file = self.scratch / key / "project", self.scratch / key / "answers.yml"
-        data_file.parent.mkdir(parents=True, exist_ok=True)
+            key_lock = self.rendering.setdefault(key, threading.Lock())
+        with key_lock:  # the first caller renders; the others wait here, then take its outcome
+            with self.lock:
+                outcome = self.done.get(key)
+            if outcome is None:
+                try:
+                    outcome = (self._render(ref, data), None)
+                except Exception as exc:  # every repo with these answers gets the same failure, once
+                    outcome = (None, exc)
+                with self.lock:
+                    self.done[key] = outcome
+        blobs, error = outcome
+        if error is not None:
+            raise error
+        return blobs
+
+    def _render(self, ref: str, data: dict[str, Any]) -> dict[str, tuple[str, str]] | None:
+        self.scratch.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix="render-", dir=self.scratch))  # this render's alone
+        dst, data_file = folder / "project", folder / "answers.yml"
         data_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
         # The trusted template only (checked by the caller), without tasks and without any credential.
         rendered = subprocess.run(  # nosec B603
-            [sys.executable, "-m", "copier", "copy", "--defaults", "--quiet", "--skip-tasks", "--vcs-ref", version]
+            [sys.executable, "-m", "copier", "copy", "--defaults", "--quiet", "--skip-tasks", "--vcs-ref", ref]
             + ["--data-file", str(data_file), self.template, str(dst)],
             capture_output=True,
             text=True,
-            env=copier_environment(self.scratch / key),
+            env=copier_environment(folder),
+            timeout=RENDER_TIMEOUT,
         )
-        blobs = None
-        if rendered.returncode == 0:
-            blobs = {
-                path.relative_to(dst).as_posix(): content_ids(path.read_bytes())
-                for path in dst.rglob("*")
-                if path.is_file()
-            }
-        with self.lock:
-            self.done[key] = blobs
-        return blobs
+        if rendered.returncode != 0:
+            return None
+        return {
+            path.relative_to(dst).as_posix(): content_ids(path.read_bytes())
+            for path in dst.rglob("*")
+            if path.is_file()
+        }
 
 
 def releases_after(template: TemplateRepo, version: str, newest: str | None) -> int | None:
@@ -103,46 +132,68 @@ def releases_after(template: TemplateRepo, version: str, newest: str | None) -> 
 def status_of_repo(
     api: Any, endpoint: str, repo_type: str, repo_id: str, options: Options, template: TemplateRepo, renders: Renders
 ) -> RepoStatus:
+    """One repo's row. Whatever goes wrong with this repo (the Hub, its files, a render) is said in the
+    row's note; it never ends the report of the others."""
+    status = RepoStatus(repo_type, repo_id)
+    try:
+        _fill_status(status, api, endpoint, options, template, renders)
+    except Exception as exc:
+        status.note = "failed: " + explain(exc, action=f"read {repo_id}", repo_id=repo_id, endpoint=endpoint)
+    return status
+
+
+def _fill_status(
+    status: RepoStatus, api: Any, endpoint: str, options: Options, template: TemplateRepo, renders: Renders
+) -> None:
     from huggingface_hub.errors import EntryNotFoundError
 
-    status = RepoStatus(repo_type, repo_id)
+    repo_type, repo_id = status.repo_type, status.repo_id
     with tempfile.TemporaryDirectory(prefix="hf-fleet-status-") as tmp:
         try:
             with_retries(lambda: api.hf_hub_download(repo_id, ANSWERS_FILE, repo_type=repo_type, local_dir=tmp))
-            answers = load_answers(Path(tmp))
         except EntryNotFoundError:
-            answers = {}
-        except Exception as exc:
-            status.note = "failed: " + explain(exc, action=f"read {repo_id}", repo_id=repo_id, endpoint=endpoint)
-            return status
-    if not answers:
-        status.note = "no .copier-answers.yml"
-        return status
-    if not same_template(answers.get("_src_path"), options.template):
-        status.note = f"made from another template: {answers.get('_src_path')}"
-        return status
-    status.version = str(answers.get("_commit", "-"))
-    newest = options.vcs_ref or template.newest_release()
-    status.behind = releases_after(template, status.version, newest)
-    try:
+            status.note = "no .copier-answers.yml"
+            return
+        try:
+            answers = load_answers(Path(tmp))
+        except (ValueError, yaml.YAMLError) as exc:  # too big, aliased, not YAML, not a mapping, not UTF-8
+            status.note = f"failed: its {ANSWERS_FILE} cannot be read: {exc}"
+            return
+        if not answers:
+            status.note = "no .copier-answers.yml"
+            return
+        source = answers.get("_src_path")
+        try:
+            ours, refused = same_template(source, options.template, base=Path(tmp)), ""
+        except Exception as exc:  # a spelling that cannot even be read is no spelling of the operator's template
+            ours, refused = False, f" ({exc})"
+    if not ours:
+        status.note = f"made from another template: {source or '(none recorded)'}{refused}"
+        return
+    commit = answers.get("_commit")
+    status.version = "-" if commit is None else str(commit)
+    ref = safe_ref(commit)  # read from the repo: only a plain ref is compared, and so reaches git or Copier
+    if ref is None:
+        status.note = "no template version recorded" if commit is None else "the version is not a valid ref"
+    else:
+        status.behind = releases_after(template, ref, options.vcs_ref or template.newest_release())
         # A file kept in LFS (the Parquet sample, images) is listed by its pointer's blob and its sha256.
         remote = {
             entry.path: hub_file_id(entry)
             for entry in with_retries(lambda: list(api.list_repo_tree(repo_id, repo_type=repo_type, recursive=True)))[0]
             if hasattr(entry, "blob_id")
         }
-        rendered = renders.blobs(status.version, answers)
-        if rendered is not None:
+        rendered = renders.blobs(ref, answers)
+        if rendered is None:
+            status.note = f"the template could not be rendered at {ref} with its answers: edited files not compared"
+        else:
             status.edited = sorted(path for path, ids in rendered.items() if remote.get(path) not in ids)
-        for discussion in api.get_repo_discussions(repo_id, repo_type=repo_type):
-            if discussion.is_pull_request and discussion.status == "open" and discussion.title.startswith(PR_TITLE):
-                status.pull_request = f"#{discussion.num} {discussion.status}: {discussion.title[len(PR_TITLE) :]}"
-                break
-        if repo_type == "space":
-            status.stage = str(api.get_space_runtime(repo_id).stage)
-    except Exception as exc:
-        status.note = "failed: " + explain(exc, action=f"read {repo_id}", repo_id=repo_id, endpoint=endpoint)
-    return status
+    for discussion in api.get_repo_discussions(repo_id, repo_type=repo_type):
+        if discussion.is_pull_request and discussion.status == "open" and discussion.title.startswith(PR_TITLE):
+            status.pull_request = f"#{discussion.num} {discussion.status}: {discussion.title[len(PR_TITLE) :]}"
+            break
+    if repo_type == "space":
+        status.stage = str(api.get_space_runtime(repo_id).stage)
 
 
 def run_status(options: Options, output: str = "table", out: TextIO = sys.stdout) -> int:
@@ -158,7 +209,11 @@ def run_status(options: Options, output: str = "table", out: TextIO = sys.stdout
         print(explain(exc, action=action, repo_id=options.namespace, endpoint=endpoint), file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory(prefix="hf-fleet-status-") as scratch:
-        template = TemplateRepo(options.template, Path(scratch))
+        try:
+            template = TemplateRepo(options.template, Path(scratch))
+        except RuntimeError as err:  # the operator's template cannot be cloned: nothing to compare with
+            print(for_terminal(err), file=sys.stderr)
+            return 1
         renders = Renders(options.template, Path(scratch) / "renders")
         ours = [(t, r) for t, r, may in repos if may]
         with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
@@ -179,11 +234,12 @@ def render_report(results: list[RepoStatus], output: str) -> str:
         edited = "-" if s.edited is None else (", ".join(s.edited) if s.edited else "no")
         behind = "-" if s.behind is None else str(s.behind)
         rows.append((f"{s.repo_type}:{s.repo_id}", s.version, behind, edited, s.pull_request, s.stage, s.note))
-    if output == "markdown":
-        lines = ["| " + " | ".join(row) + " |" for row in rows]
+    if output == "markdown":  # what a repo wrote (its version, its template's name) is escaped, cell by cell
+        lines = ["| " + " | ".join(for_markdown(cell) for cell in row) + " |" for row in rows]
         lines.insert(1, "| " + " | ".join("---" for _ in rows[0]) + " |")
         return "\n".join(lines)
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+    cells = [[for_terminal(cell) for cell in row] for row in rows]  # no control character reaches the terminal
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in cells]
     lines.insert(1, "-+-".join("-" * width for width in widths))
     return "\n".join(lines)

@@ -3,6 +3,9 @@ lines, and the likely cause.
 
 `get_space_runtime` is polled (one request a poll); on an error stage the build or run log is read
 once with `fetch_space_logs` (non-following: what the Hub has buffered).
+
+What the Space's log and the Hub's error message say is written by the Space's code: it is
+printed with its control characters shown, never obeyed (untrusted.for_terminal).
 """
 
 from __future__ import annotations
@@ -13,9 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hf_hub_template.untrusted import for_terminal
+
 RUNNING = "RUNNING"
 ERRORS = {"BUILD_ERROR", "RUNTIME_ERROR", "CONFIG_ERROR", "NO_APP_FILE"}
 LOG_LINES = 15
+# A terminal's colour and cursor sequences (CSI): dropped from log lines, which are full of colours;
+# any other control character left is shown as `\xNN` when printed.
+ANSI_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 
 # What a log line says -> what to do. Each advice may name what the pattern captured ({0}).
 DIAGNOSES: list[tuple[str, str]] = [
@@ -81,15 +89,16 @@ class Watched:
 
     def explain(self, repo_id: str) -> str:
         """The message for a Space that did not reach RUNNING."""
-        what = "is still " + self.stage if self.stage not in ERRORS else "stopped at " + self.stage
+        stage = for_terminal(self.stage)
+        what = "is still " + stage if self.stage not in ERRORS else "stopped at " + stage
         lines = [f"The Space {repo_id} {what} after {self.seconds:.0f} s."]
         if self.error_message:
-            lines.append(f"The Hub says: {self.error_message}")
+            lines.append(f"The Hub says: {for_terminal(self.error_message)}")
         if self.log:
             kind = "build" if self.stage == "BUILD_ERROR" else "run"
             lines.append(f"Last lines of the {kind} log:")
-            lines += [f"  | {line}" for line in self.log]
-        lines += [f"Likely cause: {cause}" for cause in self.causes]
+            lines += [f"  | {for_terminal(line)}" for line in self.log]
+        lines += [f"Likely cause: {for_terminal(cause)}" for cause in self.causes]  # may quote the log
         if not self.causes and self.stage in ERRORS:
             lines.append("Read the whole log on the Space's page (Logs), fix the cause, then push again.")
         return "\n".join(lines)
@@ -111,12 +120,12 @@ def watch_space(
         runtime = api.get_space_runtime(repo_id)
         stage, elapsed = str(runtime.stage), clock() - start
         if stage != last:
-            report(f"  {stage:<22} after {elapsed:4.0f} s")
+            report(f"  {for_terminal(stage):<22} after {elapsed:4.0f} s")
             last = stage
         if stage == RUNNING:
             return Watched(stage, elapsed)
         if stage in ERRORS or elapsed >= timeout:
-            watched = Watched(stage, elapsed, error_message=str((runtime.raw or {}).get("errorMessage") or ""))
+            watched = Watched(stage, elapsed, error_message=error_message_of(runtime.raw))
             if stage in ERRORS:
                 watched.log = last_log_lines(api, repo_id, build=stage == "BUILD_ERROR")
                 watched.causes = diagnose(watched.log + [watched.error_message])
@@ -127,10 +136,15 @@ def watch_space(
 def last_log_lines(api: Any, repo_id: str, *, build: bool) -> list[str]:
     """The build or run log's last non-empty lines (none when it cannot be read: the stage is the news)."""
     try:
-        log = [line.rstrip() for line in api.fetch_space_logs(repo_id, build=build)]
+        log = [ANSI_SEQUENCE.sub("", line).rstrip() for line in api.fetch_space_logs(repo_id, build=build)]
     except Exception:
         return []
     return [line for line in log if line.strip()][-LOG_LINES:]
+
+
+def error_message_of(raw: Any) -> str:
+    """The Hub's error message for a Space (written by the Space's own build or app), colours dropped."""
+    return ANSI_SEQUENCE.sub("", str((raw or {}).get("errorMessage") or ""))
 
 
 def space_status(api: Any, repo_id: str, url: str) -> tuple[str, bool]:
@@ -140,16 +154,17 @@ def space_status(api: Any, repo_id: str, url: str) -> tuple[str, bool]:
     raw = runtime.raw or {}
     hardware = runtime.hardware or (raw.get("hardware") or {}).get("current") or "none yet"
     requested = runtime.requested_hardware or (raw.get("hardware") or {}).get("requested")
-    lines = [f"{repo_id}: {stage}", f"  URL:      {url}", f"  hardware: {hardware}"]
+    error_message = error_message_of(raw)
+    lines = [f"{repo_id}: {for_terminal(stage)}", f"  URL:      {url}", f"  hardware: {for_terminal(hardware)}"]
     if requested and requested != hardware:
-        lines[-1] += f" (requested: {requested})"
-    if raw.get("errorMessage"):
-        lines.append(f"  the Hub says: {raw['errorMessage']}")
+        lines[-1] += f" (requested: {for_terminal(requested)})"
+    if error_message:
+        lines.append(f"  the Hub says: {for_terminal(error_message)}")
     build = stage in ("BUILDING", "BUILD_ERROR")
     log = last_log_lines(api, repo_id, build=build)
     if log:
         lines.append(f"  last lines of the {'build' if build else 'run'} log:")
-        lines += [f"  | {line}" for line in log]
+        lines += [f"  | {for_terminal(line)}" for line in log]
     if stage in ERRORS:
-        lines += [f"  likely cause: {cause}" for cause in diagnose(log + [str(raw.get("errorMessage") or "")])]
+        lines += [f"  likely cause: {for_terminal(cause)}" for cause in diagnose([*log, error_message])]
     return "\n".join(lines), stage == RUNNING

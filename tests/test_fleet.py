@@ -23,6 +23,7 @@ from helpers import (
     render,
     row,
     seed_from,
+    tag_release,
     tracked_files,
 )
 from hub_server import HubServer
@@ -342,3 +343,105 @@ def test_fleet_status_knows_lfs_files_by_their_sha256(versions, tmp_path):
         report = {s["repo_id"]: s for s in json.loads(result.stdout)}
         assert report["fleet/parquet"]["edited"] == []
         assert report["fleet/changed"]["edited"] == ["data/test.parquet"]
+
+
+# ----------------------------------------------------------------- #29: one render per distinct answers
+def tiny_template(root: Path, versions: tuple[str, ...] = ("1.0.0",), files: int = 12) -> Path:
+    """A template of `files` small files under `template/`, one question (`name`), tagged `versions`."""
+    (root / "template").mkdir(parents=True)
+    (root / "copier.yml").write_text("_subdirectory: template\nname:\n  type: str\n  default: demo\n")
+    for index in range(files):
+        (root / "template" / f"file{index}.txt.jinja").write_text(f"{index}: {{{{ name }}}}\n" * 200)
+    git(root, "init", "-q", "-b", "main")
+    for version in versions:
+        tag_release(root, version)
+    return root
+
+
+def test_renders_once_per_answers_whatever_the_threads(tmp_path, monkeypatch):
+    """Twelve threads ask at once for two distinct answers: each answers set is rendered once, into a
+    folder of its own, and every thread gets the whole render (the old lock around the lookup only
+    let several `copier copy` write into one folder at once: partial renders, `None`)."""
+    import threading
+
+    from hf_hub_template import fleet_status
+    from hf_hub_template.fleet_status import Renders
+
+    template = str(tiny_template(tmp_path / "tpl"))
+    answers = [{"name": "alpha", "_commit": "1.0.0", "_src_path": template}, {"name": "beta", "_commit": "1.0.0"}]
+    expected = [Renders(template, tmp_path / "serial").blobs("1.0.0", one) for one in answers]
+    assert all(render is not None and len(render) == 12 for render in expected)
+    assert expected[0] != expected[1]
+
+    copier_runs: list[list[str]] = []
+    real_run = subprocess.run
+
+    def counting_run(args, *rest, **kwargs):
+        if "copier" in args:
+            copier_runs.append(list(args))
+        return real_run(args, *rest, **kwargs)
+
+    monkeypatch.setattr(fleet_status.subprocess, "run", counting_run)
+    renders = Renders(template, tmp_path / "renders")
+    threads, start = 12, threading.Barrier(12)
+    got: list[object] = [None] * threads
+
+    def ask(index: int) -> None:
+        start.wait()
+        got[index] = renders.blobs("1.0.0", answers[index % 2])
+
+    workers = [threading.Thread(target=ask, args=(index,)) for index in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert [got[index] == expected[index % 2] for index in range(threads)] == [True] * threads
+    assert len(copier_runs) == 2, "one render per distinct answers"
+    folders = [Path(run[-1]) for run in copier_runs]
+    assert len(set(folders)) == 2, "no two renders share a folder"
+
+
+def test_releases_after_counts_the_releases_between(tmp_path):
+    """The "behind" count: releases after the repo's version (not it), up to the newest (it included),
+    no pre-release, no tag that is not a version."""
+    from hf_hub_template.fleet_status import releases_after
+    from hf_hub_template.template_files import TemplateRepo
+
+    tags = ("0.9.0", "1.0.0rc1", "1.0.0", "1.1.0", "nightly", "2.0.0", "2.1.0b1")
+    template = TemplateRepo(str(tiny_template(tmp_path / "tpl", tags, files=1)), tmp_path)
+    assert releases_after(template, "1.0.0", "2.0.0") == 2  # 1.1.0 and 2.0.0
+    assert releases_after(template, "0.9.0", "1.0.0") == 1  # 1.0.0, not its release candidate
+    assert releases_after(template, "0.9.0", "1.1.0") == 2
+    assert releases_after(template, "2.0.0", "2.0.0") == 0
+    assert releases_after(template, "1.1.0", "1.0.0") == 0  # ahead of the version compared with
+    assert releases_after(template, "1.0.0.post3.dev0+g1a2b3c4", "2.0.0") == 2  # a describe string
+    assert releases_after(template, "1.0.0rc1", "1.0.0") == 1
+    assert releases_after(template, "0.1.0", "2.0.0") == 4
+    assert releases_after(template, "nightly", "2.0.0") is None
+    assert releases_after(template, "1.0.0", None) is None
+
+
+def test_fleet_status_of_identical_answers_is_the_same_every_run(versions, tmp_path):
+    """Eight Spaces made from identical answers, read by eight workers at once, three times: every row
+    right every time (one with an edit), and the three reports identical."""
+    import json
+
+    token = fake_token()
+    with HubServer(token=token, user="admin", orgs=[NAMESPACE]) as hub:
+        project = render(versions, tmp_path / "same", vcs_ref=CURRENT_VERSION, repo_type="space", space_sdk="static")
+        files = {path: (project / path).read_bytes() for path in tracked_files(project)}
+        for index in range(8):
+            hub.seed("space", f"fleet/same-{index}", files, sdk="static")
+        hub.seed("space", "fleet/edited", {**files, "index.html": b"<p>changed</p>\n"}, sdk="static")
+        env = hub_env(tmp_path, hub.url, token)
+        reports = []
+        for _ in range(3):
+            result = fleet_status(env, versions, "--json", "--workers", "8")
+            assert result.returncode == 0, result.stdout + result.stderr
+            reports.append(result.stdout)
+        rows = {s["repo_id"]: s for s in json.loads(reports[0])}
+        assert {repo: (s["version"], s["behind"], s["edited"], s["note"]) for repo, s in rows.items()} == {
+            **{f"fleet/same-{index}": (CURRENT_VERSION, 0, [], "") for index in range(8)},
+            "fleet/edited": (CURRENT_VERSION, 0, ["index.html"], ""),
+        }
+        assert reports[1] == reports[0] and reports[2] == reports[0]
