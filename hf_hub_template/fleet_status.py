@@ -214,7 +214,8 @@ def run_status(options: Options, output: str = "table", out: TextIO = sys.stdout
         except RuntimeError as err:  # the operator's template cannot be cloned: nothing to compare with
             print(for_terminal(err), file=sys.stderr)
             return 1
-        renders = Renders(options.template, Path(scratch) / "renders")
+        # Copier renders the clone made above, on this disk: the template is fetched once, and no render goes online.
+        renders = Renders(str(template.git_dir), Path(scratch) / "renders")
         ours = [(t, r) for t, r, may in repos if may]
         with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
             results = list(

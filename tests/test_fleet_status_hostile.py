@@ -201,3 +201,50 @@ def test_publish_shows_a_space_s_message_and_log_without_obeying_them(template, 
     assert r"The Hub says: \x1b]0;owned\x07boom\rThe Space" in said
     assert "  | fakeuser/demo: RUNNING" in said
     assert r"Likely cause: the app imports \x1b]0;owned\x07torch" in said
+
+
+# ------------------------------------------------------------------ the template: fetched once, rendered offline
+def test_the_template_is_fetched_once_and_every_render_is_offline(tmp_path):
+    """The operator's template on a (loopback, dumb-http) git server: fleet-status clones it once and
+    Copier renders that clone, with no network of its own (it has no proxy or ssh settings to reach
+    one): four repos, two distinct answers, one fetch."""
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from helpers import git, tag_release
+
+    source = tmp_path / "tpl"
+    (source / "template").mkdir(parents=True)
+    (source / "copier.yml").write_text("_subdirectory: template\nname:\n  type: str\n  default: demo\n")
+    (source / "template" / "README.md.jinja").write_text("# {{ name }}\n")
+    git(source, "init", "-q", "-b", "main")
+    tag_release(source, "1.0.0")
+    served = tmp_path / "served"
+    served.mkdir()
+    git(tmp_path, "clone", "-q", "--bare", str(source), str(served / "tpl.git"))
+    git(served / "tpl.git", "update-server-info")
+    fetched: list[str] = []
+
+    class Logged(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
+            fetched.append(self.path)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Logged, directory=str(served)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/tpl.git"
+    token = fake_token()
+    try:
+        with HubServer(token=token, user="admin", orgs=[NAMESPACE]) as hub:
+            for index, name in enumerate(["alpha", "alpha", "alpha", "beta"]):
+                answers = {"_commit": "1.0.0", "_src_path": url, "name": name}
+                files = {"README.md": f"# {name}\n".encode(), ".copier-answers.yml": yaml.safe_dump(answers).encode()}
+                hub.seed("model", f"{NAMESPACE}/m{index}", files)
+            result = run_cli(hub_env(tmp_path, hub.url, token), "fleet-status", NAMESPACE, "--template", url, "--json")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = json.loads(result.stdout)
+    assert [(row["version"], row["behind"], row["edited"], row["note"]) for row in rows] == [("1.0.0", 0, [], "")] * 4
+    assert sum(path.startswith("/tpl.git/info/refs") for path in fetched) == 1, fetched
