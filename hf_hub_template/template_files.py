@@ -50,14 +50,17 @@ class TemplateRepo:
                 releases.append((version, tag))
         return max(releases)[1] if releases else None
 
-    def owned_paths(self, ref: str, answers: dict[str, Any]) -> set[str] | None:
+    def owned_paths(self, ref: str, answers: dict[str, Any]) -> frozenset[str] | None:
         """The project paths the template renders at `ref` for these answers (None if `ref` is unknown)."""
         key = yaml.safe_dump({k: v for k, v in sorted(answers.items()) if not k.startswith("_")})
         return _owned_paths(self.git_dir, ref, key)
 
 
+# Shared by the fleet's threads. `cache` keeps its own table consistent, and two threads missing one key
+# at once both compute it: harmless, as this only reads the template's git objects and returns the same
+# value. The value is frozen: every repo with these answers gets the same object, so none can change it.
 @cache
-def _owned_paths(git_dir: Path, ref: str, answers_yaml: str) -> set[str] | None:
+def _owned_paths(git_dir: Path, ref: str, answers_yaml: str) -> frozenset[str] | None:
     from jinja2 import FunctionLoader
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -98,4 +101,4 @@ def _owned_paths(git_dir: Path, ref: str, answers_yaml: str) -> set[str] | None:
             parts[-1] = parts[-1][: -len(suffix)]
         if all(parts):  # a segment rendered empty (or to the bare suffix) drops the file, as in Copier
             owned.add("/".join(parts))
-    return owned
+    return frozenset(owned)
