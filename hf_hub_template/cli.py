@@ -18,6 +18,7 @@ from typing import Any
 
 from hf_hub_template.answers import load_answers
 from hf_hub_template.org_standard import OrgStandard, OrgStandardError
+from hf_hub_template.project import Project
 from hf_hub_template.resources import CHECKOUT_ROOT, running_from_checkout
 from hf_hub_template.template_source import installed_template
 from hf_hub_template.untrusted import for_terminal
@@ -127,14 +128,13 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from hf_hub_template.publish import Waiting, publish
 
     projects = [project.resolve() for project in args.project or [Path.cwd()]]
-    answers = {project: load_answers(project) for project in projects}
     for project in projects:
-        if not answers[project].get("repo_name"):
-            print(
-                f"{project} has no .copier-answers.yml with a repo_name: is it a project rendered by this template?",
-                file=sys.stderr,
-            )
+        try:
+            _project(project)
+        except ValueError as err:
+            print(err, file=sys.stderr)
             return 2
+    answers = {project: load_answers(project) for project in projects}
     if args.secrets_file and not args.secrets_file.is_file():
         print(f"--secrets-file {args.secrets_file}: no such file; nothing was done.", file=sys.stderr)
         return 2
@@ -164,31 +164,33 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    """A published project on the Hub: a Space's stage, hardware, URL and last log lines; a repo's URL."""
+    """A published project on the Hub: a Space's stage, hardware, URL and last log lines; a repo's URL.
+
+    A public repo needs no token; a namespace left empty is asked of the Hub (which needs one)."""
     from hf_hub_template.hub_errors import HubStepError, explain
-    from hf_hub_template.hub_facts import URL_PREFIX
     from hf_hub_template.hub_session import connect
     from hf_hub_template.space_watch import space_status
 
-    project = args.project.resolve()
-    answers = load_answers(project)
-    if not answers.get("repo_name"):
-        print(
-            f"{project} has no .copier-answers.yml with a repo_name: is it a project of this template?", file=sys.stderr
-        )
+    try:
+        hub_repo = _project(args.project)
+    except ValueError as err:
+        print(err, file=sys.stderr)
         return 2
     try:
-        api, endpoint = connect()
-        namespace = answers.get("namespace") or api.whoami()["name"]
-        repo_type = answers.get("repo_type", "space")
-        repo_id = f"{namespace}/{answers['repo_name']}"
-        url = f"{endpoint}/{URL_PREFIX[repo_type]}{repo_id}"
+        api, endpoint = connect(token_required=not hub_repo.namespace)
+        if not hub_repo.namespace:
+            try:
+                hub_repo = hub_repo.with_namespace(api.whoami()["name"])
+            except Exception as exc:
+                action, name = "find your user name", hub_repo.repo_name
+                raise HubStepError(explain(exc, action=action, repo_id=name, endpoint=endpoint)) from exc
+        repo_id, url = hub_repo.repo_id, hub_repo.url(endpoint)
         try:
-            if repo_type == "space" and answers.get("space_sdk") != "static":
+            if hub_repo.builds:
                 text, running = space_status(api, repo_id, url)
                 print(text)
                 return 0 if running else 1
-            api.repo_info(repo_id, repo_type=repo_type)
+            api.repo_info(repo_id, repo_type=hub_repo.repo_type)
         except Exception as exc:
             raise HubStepError(explain(exc, action=f"read {repo_id}", repo_id=repo_id, endpoint=endpoint)) from exc
     except HubStepError as err:
@@ -196,6 +198,14 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 1
     print(f"{repo_id}: on the Hub\n  URL: {url}")
     return 0
+
+
+def _project(folder: Path) -> Project:
+    """The project rendered in `folder`, or ValueError saying what is missing."""
+    folder = folder.resolve()
+    if not folder.is_dir():
+        raise ValueError(f"{folder} does not exist.")
+    return Project.load(folder)
 
 
 def cmd_trio(args: argparse.Namespace) -> int:
@@ -219,8 +229,7 @@ def cmd_trio(args: argparse.Namespace) -> int:
         args.template_used, members, vcs_ref=args.vcs_ref, user_defaults=standard.defaults if standard else {}
     )
     for member in members:
-        repo_id = f"{member.answers['namespace']}/{member.answers['repo_name']}"
-        print(f"Rendered the {member.repo_type} {repo_id} in {member.folder}")
+        print(f"Rendered the {member.repo_type} {Project.from_answers(member.answers).repo_id} in {member.folder}")
     if not args.create_remote:
         print(f"Publish the three, in this order, with:\n  {trio.resume_command(members)}")
         return 0

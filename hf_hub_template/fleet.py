@@ -357,12 +357,12 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
 
 
 def summary_table(results: list[RepoResult]) -> str:
-    rows = [("repo", "from", "to", "result", "pull request")]
+    rows: list[list[str]] = [["repo", "from", "to", "result", "pull request"]]
     rows += [
-        tuple(
+        [
             for_terminal(cell)
             for cell in (f"{r.repo_type}:{r.repo_id}", r.from_version, r.to_version, _short(r.result), r.pr_url or "-")
-        )
+        ]
         for r in results
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

@@ -58,16 +58,17 @@ def check_endpoint(endpoint: str) -> None:
         )
 
 
-def connect() -> tuple[Any, str]:
+def connect(*, token_required: bool = True) -> tuple[Any, str]:
     """An authenticated `HfApi` for the endpoint in use (HF_ENDPOINT honoured), and that endpoint.
 
-    Refused (HubStepError) for an endpoint that is not https, unless it is this machine (a test Hub)."""
+    Refused (HubStepError) for an endpoint that is not https, unless it is this machine (a test Hub).
+    With `token_required=False`, a client without a token when none is found (reading a public repo)."""
     try:
         from huggingface_hub import HfApi, constants, get_token
     except ImportError as exc:
         raise HubStepError(MISSING_HUB) from exc
     check_endpoint(constants.ENDPOINT)
     token = get_token()
-    if not token:
+    if not token and token_required:
         raise HubStepError(f"No Hugging Face token found, so nothing was done on the Hub. {LOGIN_HELP}, then retry.")
-    return HfApi(endpoint=constants.ENDPOINT, token=token), constants.ENDPOINT
+    return HfApi(endpoint=constants.ENDPOINT, token=token or False), constants.ENDPOINT

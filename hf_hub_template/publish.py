@@ -17,8 +17,8 @@ from typing import Any
 
 from hf_hub_template.git import run_git, work_tree_files
 from hf_hub_template.hub_errors import HubStepError, explain, status_of, with_retries
-from hf_hub_template.hub_facts import URL_PREFIX, hub_space_sdk
 from hf_hub_template.hub_session import connect
+from hf_hub_template.project import KIND, Project
 from hf_hub_template.space_settings import CREDENTIALS, CreationSettings, SecretsFileError, creation_settings
 from hf_hub_template.template_source import expand_shortcut, safe_ref
 from hf_hub_template.untrusted import for_terminal, quoted
@@ -44,7 +44,7 @@ class Target:
 
     @property
     def kind(self) -> str:
-        return {"space": "Space", "model": "model repo", "dataset": "dataset repo"}[self.repo_type]
+        return KIND[self.repo_type]
 
 
 def git_blob_id(content: bytes) -> str:
@@ -242,20 +242,15 @@ def publish(
                 "add it to .gitignore (and `git rm --cached` it if it is committed)."
             )
 
-    namespace = answers.get("namespace") or ""
-    name = answers["repo_name"]
-    if not namespace:
+    hub_repo = Project.from_answers(answers)
+    if not hub_repo.namespace:
         try:
-            namespace = api.whoami()["name"]
+            hub_repo = hub_repo.with_namespace(api.whoami()["name"])
         except Exception as exc:
-            raise HubStepError(explain(exc, action="find your user name", repo_id=name, endpoint=endpoint)) from exc
-    target = Target(
-        f"{namespace}/{name}",
-        answers.get("repo_type", "space"),
-        hub_space_sdk(answers),
-        settings,
-    )
-    url = f"{endpoint}/{URL_PREFIX[target.repo_type]}{target.repo_id}"
+            action, name = "find your user name", hub_repo.repo_name
+            raise HubStepError(explain(exc, action=action, repo_id=name, endpoint=endpoint)) from exc
+    target = Target(hub_repo.repo_id, hub_repo.repo_type, hub_repo.hub_sdk, settings)
+    url = hub_repo.url(endpoint)
 
     def step(action: str, call: Any) -> Any:
         try:

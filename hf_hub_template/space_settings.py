@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hf_hub_template.hub_facts import space_hardware
+from hf_hub_template.project import Project
 from hf_hub_template.untrusted import for_terminal, quoted
 
 # In the environment these name the token that publishes (often one that can write everything): a Space
@@ -125,8 +125,9 @@ def creation_settings(
     answers: Mapping[str, Any], *, environ: Mapping[str, str] | None = None, secrets_file: Path | None = None
 ) -> CreationSettings:
     environ = os.environ if environ is None else environ
-    visibility = str(answers.get("visibility") or ("private" if answers.get("private") else "public"))
-    if answers.get("repo_type", "space") != "space":
+    project = Project.from_answers(answers)
+    visibility = project.visibility
+    if project.repo_type != "space":
         return CreationSettings(visibility=visibility)
     from_file = read_secrets_file(secrets_file) if secrets_file else {}
     secrets, missing = [], []
@@ -143,7 +144,7 @@ def creation_settings(
     sleep = int(answers.get("space_sleep_time") or 0)
     return CreationSettings(
         visibility=visibility,
-        hardware=space_hardware(dict(answers)),
+        hardware=project.hardware,
         sleep_time=sleep or None,
         variables=variables,
         secrets=secrets,

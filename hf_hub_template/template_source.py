@@ -34,6 +34,9 @@ UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
 PASSED_TO_COPIER = ("PATH", "USER", "LOGNAME", "LANG", "LANGUAGE", "TERM", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT")
 
 
+MAX_SOURCE = 1000  # characters: a URL or a path, never a document
+
+
 class SourceError(ValueError):
     """A template source this tool refuses to trust in any spelling: it is never compared, never fetched."""
 
@@ -61,6 +64,8 @@ def normalise(source: object, base: Path | None = None) -> str:
     text = str(source) if isinstance(source, (str, Path)) else ""
     if not text.strip():
         return ""
+    if len(text) > MAX_SOURCE:
+        raise SourceError(f"{text[:60]!r}…: a template source of {len(text)} characters is refused")
     if text != text.strip() or UNSAFE.search(text) or text.startswith("-"):
         raise SourceError(f"{text!r}: a template source with spaces, control characters or a leading - is refused")
     text = expand_shortcut(text.removeprefix("git+"))
@@ -72,9 +77,16 @@ def normalise(source: object, base: Path | None = None) -> str:
     if "://" in text:
         return _url(text)
     scp = SCP_LIKE.fullmatch(text)
-    if scp and "/" not in text.split(":", 1)[0] and not Path(text).exists():
+    if scp and "/" not in text.split(":", 1)[0] and not _exists(text):
         return _url(f"ssh://{scp['host']}/{scp['path'].lstrip('/')}")
     return _local(text, base)
+
+
+def _exists(path: str) -> bool:
+    try:
+        return Path(path).exists()
+    except (OSError, ValueError):  # a name too long for this file system, or a NUL: no such folder
+        return False
 
 
 def _url(text: str) -> str:
@@ -117,7 +129,7 @@ def same_template(source: object, trusted: str, base: Path | None = None) -> boo
     try:
         recorded = normalise(source, base)
         return bool(recorded) and recorded == normalise(trusted)
-    except SourceError:
+    except (SourceError, OSError, RuntimeError):  # refused, or a path this machine cannot even look at
         return False
 
 

@@ -206,6 +206,24 @@ class _Handler(BaseHTTPRequestHandler):
     def _authorized(self) -> bool:
         return self.headers.get("authorization") == f"Bearer {self.state.token}"
 
+    # What the Hub answers without any token: reading a public repo (its info, files, runtime, PRs) and
+    # listing. A wrong token is still refused; logs, writes and private repos need the right one.
+    ANONYMOUS_READS = frozenset({"info", "tree", "resolve", "runtime", "list", "discussions"})
+
+    def _anonymous_read(self, method: str, endpoint: str, args: tuple[Any, ...]) -> bool:
+        if self.headers.get("authorization") is not None or method not in ("GET", "HEAD"):
+            return False
+        if endpoint not in self.ANONYMOUS_READS:
+            return False
+        if endpoint == "list":
+            return True
+        if endpoint == "resolve":
+            plural = {"datasets/": "datasets", "spaces/": "spaces", None: "models"}[args[0]]
+            repo = self.state.repos.get((PLURAL[plural], args[1]))
+        else:
+            repo = self.state.repos.get((PLURAL[args[0]], args[1]))
+        return repo is not None and not repo.private
+
     def _can_write(self, namespace: str) -> bool:
         return namespace == self.state.user or namespace in self.state.orgs
 
@@ -237,7 +255,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(status, {"error": f"injected {status}", "url": self._injected_url(endpoint, body)}, headers)
             elif handler is None:
                 self._error(404, f"no route for {method} {raw_path}")
-            elif endpoint != "validate" and not self._authorized():
+            elif endpoint != "validate" and not self._authorized() and not self._anonymous_read(method, endpoint, args):
                 self._error(401, "Invalid credentials in Authorization header")
             else:
                 handler(body, query, *args)
@@ -454,7 +472,9 @@ class _Handler(BaseHTTPRequestHandler):
         items = [
             self._info_payload(repo)
             for (rtype, rid), repo in sorted(self.state.repos.items())
-            if rtype == kind and (author is None or rid.split("/")[0] == author)
+            if rtype == kind
+            and (author is None or rid.split("/")[0] == author)
+            and (self._authorized() or not repo.private)
         ]
         if not self.state.list_siblings:
             for item in items:

@@ -24,6 +24,15 @@ def test_the_python_tools_carry_the_same_facts():
     assert hub_facts.ZEROGPU_HARDWARE == FACTS.zerogpu_hardware
 
 
+def test_url_prefixes_are_huggingface_hub_s():
+    from huggingface_hub import constants
+
+    assert {key: value for key, value in hub_facts.URL_PREFIX.items() if value} == {
+        key: constants.REPO_TYPES_URL_PREFIXES[key] for key in ("dataset", "space")
+    }
+    assert set(hub_facts.URL_PREFIX) == {t for t in constants.REPO_TYPES if t} - {"kernel"}
+
+
 def test_requestable_hardware_is_what_huggingface_hub_knows():
     from huggingface_hub import SpaceHardware
 

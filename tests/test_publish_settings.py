@@ -365,3 +365,33 @@ def test_the_publishing_token_never_becomes_a_space_secret(template, tmp_path, h
         environ={"HF_TOKEN": token},
         secrets_file=tmp_path / "space.env",
     ).secrets == [{"key": "HF_TOKEN", "value": space_token}]
+
+
+def test_status_of_a_public_space_needs_no_token(template, tmp_path, hub):
+    project = render(template, tmp_path / "demo", namespace="fakeuser")
+    hub.seed("space", "fakeuser/demo", {"README.md": b"---\nsdk: gradio\n---\n"}, sdk="gradio")
+    result = status(project, hub_env(tmp_path, hub.url, None))
+    assert result.returncode == 0, result.stderr
+    assert "fakeuser/demo: RUNNING" in result.stdout
+    assert all(request.authorization is None for request in hub.requests)
+
+
+def test_status_of_a_private_space_without_a_token_says_what_to_do(template, tmp_path, hub):
+    project = render(template, tmp_path / "demo", namespace="fakeuser")
+    hub.seed("space", "fakeuser/demo", {"README.md": b"---\nsdk: gradio\n---\n"}, sdk="gradio", private=True)
+    result = status(project, hub_env(tmp_path, hub.url, None))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "fakeuser/demo" in result.stderr
+
+
+def test_status_without_a_namespace_or_a_hub_is_one_line(template, tmp_path, token):
+    """The namespace is asked of the Hub; a Hub that does not answer is one message, not a traceback."""
+    project = render(template, tmp_path / "demo")
+    result = status(project, hub_env(tmp_path, "http://127.0.0.1:9", token))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "find your user name" in result.stderr and "127.0.0.1:9" in result.stderr
+
+
+def test_status_of_a_folder_that_does_not_exist_says_so(tmp_path):
+    result = status(tmp_path / "nowhere", hub_env(tmp_path, "http://127.0.0.1:9", None))
+    assert result.returncode == 2 and result.stderr.strip() == f"{tmp_path / 'nowhere'} does not exist."
