@@ -168,7 +168,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     A public repo needs no token; a namespace left empty is asked of the Hub (which needs one)."""
     from hf_hub_template.hub_errors import HubStepError, explain
-    from hf_hub_template.hub_session import connect
+    from hf_hub_template.hub_session import connect, with_namespace
     from hf_hub_template.space_watch import space_status
 
     try:
@@ -178,12 +178,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 2
     try:
         api, endpoint = connect(token_required=not hub_repo.namespace)
-        if not hub_repo.namespace:
-            try:
-                hub_repo = hub_repo.with_namespace(api.whoami()["name"])
-            except Exception as exc:
-                action, name = "find your user name", hub_repo.repo_name
-                raise HubStepError(explain(exc, action=action, repo_id=name, endpoint=endpoint)) from exc
+        hub_repo = with_namespace(api, endpoint, hub_repo)
         repo_id, url = hub_repo.repo_id, hub_repo.url(endpoint)
         try:
             if hub_repo.builds:

@@ -11,7 +11,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from hf_hub_template.hub_errors import LOGIN_HELP, HubStepError
+from hf_hub_template.hub_errors import LOGIN_HELP, HubStepError, explain
+from hf_hub_template.project import Project
 from hf_hub_template.untrusted import for_terminal
 
 MISSING_HUB = (
@@ -72,3 +73,15 @@ def connect(*, token_required: bool = True) -> tuple[Any, str]:
     if not token and token_required:
         raise HubStepError(f"No Hugging Face token found, so nothing was done on the Hub. {LOGIN_HELP}, then retry.")
     return HfApi(endpoint=constants.ENDPOINT, token=token or False), constants.ENDPOINT
+
+
+def with_namespace(api: Any, endpoint: str, project: Project) -> Project:
+    """`project` with its namespace: its own answer, else the login of the token in use (HubStepError)."""
+    if project.namespace:
+        return project
+    try:
+        return project.with_namespace(api.whoami()["name"])
+    except Exception as exc:
+        raise HubStepError(
+            explain(exc, action="find your user name", repo_id=project.repo_name, endpoint=endpoint)
+        ) from exc

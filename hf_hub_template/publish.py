@@ -17,7 +17,7 @@ from typing import Any
 
 from hf_hub_template.git import run_git, work_tree_files
 from hf_hub_template.hub_errors import HubStepError, explain, status_of, with_retries
-from hf_hub_template.hub_session import connect
+from hf_hub_template.hub_session import connect, with_namespace
 from hf_hub_template.project import KIND, Project
 from hf_hub_template.space_settings import CREDENTIALS, CreationSettings, SecretsFileError, creation_settings
 from hf_hub_template.template_source import expand_shortcut, safe_ref
@@ -242,13 +242,7 @@ def publish(
                 "add it to .gitignore (and `git rm --cached` it if it is committed)."
             )
 
-    hub_repo = Project.from_answers(answers)
-    if not hub_repo.namespace:
-        try:
-            hub_repo = hub_repo.with_namespace(api.whoami()["name"])
-        except Exception as exc:
-            action, name = "find your user name", hub_repo.repo_name
-            raise HubStepError(explain(exc, action=action, repo_id=name, endpoint=endpoint)) from exc
+    hub_repo = with_namespace(api, endpoint, Project.from_answers(answers))
     target = Target(hub_repo.repo_id, hub_repo.repo_type, hub_repo.hub_sdk, settings)
     url = hub_repo.url(endpoint)
 
