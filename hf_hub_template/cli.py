@@ -19,7 +19,6 @@ from typing import Any
 from hf_hub_template.answers import load_answers
 from hf_hub_template.org_standard import OrgStandard, OrgStandardError
 from hf_hub_template.project import Project
-from hf_hub_template.resources import CHECKOUT_ROOT, running_from_checkout
 from hf_hub_template.template_source import installed_template
 from hf_hub_template.untrusted import for_terminal
 
@@ -39,8 +38,9 @@ def _template_source(args: argparse.Namespace, standard: OrgStandard | None) -> 
         return args.template
     if standard and standard.template:
         return standard.template
-    if running_from_checkout():
-        return str(CHECKOUT_ROOT)
+    installed = installed_template()  # this checkout, or where `uvx --from`/pip took this tool from
+    if installed:
+        return installed
     raise OrgStandardError("Name the template with --template (or `template:` in the org standard).")
 
 

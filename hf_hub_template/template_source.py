@@ -148,6 +148,8 @@ def installed_template() -> str | None:
     if not recorded:
         return None
     url = json.loads(recorded).get("url")
+    if isinstance(url, str) and url.startswith("file://"):  # a folder on this machine: Copier takes its path
+        return unquote(urlsplit(url).path)
     return str(url) if url else None
 
 

@@ -157,3 +157,22 @@ def test_version_and_argument_help():
     for command, argument in (("new", "dest"), ("update", "project"), ("publish", "project")):
         shown = run_cli(command, "--help").stdout
         assert re.search(rf"^  {argument}\s+\S", shown, flags=re.M), shown
+
+
+@pytest.mark.slow  # builds the tool with uv, as `uvx --from CHECKOUT` does
+def test_new_run_through_uvx_from_a_checkout_renders_that_checkout(template, tmp_path):
+    """Installed from a folder (not run inside it), `new` takes the template it was installed from."""
+    import os
+
+    env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+    command = [sys.executable, "-m", "uv", "tool", "run", "--from", str(template), "hf-hub-template"]
+    result = subprocess.run(
+        [*command, "new", str(tmp_path / "x"), "--defaults", "--vcs-ref", "HEAD"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert read_metadata(tmp_path / "x" / "README.md")["sdk"] == "gradio"
