@@ -34,6 +34,8 @@ def load_answers(project: Path) -> dict[str, Any]:
     try:
         # bandit B506: _NoAliases is a SafeLoader (plain YAML types only), stricter still.
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoAliases) or {}  # nosec B506
+    except RecursionError:
+        raise ValueError(f"{ANSWERS_FILE} is nested too deeply to be an answers file") from None
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise ValueError(f"{ANSWERS_FILE} is not readable YAML: {str(err).splitlines()[0]}") from None
     if not isinstance(data, dict):

@@ -195,14 +195,13 @@ def update_repo(
             outcome.to_version = to_version
             return outcome.end(Status.UP_TO_DATE)
         # Only what the update can touch: the template's files at both versions, and the answers.
-        owned = None
-        if to_version:
-            before, after = (
-                template.owned_paths(outcome.from_version, answers),
-                template.owned_paths(to_version, answers),
-            )
-            if before is not None and after is not None:
-                owned = sorted(before | after | {ANSWERS_FILE})
+        # Never the whole repo: a version the template's history does not hold cannot be updated anyway.
+        before = template.owned_paths(outcome.from_version, answers)
+        after = template.owned_paths(to_version or "HEAD", answers)
+        if before is None or after is None:
+            missing = outcome.from_version if before is None else to_version or "HEAD"
+            return outcome.end(Status.FAILED, f"the template has no version {missing}")
+        owned = sorted(before | after | {ANSWERS_FILE})
         try:
             with_retries(
                 lambda: api.snapshot_download(

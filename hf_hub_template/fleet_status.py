@@ -96,8 +96,9 @@ class Renders:
         data_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
         # The trusted template only (checked by the caller), without tasks and without any credential.
         rendered = subprocess.run(  # nosec B603
-            [sys.executable, "-m", "copier", "copy", "--defaults", "--quiet", "--skip-tasks", "--vcs-ref", ref]
+            [sys.executable, "-I", "-m", "copier", "copy", "--defaults", "--quiet", "--skip-tasks", "--vcs-ref", ref]
             + ["--data-file", str(data_file), self.template, str(dst)],
+            cwd=folder,  # a folder of its own (-I: nothing from the current folder is imported)
             capture_output=True,
             text=True,
             env=copier_environment(folder),

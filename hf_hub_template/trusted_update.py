@@ -53,6 +53,8 @@ class Checked:
 
 def check(work: Path, trusted: str, base: Path | None = None) -> Checked:
     """The answers of `work`, if its `_src_path` is the trusted template and its `_commit` a plain ref."""
+    if (work / ANSWERS_FILE).is_symlink():
+        raise Refused(f"its {ANSWERS_FILE} is a symbolic link")
     answers = load_answers(work)
     source = answers.get("_src_path")
     if not same_template(source, trusted, base=base or work):
@@ -115,10 +117,15 @@ def run_update(
         "conflict": conflict,
         "vcs_ref": vcs_ref,
     }
+    # Copier starts in an empty folder, never in the project: a file there named like the template's URL
+    # (`https:/host/org/t.git`, a git bundle) would be taken for the template by Copier and by `git clone`,
+    # and with `-I` a `copier.py` of the project is not imported in place of Copier (no cwd on sys.path).
+    start = scratch / "cwd"
+    start.mkdir(parents=True, exist_ok=True)
     # bandit B603: this Python, an argument list, and the operator's template.
     result = subprocess.run(  # nosec B603
-        [sys.executable, "-c", RUNNER],
-        cwd=work,
+        [sys.executable, "-I", "-c", RUNNER],
+        cwd=start,
         input=json.dumps(arguments),
         capture_output=capture,
         text=True,
@@ -133,13 +140,9 @@ def run_update(
 def fetch_from_clone(source: str, template_clone: Path) -> dict[str, str]:
     """git configuration (as environment) that sends every spelling git may be given for `source` (Copier's
     own rewriting of it included) to `template_clone`."""
+    # Copier's own rewriting (copier/_vcs.py get_repo): `gh:`/`gl:` expanded, `git+` dropped, `.git` added to
+    # an https URL. Written out here rather than called: get_repo runs git in this process's environment.
     spellings = {source, source.removeprefix("git+"), expand_shortcut(source.removeprefix("git+"))}
-    try:  # what Copier hands git (copier._vcs is not public API: the spellings above cover the usual forms)
-        from copier._vcs import get_repo
-
-        spellings.add(str(get_repo(source) or source))
-    except ImportError:  # pragma: no cover - a Copier without it
-        pass
     spellings |= {spelling + ".git" for spelling in spellings if not spelling.endswith((".git", "/"))}
     env = {"GIT_CONFIG_COUNT": str(len(spellings))}
     for index, spelling in enumerate(sorted(spellings)):

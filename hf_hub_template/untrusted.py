@@ -11,8 +11,10 @@ import html
 import re
 import shlex
 
-# C0 and C1 controls and DEL; a tab becomes a space, a newline is kept only where the caller says.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls and DEL; line and paragraph separators; bidi embeddings, overrides and isolates
+# (they reorder what is shown); zero-width characters. A tab becomes a space, a newline is kept only
+# where the caller says. The same set the questions refuse (partials/validators.jinja).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # what can end a cell or start a link or emphasis
 
 
@@ -21,7 +23,12 @@ def for_terminal(text: object, *, keep_newlines: bool = False) -> str:
     value = str(text).replace("\t", " ")
     if not keep_newlines:
         value = value.replace("\r\n", "\n").replace("\n", "\\n")
-    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", value.replace("\r", "\\r"))
+    return _CONTROLS.sub(_shown, value.replace("\r", "\\r"))
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def for_markdown(text: object) -> str:

@@ -407,3 +407,65 @@ ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
 
 def _answers(answers: dict, source: str) -> bytes:
     return yaml.safe_dump({**answers, "_src_path": source}).encode()
+
+
+# --------------------------------------------- files of the project itself (an independent review)
+def _project_naming(tmp_path: Path, source: str, files: dict[str, bytes]) -> Path:
+    """A clean git work tree whose answers name `source` at 0.9.0, holding `files` besides."""
+    work = tmp_path / "work"
+    work.mkdir()
+    answers = {"_commit": "0.9.0", "_src_path": source, "repo_name": "x", "repo_type": "space", "sdk": "static"}
+    (work / ".copier-answers.yml").write_text(yaml.safe_dump(answers))
+    for path, content in files.items():
+        (work / path).parent.mkdir(parents=True, exist_ok=True)
+        (work / path).write_bytes(content)
+    git(work, "init", "-q", "-b", "main")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "the repo")
+    return work
+
+
+def test_a_file_named_like_the_template_url_is_never_taken_for_the_template(versions, tmp_path):
+    """`https://host/org/t.git` read as a relative path is `https:/host/org/t.git`: a git bundle of an evil
+    template planted there was cloned (Copier and git look for a local path first) when Copier ran in the
+    project."""
+    from hf_hub_template import trusted_update
+
+    marks = tmp_path / "marks"
+    evil = evil_template(tmp_path / "evil", marks)
+    bundle = tmp_path / "evil.bundle"
+    git(evil, "bundle", "create", str(bundle), "--all")
+    source = "https://github.com/acme/hf-hub-template"  # Copier hands git this with `.git` added
+    work = _project_naming(tmp_path, source, {"https:/github.com/acme/hf-hub-template.git": bundle.read_bytes()})
+    trusted_update.check(work, source)  # the answers are an honest organisation member's
+    trusted_update.run_update(work, versions, tmp_path / "scratch", vcs_ref="1.0.0")
+    assert not marks.exists(), f"the planted template ran: {sorted(p.name for p in marks.iterdir())}"
+
+
+def test_a_copier_module_in_the_project_is_never_imported(versions, tmp_path):
+    from hf_hub_template import trusted_update
+
+    mark = tmp_path / "imported"
+    work = _project_naming(
+        tmp_path, str(versions), {"copier.py": f"import pathlib\npathlib.Path({str(mark)!r}).touch()\n".encode()}
+    )
+    result, _ = trusted_update.run_update(work, versions, tmp_path / "scratch", vcs_ref=CURRENT_VERSION)
+    assert not mark.exists(), "the project's copier.py ran in place of Copier"
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_answers_file_that_is_a_link_or_nested_deep_is_refused(versions, tmp_path):
+    from hf_hub_template import trusted_update
+
+    outside = tmp_path / "outside.yml"
+    outside.write_text(yaml.safe_dump({"_commit": "0.9.0", "_src_path": str(versions)}))
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / ".copier-answers.yml").symlink_to(outside)
+    with pytest.raises(trusted_update.Refused, match="symbolic link"):
+        trusted_update.check(linked, str(versions))
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    (deep / ".copier-answers.yml").write_text("a: " + "[" * 20_000 + "]" * 20_000 + "\n")
+    with pytest.raises(ValueError, match="nested too deeply"):
+        trusted_update.check(deep, str(versions))
