@@ -29,7 +29,8 @@ from hf_hub_template.hub_errors import HubStepError, explain, with_retries
 from hf_hub_template.hub_session import connect
 from hf_hub_template.publish import content_ids, hub_file_id
 from hf_hub_template.template_files import TemplateRepo
-from hf_hub_template.template_source import copier_environment, safe_ref, same_template
+from hf_hub_template.template_source import copier_environment, normalise, safe_ref, same_template
+from hf_hub_template.trusted_update import fetch_from_clone
 from hf_hub_template.untrusted import for_markdown, for_terminal
 
 RENDER_TIMEOUT = 600  # seconds for one `copier copy` of the trusted template
@@ -71,7 +72,8 @@ class Renders:
         if ref is None:  # read from a repo: never handed to git or Copier unless it is a plain ref
             return None
         data = {k: v for k, v in sorted(answers.items()) if not k.startswith("_")}
-        key = hashlib.sha256(f"{ref}\n{yaml.safe_dump(data)}".encode(), usedforsecurity=False).hexdigest()
+        source = str(answers.get("_src_path") or "")  # checked by the caller: the operator's template
+        key = hashlib.sha256(f"{ref}\n{source}\n{yaml.safe_dump(data)}".encode(), usedforsecurity=False).hexdigest()
         with self.lock:
             key_lock = self.rendering.setdefault(key, threading.Lock())
         with key_lock:  # the first caller renders; the others wait here, then take its outcome
@@ -79,7 +81,7 @@ class Renders:
                 outcome = self.done.get(key)
             if outcome is None:
                 try:
-                    outcome = (self._render(ref, data), None)
+                    outcome = (self._render(ref, data, source), None)
                 except Exception as exc:  # every repo with these answers gets the same failure, once
                     outcome = (None, exc)
                 with self.lock:
@@ -89,19 +91,25 @@ class Renders:
             raise error
         return blobs
 
-    def _render(self, ref: str, data: dict[str, Any]) -> dict[str, tuple[str, str]] | None:
+    def _render(self, ref: str, data: dict[str, Any], source: str) -> dict[str, tuple[str, str]] | None:
+        """Copier renders the clone, but under the repo's own spelling of the template (`_src_path`), so the
+        files that name it (the publish command in README.md) render as the repo's did: git fetches over
+        `file` only, that spelling rewritten to the clone (as trusted_update does for an update)."""
         self.scratch.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix="render-", dir=self.scratch))  # this render's alone
         dst, data_file = folder / "project", folder / "answers.yml"
         data_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        env, named = copier_environment(folder) | {"GIT_ALLOW_PROTOCOL": "file"}, self.template
+        if source and not normalise(source).startswith("file://"):
+            env, named = env | fetch_from_clone(source, Path(self.template)), source
         # The trusted template only (checked by the caller), without tasks and without any credential.
         rendered = subprocess.run(  # nosec B603
             [sys.executable, "-I", "-m", "copier", "copy", "--defaults", "--quiet", "--skip-tasks", "--vcs-ref", ref]
-            + ["--data-file", str(data_file), self.template, str(dst)],
+            + ["--data-file", str(data_file), named, str(dst)],
             cwd=folder,  # a folder of its own (-I: nothing from the current folder is imported)
             capture_output=True,
             text=True,
-            env=copier_environment(folder),
+            env=env,
             timeout=RENDER_TIMEOUT,
         )
         if rendered.returncode != 0:

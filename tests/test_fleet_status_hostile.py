@@ -248,3 +248,49 @@ def test_the_template_is_fetched_once_and_every_render_is_offline(tmp_path):
     rows = json.loads(result.stdout)
     assert [(row["version"], row["behind"], row["edited"], row["note"]) for row in rows] == [("1.0.0", 0, [], "")] * 4
     assert sum(path.startswith("/tpl.git/info/refs") for path in fetched) == 1, fetched
+
+
+def test_files_that_name_the_template_are_not_reported_as_edited(tmp_path):
+    """A repo made from the template's URL names that URL in its files (the answers file, the publish
+    command in README.md): the fresh render must name it too, although Copier renders the local clone."""
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from copier import run_copy
+    from helpers import git, tag_release
+
+    source = tmp_path / "tpl"
+    (source / "template").mkdir(parents=True)
+    (source / "copier.yml").write_text("_subdirectory: template\nname:\n  type: str\n  default: demo\n")
+    readme = "# {{ name }}\nuvx --from git+{{ _copier_answers._src_path }}\n"
+    (source / "template" / "README.md.jinja").write_text(readme)
+    (source / "template" / "{{_copier_conf.answers_file}}.jinja").write_text("{{ _copier_answers|to_nice_yaml }}")
+    git(source, "init", "-q", "-b", "main")
+    tag_release(source, "1.0.0")
+    served = tmp_path / "served"
+    served.mkdir()
+    git(tmp_path, "clone", "-q", "--bare", str(source), str(served / "tpl.git"))
+    git(served / "tpl.git", "update-server-info")
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(served)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/tpl.git"
+    token = fake_token()
+    try:
+        made = tmp_path / "made"
+        run_copy(url, str(made), data={"name": "alpha"}, defaults=True, vcs_ref="1.0.0", quiet=True)
+        assert url in (made / "README.md").read_text()
+        with HubServer(token=token, user="admin", orgs=[NAMESPACE]) as hub:
+            hub.seed("model", f"{NAMESPACE}/made", {p.name: p.read_bytes() for p in made.iterdir() if p.is_file()})
+            result = run_cli(hub_env(tmp_path, hub.url, token), "fleet-status", NAMESPACE, "--template", url, "--json")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = json.loads(result.stdout)
+    assert [(row["repo_id"], row["edited"], row["note"]) for row in rows] == [(f"{NAMESPACE}/made", [], "")]
