@@ -1,6 +1,7 @@
 """`hf-hub-template`: start repos from an org standard, publish them, update fleets.
 
 hf-hub-template new DEST [--org-standard FILE] [--template SRC] [-d KEY=VALUE ...] [--defaults]
+hf-hub-template demo MODEL_ID [DEST] [--sdk SDK] [--inference WHERE] [--gpu] [-d KEY=VALUE ...]
 hf-hub-template update PROJECT [--org-standard FILE] [--template SRC] [--vcs-ref REF]
 hf-hub-template publish [PROJECT ...] [--pr]
 hf-hub-template status [PROJECT]
@@ -61,6 +62,32 @@ def cmd_new(args: argparse.Namespace) -> int:
         vcs_ref=args.vcs_ref,
     )
     return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """A Space that demos a model on the Hub: its answers read from the model (hf_hub_template/demo.py), each
+    decision printed with its reason, then rendered as `new` renders (nothing is written when it refuses)."""
+    from hf_hub_template import demo
+    from hf_hub_template.hub_errors import HubStepError
+
+    model_id = args.model_id
+    if not demo.is_repo_id(model_id):
+        raise OrgStandardError(f"{for_terminal(model_id)}: not a model id; write namespace/name, like acme/my-model")
+    args.dest = args.dest or Path(model_id.split("/")[-1])
+    if args.dest.exists() or args.dest.is_symlink():
+        raise OrgStandardError(f"{args.dest} already exists; nothing was written. Name a new folder as DEST.")
+    given = _data(args.data)
+    try:
+        info, readme = demo.read_model(model_id)
+        chosen = demo.plan(info, sdk=args.sdk, inference=args.inference, gpu=args.gpu, data=given, readme=readme)
+    except (demo.Refused, HubStepError) as err:
+        raise OrgStandardError(f"{for_terminal(err)}; nothing was written.") from None
+    print(f"A demo of {model_id}:")
+    for reason in chosen.reasons:
+        print(f"  {for_terminal(reason)}")
+    args.data = [f"{key}={value}" for key, value in chosen.answers.items()]
+    args.defaults = True  # every answer is decided or given: nothing is asked
+    return cmd_new(args)
 
 
 def cmd_update(args: argparse.Namespace) -> int:
@@ -314,6 +341,22 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("-d", "--data", action="append", default=[], metavar="KEY=VALUE", help="an answer")
     new.add_argument("--defaults", action="store_true", help="do not ask; use defaults for the rest")
     new.set_defaults(func=cmd_new)
+
+    dem = sub.add_parser("demo", help="render a Space that demos a model on the Hub, its answers read from the model")
+    dem.add_argument("model_id", help="the model's Hub id, namespace/name")
+    dem.add_argument("dest", type=Path, nargs="?", help="a new folder for the Space (default: the model's name)")
+    dem.add_argument("--sdk", choices=["gradio", "streamlit", "docker"], help="the Space's SDK (default: gradio)")
+    dem.add_argument(
+        "--inference",
+        choices=["local", "zerogpu", "api"],
+        help="where the model runs (default: local if it fits CPU basic, else api if a provider serves it)",
+    )
+    dem.add_argument("--gpu", action="store_true", help="run it on ZeroGPU (Gradio; hosting needs PRO)")
+    dem.add_argument("-d", "--data", action="append", default=[], metavar="KEY=VALUE", help="an answer (wins)")
+    dem.add_argument("--org-standard", type=Path, help="YAML file with the org's fixed answers and defaults")
+    dem.add_argument("--template", help="template source (default: the org standard's, else this checkout)")
+    dem.add_argument("--vcs-ref", help="template version (tag) to use; default: the newest tag")
+    dem.set_defaults(func=cmd_demo)
 
     upd = sub.add_parser("update", help="copier update, re-applying the org standard's fixed answers")
     upd.add_argument("project", type=Path, help="the rendered project folder (a clean git work tree)")

@@ -67,6 +67,9 @@ class Repo:
     stages: list[str] = field(default_factory=list)  # a script: each runtime request takes the next stage
     error_message: str = ""
     logs: dict[str, list[str]] = field(default_factory=dict)  # "build" / "run" -> lines
+    # A model's facts as GET /api/models/{id} names them (cardData, pipeline_tag, library_name, safetensors,
+    # gated, inferenceProviderMapping): HubServer.seed's keyword arguments.
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -156,9 +159,38 @@ class HubServer:
         return self.state.repos.get((repo_type, repo_id))
 
     def seed(
-        self, repo_type: str, repo_id: str, files: dict[str, bytes], sdk: str | None = None, private: bool = False
+        self,
+        repo_type: str,
+        repo_id: str,
+        files: dict[str, bytes],
+        sdk: str | None = None,
+        private: bool = False,
+        *,
+        card_data: dict[str, Any] | None = None,
+        pipeline_tag: str | None = None,
+        library_name: str | None = None,
+        parameters: int | None = None,
+        gated: str | bool | None = None,
+        providers: dict[str, str] | None = None,
     ) -> Repo:
+        """A repo holding `files`. A model may also carry what the Hub reads from its card and files: card
+        data, task, library, its safetensors parameter count, its gating ("auto"/"manual") and the inference
+        providers serving it ({provider: task}, live), answered in model_info's JSON field names."""
         repo = Repo(repo_type, repo_id, private, sdk, dict(files))
+        facts: dict[str, Any] = {
+            "cardData": card_data,
+            "pipeline_tag": pipeline_tag,
+            "library_name": library_name,
+            "safetensors": {"parameters": {"F32": parameters}, "total": parameters} if parameters else None,
+            "gated": gated,
+            "inferenceProviderMapping": {
+                provider: {"status": "live", "providerId": f"{provider}/{repo_id}", "task": task}
+                for provider, task in (providers or {}).items()
+            }
+            if providers is not None
+            else None,
+        }
+        repo.facts = {key: value for key, value in facts.items() if value is not None}
         self.state.repos[(repo_type, repo_id)] = repo
         return repo
 
@@ -453,7 +485,27 @@ class _Handler(BaseHTTPRequestHandler):
         repo = self._find(plural, repo_id)
         if repo is None:
             return
-        self._send(200, self._info_payload(repo))
+        payload = self._info_payload(repo)
+        if query.get("blobs"):  # files_metadata=True: each file's size, blob id and LFS details
+            payload["siblings"] = [
+                {"rfilename": path, "size": entry["size"], "blobId": entry["oid"]}
+                | (
+                    {
+                        "lfs": {
+                            "size": entry["lfs"]["size"],
+                            "sha256": entry["lfs"]["oid"],
+                            "pointerSize": entry["lfs"]["pointerSize"],
+                        }
+                    }
+                    if "lfs" in entry
+                    else {}
+                )
+                for path, entry in ((p, tree_entry(repo, p, c)) for p, c in sorted(repo.files.items()))
+            ]
+        if query.get("expand"):  # only what was asked for, beside the id (as the Hub answers)
+            wanted = set(query["expand"])
+            payload = {key: value for key, value in payload.items() if key == "id" or key in wanted}
+        self._send(200, payload)
 
     def _info_payload(self, repo: Repo) -> dict[str, Any]:
         payload: dict[str, Any] = {
@@ -464,6 +516,7 @@ class _Handler(BaseHTTPRequestHandler):
         }
         if repo.sdk:
             payload["sdk"] = repo.sdk
+        payload.update(repo.facts)
         return payload
 
     def _list(self, body: bytes, query: dict[str, list[str]], plural: str) -> None:

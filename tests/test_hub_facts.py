@@ -22,6 +22,7 @@ def test_the_python_tools_carry_the_same_facts():
     assert hub_facts.HUB_SDK == FACTS.hub_sdk
     assert hub_facts.STREAMLIT_PORT == FACTS.streamlit_port
     assert hub_facts.ZEROGPU_HARDWARE == FACTS.zerogpu_hardware
+    assert hub_facts.LICENSES == set(FACTS.licenses)
 
 
 def test_url_prefixes_are_huggingface_hub_s():

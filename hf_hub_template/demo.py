@@ -1,0 +1,333 @@
+"""From a model on the Hub to the answers of a demo Space (`hf-hub-template demo MODEL_ID [DEST]`).
+
+`read_model` asks the Hub about the model (one `model_info`, a second one for the files' sizes when the
+Hub counts no parameters, and the card's text); `plan` turns what it read into ordinary Copier answers,
+each decision with a one-line reason, or refuses (`Refused`) saying what to pass instead. `plan` makes no
+request, so the tests give it `ModelInfo` objects as the Hub would.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from hf_hub_template.hub_facts import LICENSES
+
+# What `model_info` is asked for (huggingface_hub 2.4.0's ExpandModelProperty_T names).
+EXPAND = [
+    "cardData",
+    "pipeline_tag",
+    "library_name",
+    "safetensors",
+    "siblings",
+    "gated",
+    "private",
+    "inferenceProviderMapping",
+]
+
+# The tasks partials/demo.jinja has a demo of its own for (its `demo_kinds`; `api_tasks` is the same list):
+# tests/test_demo_command.py proves they agree.
+TAILORED_TASKS = (
+    "text-classification",
+    "token-classification",
+    "text-generation",
+    "summarization",
+    "translation",
+    "image-classification",
+    "automatic-speech-recognition",
+    "feature-extraction",
+    "sentence-similarity",
+)
+API_TASKS = frozenset(TAILORED_TASKS)
+# Any other task gets the generic demo (one text in, the pipeline's output as JSON): it works only where
+# the transformers pipeline takes one text; fill-mask is the one the suite runs (tests/test_demo_spaces.py).
+GENERIC_TASKS = ("fill-mask",)
+DEMO_TASKS = (*TAILORED_TASKS, *GENERIC_TASKS)
+
+# The libraries whose repos transformers' `pipeline` loads (the local and ZeroGPU demos use nothing else):
+# sentence-transformers repos carry a transformers model at their root, timm ones load through TimmWrapper.
+LOCAL_LIBRARIES = frozenset({"transformers", "sentence-transformers", "timm"})
+
+# What fits the default hardware, CPU basic (2 vCPU, 16 GB of RAM): 1.5 B parameters are 6 GB in float32,
+# which leaves room for the activations, the app and a second copy while loading; beyond that a 2-vCPU
+# answer takes minutes. Without a parameter count, the weight files' bytes: 3 GB is 1.5 B parameters in
+# float16 (or 0.75 B in float32), the same bound.
+MAX_LOCAL_PARAMETERS = 1_500_000_000
+MAX_LOCAL_WEIGHT_BYTES = 3_000_000_000
+WEIGHT_SUFFIXES = (".safetensors", ".bin")  # transformers takes the safetensors files, else the .bin ones
+
+SHORT_DESCRIPTION_MAX = 60  # the Space card's limit (partials/hub_facts.jinja's short_description_max)
+TITLE_MAX = 100
+LICENSE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+# What copier.yml's one_line refuses in any answer (partials/validators.jinja's control_characters).
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+
+
+class Refused(Exception):
+    """The demo cannot be made as asked; the message says why and what to pass instead (one line)."""
+
+
+@dataclass
+class Plan:
+    answers: dict[str, Any]
+    reasons: list[str] = field(default_factory=list)
+
+
+def read_model(model_id: str) -> tuple[Any, str | None]:
+    """The model's `ModelInfo` (with its files' sizes when the Hub counts no parameters) and its card's
+    text (None when it cannot be read: a gated model without access). Refused on any failure to read it."""
+    from hf_hub_template.hub_errors import explain
+    from hf_hub_template.hub_session import connect
+
+    api, endpoint = connect(token_required=False)
+    try:
+        info = api.model_info(model_id, expand=EXPAND)
+        if not (info.safetensors and info.safetensors.total):
+            # `expand` and `files_metadata` cannot go in one request (huggingface_hub refuses it).
+            info.siblings = api.model_info(model_id, files_metadata=True).siblings
+    except Exception as exc:
+        raise Refused(explain(exc, action=f"read the model {model_id}", repo_id=model_id, endpoint=endpoint)) from exc
+    readme = None
+    if any(s.rfilename == "README.md" for s in info.siblings or []):
+        try:
+            with open(api.hf_hub_download(model_id, "README.md"), encoding="utf-8") as card:
+                readme = card.read(200_000)
+        except Exception:  # noqa: BLE001  (only the description comes from it; the fallback says the task)
+            readme = None
+    return info, readme
+
+
+def plan(
+    info: Any,
+    *,
+    sdk: str | None = None,
+    inference: str | None = None,
+    gpu: bool = False,
+    data: dict[str, Any] | None = None,
+    readme: str | None = None,
+) -> Plan:
+    """The answers of a Space that demos `info`'s model (a huggingface_hub `ModelInfo`), and why.
+
+    `sdk`, `inference` and `data` (the -d answers) win over anything read; Refused when no demo can be made."""
+    given = dict(data or {})
+    if sdk:
+        given.setdefault("space_sdk", sdk)
+    if inference:
+        given.setdefault("inference", inference)
+    model_id = info.id
+    name = model_id.split("/")[-1]
+    card = _card(info)
+    files = {s.rfilename for s in info.siblings or []}
+    library = info.library_name or card.get("library_name") or ("transformers" if "config.json" in files else None)
+    out = Plan({"repo_type": "space", "space_sdk": given.get("space_sdk", "gradio"), "models": model_id})
+    space_sdk = out.answers["space_sdk"]
+    if space_sdk == "static":
+        raise Refused("a static Space runs no Python, so it cannot demo a model: use --sdk gradio, streamlit or docker")
+    out.reasons.append(f"sdk {space_sdk}: {'given' if 'space_sdk' in given else 'the default (--sdk to change)'}")
+
+    task = _task(info, card, given, out)
+
+    adapter = library == "peft" or "adapter_config.json" in files
+    if "inference" in given:
+        out.answers["inference"] = given["inference"]
+        out.reasons.append(f"inference {given['inference']}: given")
+    else:
+        out.answers["inference"] = _where(info, task, library, adapter, space_sdk, gpu, out)
+
+    _card_answers(info, card, name, task, readme, given, out)
+    if info.gated or info.private:
+        out.answers["space_secrets"] = "HF_TOKEN"
+        what = "private" if info.private else "gated"
+        out.reasons.append(
+            f"space_secrets HF_TOKEN: {model_id} is {what}; the Space reads it with a read token of its own "
+            f"(fine-grained, read access to {model_id}), never the one you publish with: put HF_TOKEN=... in a "
+            "file and pass it to `hf-hub-template publish --secrets-file FILE`"
+        )
+    out.answers.update(given)
+    return out
+
+
+def _card(info: Any) -> dict[str, Any]:
+    data = info.card_data
+    if data is None:
+        return {}
+    return data.to_dict() if hasattr(data, "to_dict") else dict(data)
+
+
+def _task(info: Any, card: dict[str, Any], given: dict[str, Any], out: Plan) -> str:
+    known = ", ".join(DEMO_TASKS)
+    if "pipeline_tag" in given:
+        task = str(given["pipeline_tag"])
+        if task in DEMO_TASKS:
+            out.reasons.append(f"task {task}: given")
+        else:
+            out.reasons.append(f"task {task}: given; the demo has no widgets for it and shows the raw output")
+        out.answers["pipeline_tag"] = task
+        return task
+    read = info.pipeline_tag or card.get("pipeline_tag")
+    if not read:
+        raise Refused(
+            f"{info.id} names no task (no pipeline_tag on the Hub or in its card): say which with "
+            f"-d pipeline_tag=TASK (the demo serves {known})"
+        )
+    task = str(read)
+    if task not in DEMO_TASKS:
+        raise Refused(
+            f"{info.id} is a {task} model, and the demo cannot serve {task} yet (it serves {known}); "
+            "-d pipeline_tag=TASK demos it as another task"
+        )
+    out.answers["pipeline_tag"] = task
+    out.reasons.append(f"task {task}: the model's pipeline_tag")
+    return task
+
+
+def _size(info: Any) -> tuple[bool | None, str]:
+    """Whether the model fits CPU basic (None: unknown), and its size in words."""
+    total = info.safetensors.total if info.safetensors else None
+    if total:
+        return total <= MAX_LOCAL_PARAMETERS, f"{_amount(total, ' B', ' M', ' k', '')} parameters"
+    siblings = info.siblings or []
+    for suffix in WEIGHT_SUFFIXES:
+        weights = [s for s in siblings if s.rfilename.endswith(suffix) and "/" not in s.rfilename]
+        if weights:
+            sizes = [s.size if s.size is not None else (s.lfs.size if s.lfs else None) for s in weights]
+            if any(size is None for size in sizes):
+                return None, "weights of unknown size"
+            size = sum(int(s) for s in sizes if s is not None)
+            return size <= MAX_LOCAL_WEIGHT_BYTES, f"{_amount(size, ' GB', ' MB', ' kB', ' bytes')} of {suffix} weights"
+    return None, "no weight files the demo can load"
+
+
+def _amount(number: int, billions: str, millions: str, thousands: str, units: str) -> str:
+    for scale, unit in ((1e9, billions), (1e6, millions), (1e3, thousands)):
+        if number >= scale:
+            return f"{number / scale:.1f}{unit}"
+    return f"{number}{units}"
+
+
+def _where(info: Any, task: str, library: str | None, adapter: bool, sdk: str, gpu: bool, out: Plan) -> str:
+    """Where the model runs: local, api or zerogpu, with its reason (Refused when nowhere)."""
+    fits, size = _size(info)
+    if adapter:
+        no_local = (
+            "a PEFT adapter: the demo loads one model with transformers and cannot apply an adapter yet "
+            f"(demo its base model {_base(info) or 'instead'})"
+        )
+    elif library not in LOCAL_LIBRARIES:
+        no_local = f"its library is {library or 'not named'}, and the local demo loads models with transformers"
+    elif fits is None:
+        no_local = f"its size is unknown ({size})"
+    elif not fits:
+        no_local = f"{size} is more than CPU basic runs ({MAX_LOCAL_PARAMETERS / 1e9:g} B parameters at most)"
+    else:
+        no_local = ""
+    if gpu:
+        if sdk != "gradio":
+            raise Refused("--gpu runs the model on ZeroGPU, which is Gradio only: drop --gpu or use --sdk gradio")
+        if adapter or library not in LOCAL_LIBRARIES:
+            raise Refused(f"--gpu: ZeroGPU runs the model in the Space, but {no_local}")
+        out.reasons.append("inference zerogpu: you asked for a GPU; ZeroGPU lends one per call (hosting needs PRO)")
+        return "zerogpu"
+    if not no_local:
+        out.reasons.append(f"inference local: {size} fits the free CPU basic hardware")
+        return "local"
+    live = sorted({m.provider for m in info.inference_provider_mapping or [] if m.status == "live"})
+    if live and task in API_TASKS:
+        out.reasons.append(
+            f"inference api: {no_local}, and Inference Providers serve it ({', '.join(live)}); billed per call"
+        )
+        return "api"
+    served = (
+        f"{', '.join(live)} serve it, but the api demo has no client call for {task}"
+        if live
+        else "no inference provider serves it"
+    )
+    raise Refused(
+        f"{info.id} cannot be demoed: {no_local}, and {served}. Use --gpu for ZeroGPU (Gradio; hosting needs PRO), "
+        "or --inference local if you know it fits"
+    )
+
+
+def _base(info: Any) -> str:
+    base = _card(info).get("base_model")
+    if isinstance(base, list):
+        base = base[0] if base else None
+    return str(base) if base else ""
+
+
+def _card_answers(
+    info: Any, card: dict[str, Any], name: str, task: str, readme: str | None, given: dict[str, Any], out: Plan
+) -> None:
+    """Title, short description, licence and datasets, from the model's name and card."""
+    title = _one_line(name, TITLE_MAX)
+    out.answers["title"] = title
+    described = _description(readme)
+    out.answers["short_description"] = described or _one_line(f"A {task} demo of {name}", SHORT_DESCRIPTION_MAX)
+    out.reasons.append(
+        f"title {title!r} from the model's name; description "
+        + ("from its card" if described else "from its task (the card has no sentence to take)")
+    )
+    license_ = card.get("license")
+    if isinstance(license_, list):
+        license_ = license_[0] if license_ else None
+    if isinstance(license_, str) and license_ in LICENSES:
+        out.answers["license"] = license_
+        if license_ == "other" and LICENSE_NAME.fullmatch(str(card.get("license_name") or "")):
+            out.answers["license_name"] = card["license_name"]
+        out.reasons.append(f"license {license_}: the model's")
+    elif "license" not in given:
+        out.reasons.append(
+            "license apache-2.0 (the template's default): the card names "
+            + ("no Hub licence id" if license_ else "no licence")
+        )
+    datasets = card.get("datasets") or []
+    datasets = [datasets] if isinstance(datasets, str) else list(datasets)
+    valid = [d for d in map(str, datasets) if is_repo_id(d)]
+    if valid and "datasets" not in given:
+        out.answers["datasets"] = ",".join(valid)
+        out.reasons.append(
+            f"datasets {', '.join(valid)}: the card names them; the first one's rows are the examples "
+            "(-d datasets= keeps the built-in ones)"
+        )
+
+
+def is_repo_id(text: str) -> bool:
+    from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+    try:
+        validate_repo_id(text)
+    except HFValidationError:
+        return False
+    return "/" in text and not text.endswith(".git")
+
+
+def _one_line(text: str, limit: int) -> str:
+    text = " ".join(CONTROL.sub(" ", text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,.;:-") + "…"
+
+
+def _description(readme: str | None) -> str:
+    """The first sentence of the card's first paragraph of prose (no headings, HTML, images, tables or
+    boilerplate), cut to the Space card's 60 characters; "" when there is none."""
+    if not readme:
+        return ""
+    body = re.sub(r"\A---\r?\n.*?\r?\n---\r?\n", "", readme, flags=re.S)
+    body = re.sub(r"<!--.*?-->", "", body, flags=re.S)
+    body = re.sub(r"```.*?```", "", body, flags=re.S)
+    for paragraph in re.split(r"\n\s*\n", body):
+        text = paragraph.strip()
+        if not text or text.startswith(("#", "<", "|", "!", ">", "-", "*", "[!")):
+            continue
+        text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        text = re.sub(r"[*_`]+", "", text)
+        text = " ".join(text.split())
+        if not text or "automatically generated" in text.lower() or "[More Information Needed]" in text:
+            continue
+        sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+        return _one_line(sentence, SHORT_DESCRIPTION_MAX)
+    return ""

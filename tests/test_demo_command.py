@@ -1,0 +1,232 @@
+"""`hf-hub-template demo MODEL_ID [DEST]`: a demo Space's answers read from a model on the Hub.
+
+`plan` is tested on `ModelInfo` objects built from the JSON the Hub answers (no server); one test runs the
+command against the loopback test Hub and checks the rendered Space (its app is not run: tests/test_demo_spaces.py
+runs every demo kind against tiny real models).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from helpers import assert_token_absent, check_keys, copier_jinja, hub_env
+from huggingface_hub.hf_api import ModelInfo
+
+from hf_hub_template import demo
+
+CLI = [sys.executable, "-m", "hf_hub_template"]
+DEMO = copier_jinja().get_template("partials/demo.jinja").module
+
+
+def model(model_id: str = "acme/tiny-sentiment", **fields: Any) -> ModelInfo:
+    """A model as `model_info(expand=demo.EXPAND)` returns it: the Hub's JSON field names."""
+    payload: dict[str, Any] = {
+        "id": model_id,
+        "private": False,
+        "gated": False,
+        "pipeline_tag": "text-classification",
+        "library_name": "transformers",
+        "cardData": {"license": "mit", "datasets": ["acme/reviews"]},
+        "safetensors": {"parameters": {"F32": 4_400_000}, "total": 4_400_000},
+        "siblings": [{"rfilename": name} for name in ("README.md", "config.json", "model.safetensors")],
+    }
+    payload.update(fields)
+    return ModelInfo(**{key: value for key, value in payload.items() if value is not None})
+
+
+BIG = {"safetensors": {"parameters": {"BF16": 8_000_000_000}, "total": 8_000_000_000}}
+PROVIDERS = {
+    "inferenceProviderMapping": {"together": {"status": "live", "providerId": "x/y", "task": "conversational"}}
+}
+
+
+def test_demo_knows_the_tasks_the_template_demos():
+    assert set(demo.TAILORED_TASKS) == set(DEMO.demo_kinds)
+    assert demo.API_TASKS == set(DEMO.api_tasks)
+    assert not set(demo.GENERIC_TASKS) & set(DEMO.demo_kinds)
+
+
+def test_a_small_classifier_runs_locally_and_takes_its_card():
+    chosen = demo.plan(
+        model(), readme="---\nlicense: mit\n---\n# Tiny\n\nSorts [reviews](x) into *good* and bad. More.\n"
+    )
+    answers = chosen.answers
+    assert answers["models"] == "acme/tiny-sentiment" and answers["pipeline_tag"] == "text-classification"
+    assert answers["inference"] == "local" and answers["space_sdk"] == "gradio" and answers["repo_type"] == "space"
+    assert answers["license"] == "mit" and answers["datasets"] == "acme/reviews"
+    assert answers["title"] == "tiny-sentiment" and answers["short_description"] == "Sorts reviews into good and bad."
+    assert "space_secrets" not in answers
+    assert any(line.startswith("inference local: 4.4 M parameters fits") for line in chosen.reasons)
+    assert all("\n" not in line for line in chosen.reasons)
+    check_keys(answers)
+
+
+def test_a_big_chat_model_served_by_a_provider_runs_on_the_api():
+    chosen = demo.plan(model("acme/big-chat", pipeline_tag="text-generation", **BIG, **PROVIDERS))
+    assert chosen.answers["inference"] == "api" and chosen.answers["pipeline_tag"] == "text-generation"
+    reason = next(line for line in chosen.reasons if line.startswith("inference api"))
+    assert "8.0 B parameters" in reason and "together" in reason
+    check_keys(chosen.answers)
+
+
+def test_a_big_model_no_provider_serves_is_refused_with_the_reason():
+    with pytest.raises(demo.Refused, match=r"8\.0 B parameters is more than CPU basic.*no inference provider"):
+        demo.plan(model("acme/big-chat", pipeline_tag="text-generation", **BIG))
+
+
+def test_a_provider_in_staging_does_not_count():
+    staging = {"inferenceProviderMapping": {"together": {"status": "staging", "providerId": "x", "task": "x"}}}
+    with pytest.raises(demo.Refused, match="no inference provider serves it"):
+        demo.plan(model(pipeline_tag="text-generation", **BIG, **staging))
+
+
+def test_weight_bytes_decide_when_the_hub_counts_no_parameters():
+    big_file = [{"rfilename": "config.json", "size": 700}, {"rfilename": "model.safetensors", "size": 4 * 10**9}]
+    with pytest.raises(demo.Refused, match="4.0 GB of .safetensors weights"):
+        demo.plan(model(safetensors=None, siblings=big_file))
+    small = [{"rfilename": "config.json", "size": 700}, {"rfilename": "pytorch_model.bin", "size": 10**8}]
+    assert demo.plan(model(safetensors=None, siblings=small)).answers["inference"] == "local"
+
+
+def test_a_gpu_on_gradio_is_zerogpu_and_elsewhere_refused():
+    chosen = demo.plan(model("acme/big-chat", pipeline_tag="text-generation", **BIG), gpu=True)
+    assert chosen.answers["inference"] == "zerogpu"
+    assert any(line.startswith("inference zerogpu") for line in chosen.reasons)
+    check_keys(chosen.answers)
+    with pytest.raises(demo.Refused, match="ZeroGPU, which is Gradio only"):
+        demo.plan(model(**BIG), gpu=True, sdk="streamlit")
+
+
+def test_no_task_is_refused_naming_what_to_pass():
+    with pytest.raises(demo.Refused, match="names no task.*-d pipeline_tag=TASK"):
+        demo.plan(model(pipeline_tag=None))
+    with pytest.raises(demo.Refused, match="cannot serve text-to-image yet.*-d pipeline_tag=TASK"):
+        demo.plan(model(pipeline_tag="text-to-image"))
+    assert (
+        demo.plan(model(pipeline_tag=None), data={"pipeline_tag": "fill-mask"}).answers["pipeline_tag"] == "fill-mask"
+    )
+
+
+def test_a_gated_or_private_model_names_the_hf_token_secret():
+    for fields in ({"gated": "manual"}, {"private": True}):
+        chosen = demo.plan(model(**fields))
+        assert chosen.answers["space_secrets"] == "HF_TOKEN"
+        note = next(line for line in chosen.reasons if line.startswith("space_secrets HF_TOKEN"))
+        assert "read token of its own" in note and "--secrets-file" in note and "never the one you publish" in note
+        check_keys(chosen.answers)
+
+
+def test_a_peft_adapter_is_said_to_be_unsupported_unless_a_provider_serves_it():
+    adapter = model(
+        "acme/lora",
+        pipeline_tag="text-generation",
+        library_name="peft",
+        cardData={"base_model": "acme/base", "license": "mit"},
+        siblings=[{"rfilename": "adapter_config.json"}, {"rfilename": "adapter_model.safetensors"}],
+    )
+    with pytest.raises(demo.Refused, match="PEFT adapter.*cannot apply an adapter yet.*acme/base"):
+        demo.plan(adapter)
+    served = model(
+        "acme/lora",
+        pipeline_tag="text-generation",
+        library_name="peft",
+        cardData={"base_model": "acme/base"},
+        **PROVIDERS,
+    )
+    assert demo.plan(served).answers["inference"] == "api"
+
+
+def test_overrides_win():
+    given = {"pipeline_tag": "token-classification", "license": "apache-2.0", "datasets": "", "title": "Mine"}
+    chosen = demo.plan(model(**BIG, **PROVIDERS), sdk="docker", inference="local", data=given)
+    answers = chosen.answers
+    assert answers["space_sdk"] == "docker" and answers["inference"] == "local"
+    assert answers["pipeline_tag"] == "token-classification" and answers["license"] == "apache-2.0"
+    assert answers["datasets"] == "" and answers["title"] == "Mine"
+    check_keys(answers)
+
+
+def test_a_static_space_cannot_demo():
+    with pytest.raises(demo.Refused, match="static Space"):
+        demo.plan(model(), sdk="static")
+
+
+def test_licences_the_hub_does_not_know_stay_the_default_and_other_keeps_its_name():
+    assert "license" not in demo.plan(model(cardData={"license": "my-own"})).answers
+    answers = demo.plan(model(cardData={"license": "other", "license_name": "acme-1.0"})).answers
+    assert answers["license"] == "other" and answers["license_name"] == "acme-1.0"
+
+
+def test_the_description_is_one_short_line():
+    readme = "# T\n\n<!-- x -->\n\nThis\tmodel \x1b[31mlabels very long product reviews with their sentiment, fast.\n"
+    text = demo.plan(model(), readme=readme).answers["short_description"]
+    assert len(text) <= 60 and text.endswith("…") and not demo.CONTROL.search(text)
+    boilerplate = "# Model Card\n\nThis model card has been automatically generated.\n"
+    assert demo.plan(model(), readme=boilerplate).answers["short_description"] == (
+        "A text-classification demo of tiny-sentiment"
+    )
+
+
+# ------------------------------------------------------------------------------------ the command
+def run_demo(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, "demo", *args], env=env, capture_output=True, text=True, timeout=300)
+
+
+def card_of(project: Path) -> dict[str, Any]:
+    return yaml.safe_load((project / "README.md").read_text().split("---")[1])
+
+
+def rendered_rules(project: Path) -> Any:
+    spec = importlib.util.spec_from_file_location("rendered_hub_rules", project / "tests" / "hub_rules.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_demo_renders_a_gradio_space_from_a_model_on_the_hub(template, tmp_path, hub, token):
+    readme = b"---\nlicense: mit\n---\n# tiny-sentiment\n\nTells happy reviews from sad ones.\n"
+    files = {"README.md": readme, "config.json": b"{}", "model.safetensors": b"\0" * 64}
+    card = {"license": "mit"}
+    hub.seed(
+        "model",
+        "acme/tiny-sentiment",
+        files,
+        card_data=card,
+        pipeline_tag="text-classification",
+        library_name="transformers",
+        parameters=4_400_000,
+    )
+    hub.seed("model", "acme/no-task", files, card_data=card, library_name="transformers")
+    env = hub_env(tmp_path, hub.url, token)
+    dest = tmp_path / "space"
+
+    result = run_demo(env, "acme/tiny-sentiment", str(dest), "--template", str(template), "--vcs-ref", "HEAD")
+
+    assert result.returncode == 0, result.stderr
+    assert "inference local: 4.4 M parameters fits the free CPU basic hardware" in result.stdout
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert answers["models"] == "acme/tiny-sentiment" and answers["pipeline_tag"] == "text-classification"
+    assert answers["inference"] == "local" and answers["space_sdk"] == "gradio" and answers["license"] == "mit"
+    assert answers["short_description"] == "Tells happy reviews from sad ones."
+    assert card_of(dest)["models"] == ["acme/tiny-sentiment"] and card_of(dest)["sdk"] == "gradio"
+    assert 'MODEL_ID = os.environ.get("MODEL_ID", "acme/tiny-sentiment")' in (dest / "inference.py").read_text()
+    assert rendered_rules(dest).check_repo(dest, "space") == []
+    info = next(r for r in hub.requests if r.path == "/api/models/acme/tiny-sentiment")
+    assert info.status == 200
+    assert_token_absent(token, result.stdout, result.stderr, hub=hub, folders=[dest])
+
+    # Refused in one line, exit 2, nothing written: a model without a task, a folder that exists.
+    refused = run_demo(env, "acme/no-task", str(tmp_path / "other"), "--template", str(template))
+    assert refused.returncode == 2 and "-d pipeline_tag=TASK" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1 and not (tmp_path / "other").exists()
+    again = run_demo(env, "acme/tiny-sentiment", str(dest), "--template", str(template))
+    assert again.returncode == 2 and "already exists" in again.stderr
+    missing = run_demo(env, "acme/nothing", str(tmp_path / "none"), "--template", str(template))
+    assert missing.returncode == 2 and "404" in missing.stderr and not (tmp_path / "none").exists()
