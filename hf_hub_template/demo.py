@@ -144,6 +144,9 @@ def plan(
             f"(fine-grained, read access to {model_id}), never the one you publish with: put HF_TOKEN=... in a "
             "file and pass it to `hf-hub-template publish --secrets-file FILE`"
         )
+    if info.private:  # a public app would show a private model to anyone: the Space is private too
+        out.answers["visibility"] = "private"
+        out.reasons.append(f"visibility private: {model_id} is private, so is its demo (-d visibility=... to change)")
     out.answers.update(given)
     return out
 

@@ -119,7 +119,10 @@ def test_a_gated_or_private_model_names_the_hf_token_secret():
         assert chosen.answers["space_secrets"] == "HF_TOKEN"
         note = next(line for line in chosen.reasons if line.startswith("space_secrets HF_TOKEN"))
         assert "read token of its own" in note and "--secrets-file" in note and "never the one you publish" in note
+        assert chosen.answers.get("visibility") == ("private" if fields.get("private") else None)
         check_keys(chosen.answers)
+    public_demo = demo.plan(model(private=True), data={"visibility": "public"})
+    assert public_demo.answers["visibility"] == "public"
 
 
 def test_a_peft_adapter_is_said_to_be_unsupported_unless_a_provider_serves_it():
