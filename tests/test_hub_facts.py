@@ -65,7 +65,8 @@ def test_the_rendered_checker_carries_the_same_facts():
 
 def choice_values(question: str) -> list[str]:
     choices = COPIER_YML[question]["choices"]
-    return list(choices.values()) if isinstance(choices, dict) else list(choices)
+    values = list(choices.values()) if isinstance(choices, dict) else list(choices)
+    return [value["value"] if isinstance(value, dict) else value for value in values]  # {value, validator}
 
 
 def test_copier_choices_are_the_facts():

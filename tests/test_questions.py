@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import ASKED, COPIER_YML, QUESTIONS, ROOT, check_keys, question_template, render
@@ -81,6 +82,10 @@ BAD_ANSWERS = [
         "api can't serve it; use local",
     ),
     ({"models": "acme/m", "space_sdk": "docker", "inference": "zerogpu"}, "ZeroGPU is Gradio only"),
+    ({"space_sdk": "streamlit", "space_hardware": "zero-a10g"}, "ZeroGPU is Gradio only"),
+    ({"space_sdk": "docker", "space_hardware": "zero-a10g"}, "ZeroGPU is Gradio only"),
+    ({"space_sdk": "static", "space_hardware": "zero-a10g"}, "ZeroGPU is Gradio only"),
+    ({"python_version": "3.11", "space_hardware": "zero-a10g"}, "ZeroGPU: Python 3.10 or 3.12"),
     ({"models": "acme/m", "python_version": "3.11", "inference": "zerogpu"}, "ZeroGPU: Python 3.10 or 3.12"),
     ({"models": "acme/m", "python_version": "3.10", "inference": "local"}, "torch needs Python 3.11+"),
     (
@@ -218,9 +223,10 @@ def test_every_question_validator_is_exercised():
     # inference is a choice whose validator checks it against the SDK and Python chosen before it.
     # visibility is a choice whose validator refuses `protected` outside Spaces.
     # base_model_relation is a choice whose validator checks it against base_model and library_name.
-    choices_with_rules = {"repo_type", "inference", "visibility", "base_model_relation"}
+    # space_hardware is a choice whose validator refuses ZeroGPU outside Gradio and its Python versions.
+    choices_with_rules = {"repo_type", "inference", "visibility", "base_model_relation", "space_hardware"}
     assert {name for name in ASKED if COPIER_YML[name].get("validator")} == FREE_TEXT | choices_with_rules
-    assert {"inference", "visibility", "base_model_relation"} <= tested
+    assert choices_with_rules - {"repo_type"} <= tested
 
 
 def test_unknown_answer_keys_are_caught():
@@ -510,3 +516,61 @@ def test_every_validator_message_fits_80_columns_with_copiers_prefix(tmp_path):
         texts += re.findall(r"with_answer\('[a-z_]+', '([^']*)'", validator)
         for text in texts:
             assert any(text.strip() in shown for shown in shown_for.get(name, [])), f"{name}: {text!r} never shown"
+
+
+# ------------------------------------------------ what the prompt offers: choices as Copier hands them to questionary
+class _Asked(Exception):
+    """Raised by the fake prompt once the question looked at was asked: nothing is rendered."""
+
+
+def prompted_choices(template: Path, dst: Path, monkeypatch, question: str, **data: object) -> list[Any]:
+    """The choices Copier offers for `question` after `data` (questionary Choice objects: title, value, disabled)."""
+    import copier._main
+    from copier import run_copy
+
+    offered: list[Any] = []
+
+    def fake_prompt(questions: list[dict[str, Any]], answers: dict[str, Any]) -> dict[str, Any]:
+        name = questions[0]["name"]
+        if name == question:
+            offered.extend(questions[0]["choices"])
+            raise _Asked
+        return {name: answers[name]}
+
+    monkeypatch.setattr(copier._main, "unsafe_prompt", fake_prompt)
+    check_keys(data)
+    with pytest.raises(_Asked):
+        run_copy(str(template), str(dst), data=data, unsafe=True, vcs_ref="HEAD", quiet=True)
+    return offered
+
+
+# questionary's select: a pointer or three spaces, then the label; a disabled choice reads "- label (why)".
+CHOICE_INDENT = 3
+
+
+def choice_row(choice: Any) -> str:
+    if choice.disabled:
+        return " " * CHOICE_INDENT + f"- {choice.title} ({choice.disabled})"
+    return " " * CHOICE_INDENT + str(choice.title)
+
+
+@pytest.mark.parametrize("sdk", ["gradio", "streamlit", "docker"])
+def test_zerogpu_hardware_is_offered_only_to_gradio(template, tmp_path, monkeypatch, sdk):
+    """The hardware list greys out zero-a10g (with the reason) where the Hub refuses it: every SDK but Gradio."""
+    offered = prompted_choices(template, tmp_path / "out", monkeypatch, "space_hardware", space_sdk=sdk)
+    zero = [choice for choice in offered if choice.value == "zero-a10g"]
+    assert len(zero) == 1
+    assert bool(zero[0].disabled) == (sdk != "gradio"), zero[0].disabled
+    assert [choice.value for choice in offered if choice.disabled] == ([] if sdk == "gradio" else ["zero-a10g"])
+    for choice in offered:
+        assert columns(choice_row(choice)) <= TERMINAL_WIDTH, choice_row(choice)
+
+
+def test_zerogpu_hardware_given_with_data_is_refused_in_one_line(template, tmp_path):
+    """`-d space_hardware=zero-a10g` for a Docker Space: Copier's own line, whole in 80 columns."""
+    with pytest.raises(ValueError) as raised:
+        render(template, tmp_path / "out", space_sdk="docker", space_hardware="zero-a10g")
+    line = str(raised.value)
+    assert "ZeroGPU is Gradio only" in line and "\n" not in line
+    assert columns(line) <= TERMINAL_WIDTH, line
+    assert not (tmp_path / "out").exists()
