@@ -303,6 +303,23 @@ def test_repo_id_validators_agree_with_huggingface_hub(question):
         assert accepted == expected, f"{question}={name!r}: the validator {'accepts' if accepted else 'refuses'} it"
 
 
+def test_default_title_writes_library_names_as_they_are_written():
+    """A repo named after its format is titled with it as written (GGUF, not Gguf); other names as before."""
+    from helpers import copier_jinja
+
+    title = question_template("title", "default")
+    assert title.render({"repo_name": "my-gguf"}) == "My GGUF"
+    assert title.render({"repo_name": "tiny_llama-gguf-mlx-onnx-peft-timm"}) == "Tiny Llama GGUF MLX ONNX PEFT timm"
+    assert title.render({"repo_name": "GGUF-models"}) == "GGUF Models"
+    before = copier_jinja().from_string(
+        "{{ (repo_name | replace('-', ' ') | replace('_', ' ') | title).strip() or repo_name }}"
+    )
+    for name in candidate_names(1500, seed=7) + ["my-model", "a", "x_y-z.v2", "-", "my-ggufs", "gguf.v2"]:
+        words = set(name.lower().replace("-", " ").replace("_", " ").split())
+        if not words & {"gguf", "mlx", "onnx", "peft", "timm"}:
+            assert title.render({"repo_name": name}) == before.render({"repo_name": name}), name
+
+
 PROMPT_WIDTH = 72  # what an 80-column terminal shows of a line, with room to spare
 
 

@@ -288,6 +288,45 @@ def test_model_usage_snippet_loads_with_its_library(template, tmp_path, library)
     assert check_repo(dst, "model") == []
 
 
+# A file each library writes its weights to (what its usage snippet loads): the card must name a pattern
+# that matches it, and git must send it to LFS/Xet (a weight pushed as a plain blob bypasses them).
+WEIGHT_FILES = {
+    "transformers": "model.safetensors",
+    "sentence-transformers": "model.safetensors",
+    "diffusers": "unet/diffusion_pytorch_model.safetensors",
+    "timm": "model.safetensors",
+    "peft": "adapter_model.safetensors",
+    "scikit-learn": "model.joblib",
+    "gguf": "my-model-Q4_K_M.gguf",
+    "mlx": "model.safetensors",
+    "keras": "model.weights.h5",
+    "onnx": "model.onnx",
+}
+
+
+@pytest.mark.parametrize("library", COPIER_YML["library_name"]["choices"])
+def test_model_weights_are_named_by_the_card_and_tracked_by_lfs(template, tmp_path, library):
+    from fnmatch import fnmatch
+
+    assert set(WEIGHT_FILES) == set(COPIER_YML["library_name"]["choices"])
+    dst = render(template, tmp_path / "m", repo_type="model", library_name=library, namespace="acme")
+    weights = WEIGHT_FILES[library]
+    named = re.search(r"Add the weights \(`([^`]+)`", (dst / "README.md").read_text())
+    assert named and fnmatch(weights.rsplit("/", 1)[-1], named[1]), (weights, named and named[1])
+    assert git(dst, "check-attr", "filter", "--", weights).strip() == f"{weights}: filter: lfs"
+
+
+def test_gguf_weights_get_their_own_lfs_line_and_nothing_else_changes(template, tmp_path):
+    """*.gguf is not in the Hub's default list: a gguf model repo adds it; every other repo keeps the Hub's list."""
+    gguf = render(template, tmp_path / "g", repo_type="model", library_name="gguf")
+    plain = render(template, tmp_path / "t", repo_type="model")
+    added = set((gguf / ".gitattributes").read_text().splitlines()) - set(
+        (plain / ".gitattributes").read_text().splitlines()
+    )
+    assert {line for line in added if not line.startswith("#")} == {"*.gguf filter=lfs diff=lfs merge=lfs -text"}
+    assert "safetensors" not in (gguf / "README.md").read_text()
+
+
 def test_options_reach_the_card(template, tmp_path):
     dst = render(
         template,
