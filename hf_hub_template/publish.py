@@ -168,6 +168,24 @@ def set_origin(project: Path, url: str) -> str:
 
 
 PLACEHOLDER_NAMESPACE = "YOUR-NAMESPACE"  # what the template writes while the namespace is unknown
+# partials/macros.jinja's placeholder_note: a link that cannot be right yet is the id as text with this note
+# (repo_link), and a snippet that loads the repo follows a paragraph saying so (snippet_note).
+PLACEHOLDER_NOTE = "the namespace is filled in when you publish"
+
+
+def fill_in_namespace(text: str, login: str, repo_type: str) -> str:
+    """`text` as the template renders it with namespace=login: each noted id becomes the link
+    (partials/macros.jinja's repo_link), each snippet's note goes, and YOUR-NAMESPACE/ becomes `login/`."""
+    import re
+
+    from hf_hub_template.hub_facts import URL_PREFIX
+
+    placeholder = re.escape(f"{PLACEHOLDER_NAMESPACE}/")
+    note = re.escape(PLACEHOLDER_NOTE)
+    url = f"https://huggingface.co/{URL_PREFIX[repo_type]}{login}/"
+    text = re.sub(rf"`{placeholder}([^`\s]+)` \({note}\)", lambda m: f"[{login}/{m[1]}]({url}{m[1]})", text)
+    text = re.sub(rf"`{placeholder}[^`\s]+` below: {note}[.]\n\n", "", text)
+    return text.replace(f"{PLACEHOLDER_NAMESPACE}/", f"{login}/")
 
 
 def name_the_namespace(project: Path, answers: dict[str, Any]) -> dict[str, Any]:
@@ -194,7 +212,7 @@ def name_the_namespace(project: Path, answers: dict[str, Any]) -> dict[str, Any]
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             continue
-        filled = text.replace(f"{PLACEHOLDER_NAMESPACE}/", f"{login}/")
+        filled = fill_in_namespace(text, login, str(answers.get("repo_type", "space")))
         if path.name == "sync-to-hub.yml":  # the workflow's own "empty: the token owner's namespace"
             filled = filled.replace('HF_NAMESPACE: ""', f'HF_NAMESPACE: "{login}"')
         if filled != text:

@@ -410,18 +410,24 @@ def test_token_is_never_written_or_printed(template, tmp_path, hub, token):
     assert all(r.authorization == f"Bearer {token}" for r in hub.requests)
 
 
-def test_namespace_from_the_login_is_written_before_the_first_commit(template, tmp_path, hub, token):
+@pytest.mark.parametrize(
+    "kind",
+    [{}, {"repo_type": "model", "library_name": "gguf"}, {"repo_type": "dataset", "gated": "true"}],
+    ids=["space", "model-gguf", "dataset-gated"],
+)
+def test_namespace_from_the_login_is_written_before_the_first_commit(template, tmp_path, hub, token, kind):
     """With namespace left empty, the card, links and answers name the real repo, exactly as if the
-    person had typed their login: the same files as a copy with namespace=fakeuser."""
+    person had typed their login: the same files as a copy with namespace=fakeuser (the placeholder's
+    note is gone and its text is a link again)."""
     env = hub_env(tmp_path, hub.url, token)
     project = tmp_path / "from-login" / "demo"
     typed = tmp_path / "typed" / "demo"
-    answers = {"create_remote": "true", "github_sync": "true"}
+    answers = {"create_remote": "true", "github_sync": "true", **kind}
     assert copier_copy(template, project, env, **answers).returncode == 0
     hub.state.repos.clear()
     assert copier_copy(template, typed, env, namespace="fakeuser", **answers).returncode == 0
     for path in tracked_files(typed):
-        assert (project / path).read_text() == (typed / path).read_text(), path
+        assert (project / path).read_bytes() == (typed / path).read_bytes(), path
     assert "YOUR-NAMESPACE" not in (project / "README.md").read_text()
     assert "fakeuser/demo" in (project / "README.md").read_text()
     assert git(project, "status", "--porcelain") == "", "the first commit holds the filled-in files"

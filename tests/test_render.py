@@ -327,6 +327,42 @@ def test_gguf_weights_get_their_own_lfs_line_and_nothing_else_changes(template, 
     assert "safetensors" not in (gguf / "README.md").read_text()
 
 
+# With the namespace left empty the repo id is YOUR-NAMESPACE/NAME until `publish` writes the login over it.
+PLACEHOLDER = "YOUR-NAMESPACE/"
+PLACEHOLDER_NOTE = "the namespace is filled in when you publish"
+NO_NAMESPACE_CASES = [
+    *(kind_answers(*kind) for kind in KINDS),
+    {"repo_type": "model", "library_name": "gguf"},
+    {"repo_type": "space", "github_sync": True},
+    {"repo_type": "dataset", "github_sync": True, "gated": True},
+]
+
+
+@pytest.mark.parametrize("answers", NO_NAMESPACE_CASES, ids=str)
+def test_a_repo_id_that_cannot_be_right_yet_is_no_link_and_says_so(template, tmp_path, answers):
+    """No file links to YOUR-NAMESPACE/...; the card shows the id as text with the note, and a snippet that
+    loads it follows the note."""
+    dst = render(template, tmp_path / "demo-repo", **answers)
+    for path in tracked_files(dst):
+        text = (dst / path).read_bytes().decode("utf-8", "replace")
+        assert not re.search(r"\]\([^)]*YOUR-NAMESPACE|https?://\S*YOUR-NAMESPACE", text), path
+    readme = (dst / "README.md").read_text()
+    prose, *rest = readme.split("```")
+    blocks = [prose, *rest]
+    for index, block in enumerate(blocks):
+        if index % 2 and PLACEHOLDER in block:  # a code block: the paragraph before it says why
+            assert PLACEHOLDER_NOTE in blocks[index - 1].rstrip().rsplit("\n", 1)[-1], block
+    if answers["repo_type"] == "space":
+        assert f"Live at `{PLACEHOLDER}demo-repo` ({PLACEHOLDER_NOTE}) once pushed." in readme
+    named = render(template, tmp_path / "named" / "demo-repo", namespace="acme", **answers)
+    assert PLACEHOLDER_NOTE not in (named / "README.md").read_text() + (named / "CONTRIBUTING.md").read_text()
+    if answers["repo_type"] == "space":
+        assert (
+            "Live at [acme/demo-repo](https://huggingface.co/spaces/acme/demo-repo)"
+            in (named / "README.md").read_text()
+        )
+
+
 def test_options_reach_the_card(template, tmp_path):
     dst = render(
         template,
