@@ -591,3 +591,30 @@ def test_zerogpu_hardware_given_with_data_is_refused_in_one_line(template, tmp_p
     assert "ZeroGPU is Gradio only" in line and "\n" not in line
     assert columns(line) <= TERMINAL_WIDTH, line
     assert not (tmp_path / "out").exists()
+
+
+def test_every_choice_label_fits_80_columns_as_copier_prints_it():
+    """questionary prints each choice after a pointer or three spaces, on a line that wraps badly."""
+    for name in sorted(ASKED):
+        choices = COPIER_YML[name].get("choices")
+        for label in choices if isinstance(choices, dict) else []:
+            row = " " * CHOICE_INDENT + label
+            assert columns(row) <= TERMINAL_WIDTH, f"{name}: {columns(row)} columns: {label}"
+
+
+def test_sdk_question_says_what_each_plan_can_create(template, tmp_path, monkeypatch):
+    """hub-spec.md, Plans: static Spaces are free; Gradio and Docker Spaces need a paid plan, except that a
+    free account may host two ZeroGPU Gradio Spaces; Streamlit is a Docker Space."""
+    help_text = question_template("space_sdk", "help").render({}).strip()
+    assert "free" in help_text and "ZeroGPU" in help_text and "static" in help_text.lower(), help_text
+    offered = {
+        choice.value: str(choice.title) for choice in prompted_choices(template, tmp_path, monkeypatch, "space_sdk")
+    }
+    assert "Docker Space" in offered["streamlit"] and "paid" in offered["streamlit"]
+    assert "paid" in offered["docker"] and "free" in offered["static"]
+    assert "paid" in offered["gradio"] and "ZeroGPU" in offered["gradio"] and "free" in offered["gradio"]
+    for choice in prompted_choices(template, tmp_path / "again", monkeypatch, "space_sdk"):
+        assert columns(choice_row(choice)) <= TERMINAL_WIDTH, choice_row(choice)
+    # A free account may host ZeroGPU Spaces: no question says ZeroGPU hosting needs PRO.
+    inference = {value: label for label, value in COPIER_YML["inference"]["choices"].items()}
+    assert "PRO" not in inference["zerogpu"] and "free" in inference["zerogpu"], inference["zerogpu"]
