@@ -176,3 +176,32 @@ def test_new_run_through_uvx_from_a_checkout_renders_that_checkout(template, tmp
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert read_metadata(tmp_path / "x" / "README.md")["sdk"] == "gradio"
+
+
+@pytest.mark.slow  # uv builds the tool from a folder, three times
+def test_uvx_from_a_checkout_runs_the_checkout_as_it_is_now(template, tmp_path):
+    """uv caches a folder's build until its pyproject.toml changes: pyproject's [tool.uv] cache-keys (the git
+    commit, the package's files) make a changed checkout rebuild, edited in place or pulled."""
+    import os
+    import shutil
+
+    from helpers import git
+
+    checkout = tmp_path / "hf-hub-template"
+    shutil.copytree(template, checkout)  # a git clone of this tree, as a person's checkout is
+    env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+    command = [sys.executable, "-m", "uv", "tool", "run", "--from", str(checkout), "hf-hub-template", "--help"]
+
+    def shown() -> str:
+        result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    cli_py = checkout / "hf_hub_template" / "cli.py"
+    first_line = cli_py.read_text(encoding="utf-8").split('"""', 2)[1].splitlines()[0]
+    assert first_line in " ".join(shown().split())
+    cli_py.write_text(cli_py.read_text(encoding="utf-8").replace(first_line, "EDITED-IN-PLACE", 1), encoding="utf-8")
+    assert "EDITED-IN-PLACE" in shown(), "an edited checkout ran its old build"
+    cli_py.write_text(cli_py.read_text(encoding="utf-8").replace("EDITED-IN-PLACE", "PULLED", 1), encoding="utf-8")
+    git(checkout, "commit", "-qam", "as git pull brings it")
+    assert "PULLED" in shown(), "a pulled checkout ran its old build"
