@@ -132,7 +132,7 @@ def cmd_update(args: argparse.Namespace) -> int:
             template.git_dir,
             scratch,
             vcs_ref=args.vcs_ref,
-            data=standard.fixed if standard else {},
+            data=standard.answers(_data(args.data)) if standard else _data(args.data),
             user_defaults=standard.defaults if standard else {},
             quiet=False,
             capture=False,
@@ -230,6 +230,25 @@ def _project(folder: Path) -> Project:
     return Project.load(folder)
 
 
+def _your_login(name: str) -> str:
+    """The login of the token in use: the trio's namespace when --namespace is not given."""
+    from hf_hub_template.hub_errors import HubStepError, explain
+    from hf_hub_template.hub_session import connect
+
+    why = "the three cards link namespace/name ids"
+    try:
+        api, endpoint = connect(token_required=False)
+    except HubStepError as err:
+        raise OrgStandardError(f"{err} Or pass --namespace.") from None
+    if not api.token:
+        raise OrgStandardError(f"no token: pass --namespace or log in (`hf auth login`, or set HF_TOKEN); {why}")
+    try:
+        return str(api.whoami()["name"])
+    except Exception as exc:  # one line, as publish says it
+        message = explain(exc, action="find your login", repo_id=name, endpoint=endpoint)
+        raise OrgStandardError(f"{message} Or pass --namespace.") from None
+
+
 def cmd_trio(args: argparse.Namespace) -> int:
     from hf_hub_template import trio
     from hf_hub_template.org_standard import declared_questions
@@ -238,13 +257,7 @@ def cmd_trio(args: argparse.Namespace) -> int:
     data = trio.split_data(_data(args.data), declared_questions())
     if standard:
         data = {repo_type: standard.answers(given) for repo_type, given in data.items()}
-    namespace = args.namespace
-    if not namespace:
-        if not args.create_remote:
-            raise OrgStandardError("name the Hub namespace with --namespace: the three cards link namespace/name ids")
-        from hf_hub_template.hub_session import connect
-
-        namespace = connect()[0].whoami()["name"]
+    namespace = args.namespace or _your_login(args.name)
     members = trio.plan(args.dest, args.name, namespace, data)
     args.template_used = _template_source(args, standard)
     trio.render_all(
@@ -367,6 +380,9 @@ def build_parser() -> argparse.ArgumentParser:
         "else the one this tool was installed from)",
     )
     upd.add_argument("--vcs-ref", help="template version to update to; default: the newest tag")
+    upd.add_argument(
+        "-d", "--data", action="append", default=[], metavar="KEY=VALUE", help="a changed answer (it is recorded)"
+    )
     upd.set_defaults(func=cmd_update)
 
     pub = sub.add_parser("publish", help="create the Hub repo and upload the project (the retry command)")
@@ -418,6 +434,9 @@ def build_parser() -> argparse.ArgumentParser:
     shown.add_argument("--json", action="store_true", help="print JSON, one object per repo")
     shown.add_argument("--markdown", action="store_true", help="print a Markdown table (for a dashboard or a post)")
     status.set_defaults(func=cmd_fleet_status)
+    for command in sub._choices_actions:  # each command's --help page opens with what it does
+        page, summary = sub.choices[command.dest], command.help or ""
+        page.description = page.description or f"{summary[:1].upper()}{summary[1:]}."
     return parser
 
 

@@ -157,6 +157,38 @@ def test_version_and_argument_help():
     for command, argument in (("new", "dest"), ("update", "project"), ("publish", "project")):
         shown = run_cli(command, "--help").stdout
         assert re.search(rf"^  {argument}\s+\S", shown, flags=re.M), shown
+    assert re.search(r"^  -d KEY=VALUE, --data KEY=VALUE\s+\S", run_cli("update", "--help").stdout, flags=re.M)
+
+
+def test_every_sub_command_help_page_opens_with_a_description():
+    """`hf-hub-template COMMAND --help`: after the usage, one line that says what the command does."""
+    import argparse
+
+    from hf_hub_template.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    assert {"new", "update", "publish", "status", "trio", "fleet-update", "fleet-status"} <= set(commands)
+    for name, page in commands.items():
+        shown = page.format_help()
+        after_usage = shown.split("\n\n")[1].strip()
+        assert page.description and after_usage == page.description, f"{name}: {shown}"
+        assert not after_usage.startswith(("positional arguments", "options")), name
+    shown = run_cli("update", "--help").stdout
+    assert shown.split("\n\n")[1].strip() == commands["update"].description
+
+
+def test_update_takes_answers_with_data_and_records_them(template, tmp_path):
+    dest = tmp_path / "plain-model"
+    assert (
+        cli(["new", str(dest), "--template", str(template), "--vcs-ref", "HEAD", "--defaults", "-d", "repo_type=model"])
+        == 0
+    )
+    assert read_metadata(dest / "README.md")["license"] == "apache-2.0"
+    command = ["update", str(dest), "--template", str(template), "--vcs-ref", "HEAD", "-d", "license=mit"]
+    assert cli(command) == 0
+    assert read_metadata(dest / "README.md")["license"] == "mit"
+    assert yaml.safe_load((dest / ".copier-answers.yml").read_text())["license"] == "mit", "the answer is recorded"
 
 
 @pytest.mark.slow  # builds the tool with uv, as `uvx --from CHECKOUT` does

@@ -64,13 +64,32 @@ def test_the_three_cards_link_each_other_and_the_space_demos_the_model(template,
     [
         (["-d", "colour=red"], "colour is not a question of the template"),
         (["-d", "space.models=x/y"], "the trio sets models itself"),
-        ([], "name the Hub namespace with --namespace"),
     ],
 )
 def test_bad_trio_input_is_refused_before_anything_is_written(template, tmp_path, args, message):
-    result = trio(template, tmp_path / "out", None, *args, *(["--namespace", "acme"] if args else []))
+    result = trio(template, tmp_path / "out", None, *args, "--namespace", "acme")
     assert result.returncode == 2 and message in result.stderr, result.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("create", [[], ["--create-remote"]], ids=["local", "create-remote"])
+def test_without_namespace_or_token_the_trio_says_what_to_do(template, tmp_path, create):
+    """--namespace defaults to your login: with no token there is none to read, and one line says so."""
+    env = hub_env(tmp_path, "http://127.0.0.1:9", None)  # no token; nothing listens there
+    result = trio(template, tmp_path / "out", env, *create)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "hf-hub-template: no token: pass --namespace or log in (`hf auth login`, or set HF_TOKEN); "
+        "the three cards link namespace/name ids"
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def test_without_namespace_the_trio_takes_your_login(template, tmp_path, hub, token):
+    result = trio(template, tmp_path / "out", hub_env(tmp_path, hub.url, token))
+    assert result.returncode == 0, result.stderr
+    assert card(tmp_path / "out" / NAMES["space"])["models"] == ["fakeuser/sentiment"]
+    assert not [r for r in hub.requests if r.endpoint == "create"], "nothing is created without --create-remote"
 
 
 def created_ids(hub: HubServer) -> list[str]:
