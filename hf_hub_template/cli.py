@@ -364,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["local", "zerogpu", "api"],
         help="where the model runs (default: local if it fits CPU basic, else api if a provider serves it)",
     )
-    dem.add_argument("--gpu", action="store_true", help="run it on ZeroGPU (Gradio; hosting needs PRO)")
+    dem.add_argument("--gpu", action="store_true", help="run it on ZeroGPU (Gradio; a free account may host 2)")
     dem.add_argument("-d", "--data", action="append", default=[], metavar="KEY=VALUE", help="an answer (wins)")
     dem.add_argument("--org-standard", type=Path, help="YAML file with the org's fixed answers and defaults")
     dem.add_argument("--template", help="template source (default: the org standard's, else this checkout)")

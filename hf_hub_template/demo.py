@@ -230,7 +230,7 @@ def _where(info: Any, task: str, library: str | None, adapter: bool, sdk: str, g
             raise Refused("--gpu runs the model on ZeroGPU, which is Gradio only: drop --gpu or use --sdk gradio")
         if adapter or library not in LOCAL_LIBRARIES:
             raise Refused(f"--gpu: ZeroGPU runs the model in the Space, but {no_local}")
-        out.reasons.append("inference zerogpu: you asked for a GPU; ZeroGPU lends one per call (hosting needs PRO)")
+        out.reasons.append("inference zerogpu: you asked for a GPU; ZeroGPU lends one per call (free accounts host 2)")
         return "zerogpu"
     if not no_local:
         out.reasons.append(f"inference local: {size} fits the free CPU basic hardware")
@@ -247,7 +247,7 @@ def _where(info: Any, task: str, library: str | None, adapter: bool, sdk: str, g
         else "no inference provider serves it"
     )
     raise Refused(
-        f"{info.id} cannot be demoed: {no_local}, and {served}. Use --gpu for ZeroGPU (Gradio; hosting needs PRO), "
+        f"{info.id} cannot be demoed: {no_local}, and {served}. Use --gpu for ZeroGPU (Gradio), "
         "or --inference local if you know it fits"
     )
 
