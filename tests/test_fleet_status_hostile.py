@@ -9,12 +9,14 @@ Markdown table and one git would read as a revision expression, and answers file
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -204,10 +206,10 @@ def test_publish_shows_a_space_s_message_and_log_without_obeying_them(template, 
 
 
 # ------------------------------------------------------------------ the template: fetched once, rendered offline
-def test_the_template_is_fetched_once_and_every_render_is_offline(tmp_path):
-    """The operator's template on a (loopback, dumb-http) git server: fleet-status clones it once and
-    Copier renders that clone, with no network of its own (it has no proxy or ssh settings to reach
-    one): four repos, two distinct answers, one fetch."""
+@contextlib.contextmanager
+def served_template(tmp_path: Path, files: dict[str, str]) -> Iterator[tuple[str, list[str]]]:
+    """A one-question template tagged 1.0.0 with `files` under template/, on a loopback dumb-http git
+    server: its URL, and the paths the server was asked for."""
     import threading
     from functools import partial
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -217,7 +219,8 @@ def test_the_template_is_fetched_once_and_every_render_is_offline(tmp_path):
     source = tmp_path / "tpl"
     (source / "template").mkdir(parents=True)
     (source / "copier.yml").write_text("_subdirectory: template\nname:\n  type: str\n  default: demo\n")
-    (source / "template" / "README.md.jinja").write_text("# {{ name }}\n")
+    for name, text in files.items():
+        (source / "template" / name).write_text(text)
     git(source, "init", "-q", "-b", "main")
     tag_release(source, "1.0.0")
     served = tmp_path / "served"
@@ -232,18 +235,25 @@ def test_the_template_is_fetched_once_and_every_render_is_offline(tmp_path):
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Logged, directory=str(served)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/tpl.git"
-    token = fake_token()
     try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/tpl.git", fetched
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_template_is_fetched_once_and_every_render_is_offline(tmp_path):
+    """The operator's template on a (loopback, dumb-http) git server: fleet-status clones it once and
+    Copier renders that clone, with no network of its own (it has no proxy or ssh settings to reach
+    one): four repos, two distinct answers, one fetch."""
+    token = fake_token()
+    with served_template(tmp_path, {"README.md.jinja": "# {{ name }}\n"}) as (url, fetched):
         with HubServer(token=token, user="admin", orgs=[NAMESPACE]) as hub:
             for index, name in enumerate(["alpha", "alpha", "alpha", "beta"]):
                 answers = {"_commit": "1.0.0", "_src_path": url, "name": name}
                 files = {"README.md": f"# {name}\n".encode(), ".copier-answers.yml": yaml.safe_dump(answers).encode()}
                 hub.seed("model", f"{NAMESPACE}/m{index}", files)
             result = run_cli(hub_env(tmp_path, hub.url, token), "fleet-status", NAMESPACE, "--template", url, "--json")
-    finally:
-        server.shutdown()
-        server.server_close()
     assert result.returncode == 0, result.stdout + result.stderr
     rows = json.loads(result.stdout)
     assert [(row["version"], row["behind"], row["edited"], row["note"]) for row in rows] == [("1.0.0", 0, [], "")] * 4
@@ -253,44 +263,20 @@ def test_the_template_is_fetched_once_and_every_render_is_offline(tmp_path):
 def test_files_that_name_the_template_are_not_reported_as_edited(tmp_path):
     """A repo made from the template's URL names that URL in its files (the answers file, the publish
     command in README.md): the fresh render must name it too, although Copier renders the local clone."""
-    import threading
-    from functools import partial
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
     from copier import run_copy
-    from helpers import git, tag_release
 
-    source = tmp_path / "tpl"
-    (source / "template").mkdir(parents=True)
-    (source / "copier.yml").write_text("_subdirectory: template\nname:\n  type: str\n  default: demo\n")
-    readme = "# {{ name }}\nuvx --from git+{{ _copier_answers._src_path }}\n"
-    (source / "template" / "README.md.jinja").write_text(readme)
-    (source / "template" / "{{_copier_conf.answers_file}}.jinja").write_text("{{ _copier_answers|to_nice_yaml }}")
-    git(source, "init", "-q", "-b", "main")
-    tag_release(source, "1.0.0")
-    served = tmp_path / "served"
-    served.mkdir()
-    git(tmp_path, "clone", "-q", "--bare", str(source), str(served / "tpl.git"))
-    git(served / "tpl.git", "update-server-info")
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(served)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/tpl.git"
+    files = {
+        "README.md.jinja": "# {{ name }}\nuvx --from git+{{ _copier_answers._src_path }}\n",
+        "{{_copier_conf.answers_file}}.jinja": "{{ _copier_answers|to_nice_yaml }}",
+    }
     token = fake_token()
-    try:
+    with served_template(tmp_path, files) as (url, _):
         made = tmp_path / "made"
         run_copy(url, str(made), data={"name": "alpha"}, defaults=True, vcs_ref="1.0.0", quiet=True)
         assert url in (made / "README.md").read_text()
         with HubServer(token=token, user="admin", orgs=[NAMESPACE]) as hub:
             hub.seed("model", f"{NAMESPACE}/made", {p.name: p.read_bytes() for p in made.iterdir() if p.is_file()})
             result = run_cli(hub_env(tmp_path, hub.url, token), "fleet-status", NAMESPACE, "--template", url, "--json")
-    finally:
-        server.shutdown()
-        server.server_close()
     assert result.returncode == 0, result.stdout + result.stderr
     rows = json.loads(result.stdout)
     assert [(row["repo_id"], row["edited"], row["note"]) for row in rows] == [(f"{NAMESPACE}/made", [], "")]
