@@ -34,24 +34,13 @@ def _data(pairs: list[str]) -> dict[str, Any]:
     return data
 
 
-def _template_source(args: argparse.Namespace, standard: OrgStandard | None) -> str:
-    if args.template:
-        return args.template
-    if standard and standard.template:
-        return standard.template
-    installed = installed_template()  # this checkout, or where `uvx --from`/pip took this tool from
-    if installed:
-        return installed
-    raise OrgStandardError("Name the template with --template (or `template:` in the org standard).")
-
-
 def cmd_new(args: argparse.Namespace) -> int:
     from copier import run_copy
 
     standard = OrgStandard.load(args.org_standard) if args.org_standard else None
     given = _data(args.data)
     data = standard.answers(given) if standard else given
-    args.template_used = _template_source(args, standard)
+    args.template_used = trusted_template(args, standard)
     run_copy(
         args.template_used,
         str(args.dest),
@@ -165,11 +154,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if args.secrets_file and not args.secrets_file.is_file():
         print(f"--secrets-file {args.secrets_file}: no such file; nothing was done.", file=sys.stderr)
         return 2
-    if args.secrets_file:  # read once before anything is done: too large, not UTF-8, open to others
+    secret_values = None
+    if args.secrets_file:  # read once, before anything is done: too large, not UTF-8, open to others
         from hf_hub_template.space_settings import SecretsFileError, read_secrets_file
 
         try:
-            read_secrets_file(args.secrets_file)
+            secret_values = read_secrets_file(args.secrets_file)
         except SecretsFileError as err:
             print(err, file=sys.stderr)
             return 2
@@ -183,6 +173,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 open_pr=args.pr,
                 waiting=waiting,
                 secrets_file=args.secrets_file,
+                secret_values=secret_values,
             )
         except HubStepError as err:
             print(err, file=sys.stderr)
@@ -259,7 +250,7 @@ def cmd_trio(args: argparse.Namespace) -> int:
         data = {repo_type: standard.answers(given) for repo_type, given in data.items()}
     namespace = args.namespace or _your_login(args.name)
     members = trio.plan(args.dest, args.name, namespace, data)
-    args.template_used = _template_source(args, standard)
+    args.template_used = trusted_template(args, standard)
     trio.render_all(
         args.template_used, members, vcs_ref=args.vcs_ref, user_defaults=standard.defaults if standard else {}
     )

@@ -11,6 +11,7 @@ import hashlib
 import os
 import sys
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from hf_hub_template.git import run_git, work_tree_files
 from hf_hub_template.hub_errors import HubStepError, explain, status_of, with_retries
 from hf_hub_template.hub_session import connect, with_namespace
 from hf_hub_template.project import KIND, Project
-from hf_hub_template.space_settings import CREDENTIALS, CreationSettings, SecretsFileError, creation_settings
+from hf_hub_template.space_settings import CREDENTIALS, CreationSettings, creation_settings
 from hf_hub_template.template_source import expand_shortcut, safe_ref
 from hf_hub_template.untrusted import for_terminal, quoted
 
@@ -242,14 +243,14 @@ def publish(
     report: Any = print,
     waiting: Waiting = Waiting(),
     secrets_file: Path | None = None,
+    secret_values: Mapping[str, str] | None = None,
 ) -> str:
     """Create the repo, upload the project and (for a Space that builds) watch it until it runs; return
-    the repo URL. Raises HubStepError with the reason, and the log's last lines, when it does not run."""
+    the repo URL. Raises HubStepError with the reason, and the log's last lines, when it does not run.
+
+    `secrets_file` is never uploaded; `secret_values` are its values, read once by the command."""
     api, endpoint = connect()
-    try:
-        settings = creation_settings(answers, secrets_file=secrets_file)
-    except SecretsFileError as err:
-        raise HubStepError(str(err)) from None
+    settings = creation_settings(answers, from_file=secret_values)
     local = project_files(project, leave_out=secrets_file)
     refuse_secret_leaks(project, local, settings)
     if secrets_file is not None:

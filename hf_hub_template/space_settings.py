@@ -37,9 +37,6 @@ class SecretsFileError(ValueError):
     """`--secrets-file` cannot be used; `str(err)` says why (never a value from the file) and what to do."""
 
 
-_warned_open: set[Path] = set()  # a file open to others is warned about once per run, not once per project
-
-
 def _warn(line: str) -> None:
     print(line, file=sys.stderr)
 
@@ -74,9 +71,7 @@ def read_secrets_file(path: Path, *, warn: Callable[[str], None] = _warn) -> dic
             f"--secrets-file {shown} is not UTF-8 text (line {line} is not): save it as UTF-8 and retry. "
             "Nothing was done."
         ) from None
-    resolved = path.resolve()
-    if os.name == "posix" and info.st_mode & 0o044 and resolved not in _warned_open:
-        _warned_open.add(resolved)
+    if os.name == "posix" and info.st_mode & 0o044:
         warn(
             f"Warning: --secrets-file {shown} is readable by other users of this machine (mode "
             f"{stat.S_IMODE(info.st_mode):04o}); make it yours alone with: {quoted('chmod', '600', path)}"
@@ -122,14 +117,16 @@ class CreationSettings:
 
 
 def creation_settings(
-    answers: Mapping[str, Any], *, environ: Mapping[str, str] | None = None, secrets_file: Path | None = None
+    answers: Mapping[str, Any], *, environ: Mapping[str, str] | None = None, from_file: Mapping[str, str] | None = None
 ) -> CreationSettings:
+    """What `create_repo` is asked for; secret values from `from_file` (the --secrets-file, read once by the
+    command) or the environment."""
     environ = os.environ if environ is None else environ
     project = Project.from_answers(answers)
     visibility = project.visibility
     if project.repo_type != "space":
         return CreationSettings(visibility=visibility)
-    from_file = read_secrets_file(secrets_file) if secrets_file else {}
+    from_file = from_file or {}
     secrets, missing = [], []
     for name in names(answers.get("space_secrets")):
         value = from_file.get(name) if name in CREDENTIALS else from_file.get(name, environ.get(name))

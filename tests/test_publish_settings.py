@@ -15,7 +15,7 @@ from helpers import ROOT, fake_token, git, hub_env, render
 from hub_server import HubServer
 
 from hf_hub_template.git import work_tree_files
-from hf_hub_template.space_settings import creation_settings
+from hf_hub_template.space_settings import creation_settings, read_secrets_file
 
 
 def publish(project: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -146,7 +146,6 @@ def test_an_org_standard_fixes_hardware_and_sleep_time(template, tmp_path):
 def test_the_secrets_file_is_read_as_dotenv_defines_it(tmp_path):
     """python-dotenv's reading: an inline `# comment` is not part of the value (it was, with the hand parser);
     `${VAR}` is kept as written, never filled in from the environment, where HF_TOKEN is the publishing token."""
-    from hf_hub_template.space_settings import read_secrets_file
 
     path = tmp_path / "space.env"
     path.write_text(
@@ -363,7 +362,7 @@ def test_the_publishing_token_never_becomes_a_space_secret(template, tmp_path, h
     assert creation_settings(
         answers | {"repo_type": "space", "space_secrets": "HF_TOKEN"},
         environ={"HF_TOKEN": token},
-        secrets_file=tmp_path / "space.env",
+        from_file=read_secrets_file(tmp_path / "space.env"),
     ).secrets == [{"key": "HF_TOKEN", "value": space_token}]
 
 
