@@ -24,7 +24,7 @@ from hf_hub_template.hub_errors import HubStepError, explain, with_retries
 from hf_hub_template.hub_session import connect
 from hf_hub_template.resources import template_file
 from hf_hub_template.template_files import TemplateRepo
-from hf_hub_template.untrusted import for_terminal
+from hf_hub_template.untrusted import for_terminal, terminal_table
 
 REPO_TYPES = ("space", "model", "dataset")
 PR_TITLE = "Update to hf-hub-template "  # then the target version: one open PR per repo and version
@@ -356,17 +356,11 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
 
 
 def summary_table(results: list[RepoResult]) -> str:
-    rows: list[list[str]] = [["repo", "from", "to", "result", "pull request"]]
+    rows = [["repo", "from", "to", "result", "pull request"]]
     rows += [
-        [
-            for_terminal(cell)
-            for cell in (f"{r.repo_type}:{r.repo_id}", r.from_version, r.to_version, _short(r.result), r.pr_url or "-")
-        ]
-        for r in results
+        [f"{r.repo_type}:{r.repo_id}", r.from_version, r.to_version, _short(r.result), r.pr_url or "-"] for r in results
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
-    lines.insert(1, "-+-".join("-" * width for width in widths))
+    lines = terminal_table(rows)
     counts = {status: sum(1 for r in results if r.status is status) for status in Status}
     totals = ", ".join(
         f"{n} {status.value.replace(': ', ' (') + ')' if ': ' in status.value else status.value}"

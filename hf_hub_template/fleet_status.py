@@ -31,7 +31,7 @@ from hf_hub_template.publish import content_ids, hub_file_id
 from hf_hub_template.template_files import TemplateRepo
 from hf_hub_template.template_source import copier_environment, normalise, safe_ref, same_template
 from hf_hub_template.trusted_update import fetch_from_clone
-from hf_hub_template.untrusted import for_markdown, for_terminal
+from hf_hub_template.untrusted import for_markdown, for_terminal, terminal_table
 
 RENDER_TIMEOUT = 600  # seconds for one `copier copy` of the trusted template
 
@@ -172,12 +172,9 @@ def _fill_status(
             status.note = "no .copier-answers.yml"
             return
         source = answers.get("_src_path")
-        try:
-            ours, refused = same_template(source, options.template, base=Path(tmp)), ""
-        except Exception as exc:  # a spelling that cannot even be read is no spelling of the operator's template
-            ours, refused = False, f" ({exc})"
+        ours = same_template(source, options.template, base=Path(tmp))  # a refused spelling is never ours
     if not ours:
-        status.note = f"made from another template: {source or '(none recorded)'}{refused}"
+        status.note = f"made from another template: {source or '(none recorded)'}"
         return
     commit = answers.get("_commit")
     status.version = "-" if commit is None else str(commit)
@@ -248,8 +245,4 @@ def render_report(results: list[RepoStatus], output: str) -> str:
         lines = ["| " + " | ".join(for_markdown(cell) for cell in row) + " |" for row in rows]
         lines.insert(1, "| " + " | ".join("---" for _ in rows[0]) + " |")
         return "\n".join(lines)
-    cells = [[for_terminal(cell) for cell in row] for row in rows]  # no control character reaches the terminal
-    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
-    lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in cells]
-    lines.insert(1, "-+-".join("-" * width for width in widths))
-    return "\n".join(lines)
+    return "\n".join(terminal_table([list(row) for row in rows]))  # no control character reaches the terminal

@@ -2,7 +2,7 @@
 
 Publish, status, the trio and the copy task ask this object for the repo id, its URL, the SDK the
 Hub is told, the hardware and visibility to request, instead of each working them out of the raw
-answers again. What the Hub itself defines (URL prefixes, hardware names) comes from `huggingface_hub`.
+answers again. The Hub facts it uses come from `hub_facts` (URL prefixes tested equal to `huggingface_hub`'s).
 """
 
 from __future__ import annotations

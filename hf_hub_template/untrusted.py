@@ -40,3 +40,13 @@ def for_markdown(text: object) -> str:
 def quoted(*words: object) -> str:
     """A command line to print for the person to paste: every word shell-quoted."""
     return " ".join(shlex.quote(str(word)) for word in words)
+
+
+def terminal_table(rows: list[list[str]]) -> list[str]:
+    """Rows (the first one the header) as aligned columns for a terminal, each cell through for_terminal,
+    with a rule under the header."""
+    cells = [[for_terminal(cell) for cell in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines.insert(1, "-+-".join("-" * width for width in widths))
+    return lines
