@@ -29,8 +29,8 @@ from hf_hub_template.hub_errors import HubStepError, explain, with_retries
 from hf_hub_template.hub_session import connect
 from hf_hub_template.publish import content_ids, hub_file_id
 from hf_hub_template.template_files import TemplateRepo
-from hf_hub_template.template_source import copier_environment, normalise, safe_ref, same_template
-from hf_hub_template.trusted_update import fetch_from_clone
+from hf_hub_template.template_source import safe_ref, same_template
+from hf_hub_template.trusted_update import clone_environment
 from hf_hub_template.untrusted import for_markdown, for_terminal, terminal_table
 
 RENDER_TIMEOUT = 600  # seconds for one `copier copy` of the trusted template
@@ -99,9 +99,8 @@ class Renders:
         folder = Path(tempfile.mkdtemp(prefix="render-", dir=self.scratch))  # this render's alone
         dst, data_file = folder / "project", folder / "answers.yml"
         data_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-        env, named = copier_environment(folder) | {"GIT_ALLOW_PROTOCOL": "file"}, self.template
-        if source and not normalise(source).startswith("file://"):
-            env, named = env | fetch_from_clone(source, Path(self.template)), source
+        env, remote = clone_environment(folder, source, Path(self.template))
+        named = source if remote else self.template
         # The trusted template only (checked by the caller), without tasks and without any credential.
         rendered = subprocess.run(  # nosec B603
             [sys.executable, "-I", "-m", "copier", "copy", "--defaults", "--quiet", "--skip-tasks", "--vcs-ref", ref]

@@ -96,15 +96,11 @@ def run_update(
     original = answers_file.read_text(encoding="utf-8")
     own_line = SRC_PATH_LINE.search(original)
     assert own_line is not None  # check() made sure  # nosec B101
-    source = str(load_answers(work)["_src_path"])
-    env = copier_environment(scratch) | {"GIT_ALLOW_PROTOCOL": "file"}
-    local = normalise(source, base=work).startswith("file://")
-    if local:
+    env, remote = clone_environment(scratch, str(load_answers(work)["_src_path"]), template_clone, base=work)
+    if not remote:  # the clone's path in its place for the run
         replaced = SRC_PATH_LINE.sub(lambda _: f"_src_path: {json.dumps(str(template_clone))}", original)
         answers_file.write_text(replaced, encoding="utf-8")
         git_output(work, *IDENTITY, "commit", "--quiet", "--no-verify", "-am", "Render from the operator's clone")
-    else:
-        env |= fetch_from_clone(source, template_clone)
     arguments = {
         "dst_path": str(work),
         "data": data or {},
@@ -131,10 +127,22 @@ def run_update(
         text=True,
         env=env,
     )
-    if local:
+    if not remote:
         rendered = answers_file.read_text(encoding="utf-8")
         answers_file.write_text(SRC_PATH_LINE.sub(lambda _: own_line.group(), rendered, count=1), encoding="utf-8")
     return result, base
+
+
+def clone_environment(
+    scratch: Path, source: str, template_clone: Path, base: Path | None = None
+) -> tuple[dict[str, str], bool]:
+    """Copier's environment for rendering `template_clone` when a project names `source` (checked), and
+    whether `source` is a URL. Git may read local files only; a URL is rewritten to the clone, so Copier
+    may be handed the project's own spelling. A local source is not rewritten: name the clone instead."""
+    env = copier_environment(scratch) | {"GIT_ALLOW_PROTOCOL": "file"}
+    if not source or normalise(source, base=base).startswith("file://"):
+        return env, False
+    return env | fetch_from_clone(source, template_clone), True
 
 
 def fetch_from_clone(source: str, template_clone: Path) -> dict[str, str]:
