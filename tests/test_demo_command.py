@@ -233,3 +233,11 @@ def test_demo_renders_a_gradio_space_from_a_model_on_the_hub(template, tmp_path,
     assert again.returncode == 2 and "already exists" in again.stderr
     missing = run_demo(env, "acme/nothing", str(tmp_path / "none"), "--template", str(template))
     assert missing.returncode == 2 and "404" in missing.stderr and not (tmp_path / "none").exists()
+
+
+def test_what_the_demo_strips_is_what_the_questions_refuse():
+    """demo.CONTROL is a copy of partials/validators.jinja's control_characters: the same characters match."""
+    import re
+
+    refused = re.compile(copier_jinja().get_template("partials/validators.jinja").module.control_characters)
+    assert all(bool(demo.CONTROL.match(chr(c))) == bool(refused.match(chr(c))) for c in range(0x10000))
