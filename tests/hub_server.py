@@ -4,6 +4,10 @@ It speaks the routes the client uses to create, upload, list, download and open 
 requests (shapes from shared/reference/hub-client.md), keeps repos in memory, logs every
 request, and injects faults per endpoint: an HTTP status or a dropped connection, for the
 next N requests or for all of them.
+
+A Space's runtime stage is scripted (`Repo.stages`), or, with `HubServer(run_spaces=True)`, its app
+runs for real: each commit starts the committed files' app on loopback (tests/space_runner.py), and
+the runtime stage, the run log and the Space's `host` follow the process.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from space_runner import SpaceRunner
 
 TYPE_PREFIX = {"model": "", "dataset": "datasets/", "space": "spaces/"}
 PLURAL = {"models": "model", "datasets": "dataset", "spaces": "space"}
@@ -70,6 +76,9 @@ class Repo:
     # A model's facts as GET /api/models/{id} names them (cardData, pipeline_tag, library_name, safetensors,
     # gated, inferenceProviderMapping): HubServer.seed's keyword arguments.
     facts: dict[str, Any] = field(default_factory=dict)
+    # A Space's secrets and variables as the creation request set them (the app's environment, run_spaces).
+    settings: dict[str, str] = field(default_factory=dict)
+    host: str | None = None  # where the Space's app answers, when a test serves it itself (else its hf.space host)
 
 
 @dataclass
@@ -101,6 +110,7 @@ class HubState:
         self.faults: dict[str, Fault] = {}
         self.log: list[LoggedRequest] = []
         self.lock = threading.Lock()
+        self.runner: SpaceRunner | None = None  # run_spaces: committed Spaces' apps run for real
 
     def take_fault(self, endpoint: str) -> Fault | None:
         with self.lock:
@@ -118,7 +128,13 @@ class HubServer:
     """Start with `with HubServer(token=...) as hub:`; point HF_ENDPOINT at `hub.url`."""
 
     def __init__(
-        self, token: str, user: str = "fakeuser", orgs: list[str] | None = None, free_account: bool = False
+        self,
+        token: str,
+        user: str = "fakeuser",
+        orgs: list[str] | None = None,
+        free_account: bool = False,
+        *,
+        run_spaces: bool = False,
     ) -> None:
         self.state = HubState(token, user, orgs or ["fakeorg"], free_account)
         handler = type("Handler", (_Handler,), {"state": self.state})
@@ -126,6 +142,8 @@ class HubServer:
         self._httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         handler.base_url = self.url
+        if run_spaces:
+            self.state.runner = SpaceRunner(self.url)
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     def __enter__(self) -> HubServer:
@@ -135,6 +153,8 @@ class HubServer:
     def __exit__(self, *exc: object) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+        if self.state.runner is not None:
+            self.state.runner.stop_all()
 
     # --- test helpers -------------------------------------------------------------
     def fail(self, endpoint: str, mode: str | int, times: int | None = None, retry_after: str | None = "0") -> None:
@@ -157,6 +177,12 @@ class HubServer:
 
     def repo(self, repo_type: str, repo_id: str) -> Repo | None:
         return self.state.repos.get((repo_type, repo_id))
+
+    @property
+    def runner(self) -> SpaceRunner:
+        """The Spaces' apps (run_spaces=True); `hub.runner.env` adds to every app's environment."""
+        assert self.state.runner is not None, "HubServer(run_spaces=True) runs Spaces"
+        return self.state.runner
 
     def seed(
         self,
@@ -375,6 +401,8 @@ class _Handler(BaseHTTPRequestHandler):
         visibility = data.get("visibility")
         private = bool(data.get("private")) or visibility == "private"
         repo = Repo(repo_type, repo_id, private, sdk)
+        for item in [*(data.get("secrets") or []), *(data.get("variables") or [])]:
+            repo.settings[str(item["key"])] = str(item["value"])
         self.state.repos[(repo_type, repo_id)] = repo
         self._send(200, {"url": self._repo_url(repo_type, repo_id), "name": repo_id})
 
@@ -451,6 +479,8 @@ class _Handler(BaseHTTPRequestHandler):
                 repo.files[path] = content
         repo.sha = sha
         repo.commits.append(commit)
+        if self.state.runner is not None and repo.repo_type == "space":
+            self.state.runner.start(repo_id, dict(repo.files), repo.sdk, repo.settings)
         self._send(200, {"commitUrl": f"{url}/commit/{sha}", "commitOid": sha})
 
     def _tree(self, body: bytes, query: dict[str, list[str]], plural: str, repo_id: str, rev: str) -> None:
@@ -463,8 +493,11 @@ class _Handler(BaseHTTPRequestHandler):
         repo = self._find(plural, repo_id)
         if repo is None:
             return
+        app = self.state.runner.app(repo_id) if self.state.runner else None
         if repo.stages:
             repo.stage = repo.stages.pop(0)
+        elif app is not None:
+            repo.stage, repo.error_message = app.stage(), app.error_message()
         payload: dict[str, Any] = {"stage": repo.stage, "hardware": {"current": "cpu-basic", "requested": "cpu-basic"}}
         if repo.error_message:
             payload["errorMessage"] = repo.error_message
@@ -475,9 +508,13 @@ class _Handler(BaseHTTPRequestHandler):
         repo = self._find(plural, repo_id)
         if repo is None:
             return
+        app = self.state.runner.app(repo_id) if self.state.runner else None
+        lines = repo.logs.get(kind, [])
+        if app is not None and not repo.logs:
+            lines = app.build_log() if kind == "build" else app.run_log()
         events = [
             f"data: {json.dumps({'data': line + chr(10), 'timestamp': '2026-01-01T00:00:00.000Z'})}\n\n"
-            for line in repo.logs.get(kind, [])
+            for line in lines
         ]
         self._send(200, raw="".join(events).encode(), headers={"Content-Type": "text/event-stream"})
 
@@ -516,6 +553,11 @@ class _Handler(BaseHTTPRequestHandler):
         }
         if repo.sdk:
             payload["sdk"] = repo.sdk
+        if repo.repo_type == "space":  # where the Space's app answers, as gradio_client finds it (space_info.host)
+            subdomain = re.sub(r"[^a-z0-9]+", "-", repo.repo_id.lower()).strip("-")
+            app = self.state.runner.app(repo.repo_id) if self.state.runner else None
+            payload["subdomain"] = subdomain
+            payload["host"] = repo.host or (app.url if app is not None else f"https://{subdomain}.hf.space")
         payload.update(repo.facts)
         return payload
 

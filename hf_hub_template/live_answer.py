@@ -1,0 +1,273 @@
+"""Ask a running demo Space one question through its own API, with its first example, and say what it answered.
+
+A demo is "live" only once it has answered. Where the app is: the Space's `host` (`space_info`, as gradio_client
+finds it). How to ask it, by the Space's SDK:
+- Gradio: gradio_client, on the app's public endpoint (`/predict`, or `/chat` for a chat demo), with the first
+  example the app itself offers (its config's examples); an app that offers none gets an input made here (a
+  sentence, a small PNG, a half-second WAV) for each parameter;
+- Docker (FastAPI): GET /examples, then POST /predict with the first one in the body the task's route takes;
+- Streamlit: no API to send an example to, so the page and its health check are what answer.
+
+Everything the app sends back is untrusted: it is bounded here (`MAX_ANSWER`) and escaped where it is printed
+(`Answer.shown`). The publishing token is sent to the app only when the Space is private (the Hub then wants it
+to let the request through), never to a public one.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import struct
+import tempfile
+import urllib.error
+import urllib.request
+import wave
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hf_hub_template.untrusted import for_terminal
+
+MAX_ANSWER = 2_000  # characters of the app's answer kept (the rest is cut, saying so)
+MAX_READ = 1_000_000  # bytes read from any one HTTP answer
+TEXT = "I love this demo."  # what a text input gets when the app offers no example
+TIMEOUT = 300.0  # seconds for one answer (a CPU Space loads its model lazily on the first call)
+
+# Tasks whose FastAPI route takes something other than {"text": ...} (partials/demo_app_docker.py.jinja;
+# tests/test_demo_live.py proves these agree with partials/demo.jinja's demo_kinds).
+CHAT_TASKS = frozenset({"text-generation"})
+SIMILARITY_TASKS = frozenset({"feature-extraction", "sentence-similarity"})
+IMAGE_TASKS = frozenset({"image-classification"})
+SPEECH_TASKS = frozenset({"automatic-speech-recognition"})
+
+
+class NotLive(Exception):
+    """The app did not answer; the message says what happened and what to look at (one line)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    url: str  # where the app was asked
+    sent: str  # what was sent, in words
+    text: str  # what it answered, bounded (untrusted: print it through `shown`)
+
+    def shown(self) -> str:
+        return for_terminal(self.text)
+
+
+def space_host(api: Any, repo_id: str) -> tuple[str, bool]:
+    """Where the Space's app answers (its `host`), and whether the Space is private. NotLive without one."""
+    try:
+        info = api.space_info(repo_id)
+    except Exception as exc:
+        raise NotLive(f"could not read where {repo_id} runs ({type(exc).__name__}: {for_terminal(exc)})") from exc
+    host = str(getattr(info, "host", None) or "")
+    if not host.startswith(("https://", "http://")):
+        raise NotLive(f"the Hub names no address for {repo_id}'s app (host: {for_terminal(host) or 'none'})")
+    return host.rstrip("/") + "/", bool(info.private)
+
+
+def ask(url: str, *, space_sdk: str, pipeline_tag: str, token: str | None = None, timeout: float = TIMEOUT) -> Answer:
+    """One call to the demo at `url` with its first example; NotLive when it does not answer.
+
+    `token` goes to the app only when given (give it for a private Space only)."""
+    if space_sdk == "gradio":
+        return _ask_gradio(url, token, timeout)
+    if space_sdk == "docker":
+        return _ask_fastapi(url, pipeline_tag, token, timeout)
+    if space_sdk == "streamlit":
+        return _ask_streamlit(url, token, timeout)
+    raise NotLive(f"a {for_terminal(space_sdk)} Space runs no app to ask")
+
+
+# ------------------------------------------------------------------------------------------------ Gradio
+def _ask_gradio(url: str, token: str | None, timeout: float) -> Answer:
+    try:
+        from gradio_client import Client
+    except ImportError:  # a dependency of hf-hub-template: only a broken install lacks it
+        raise NotLive("gradio_client is not installed: `pip install gradio_client`, then ask again") from None
+    try:
+        client = Client(
+            url,
+            token=token or False,  # False: not even a token saved on this machine goes to the app
+            verbose=False,
+            download_files=False,
+            httpx_kwargs={"timeout": timeout},
+            analytics_enabled=False,
+        )
+    except Exception as exc:
+        raise NotLive(f"{url} does not serve a Gradio app's API ({_why(exc)})") from exc
+    try:
+        api_name = _endpoint(client.config)
+        args, sent = _gradio_inputs(client, api_name, url)
+        result = client.submit(*args, api_name=api_name).result(timeout=timeout)
+    except NotLive:
+        raise
+    except Exception as exc:
+        raise NotLive(f"{url} did not answer {api_name if 'api_name' in locals() else 'its API'}: {_why(exc)}") from exc
+    finally:
+        client.close()
+    return Answer(f"{url} ({api_name})", sent, _bounded(result))
+
+
+def _endpoint(config: dict[str, Any]) -> str:
+    """The app's public API endpoint: /predict or /chat when it has one, else its only public one."""
+    names = [
+        str(d["api_name"])
+        for d in config.get("dependencies", [])
+        if d.get("api_name") and d.get("api_visibility", "public") == "public"
+    ]
+    for preferred in ("predict", "chat"):
+        if preferred in names:
+            return "/" + preferred
+    if len(names) == 1:
+        return "/" + names[0]
+    raise NotLive(f"the app has {len(names) or 'no'} public API endpoints and none is /predict or /chat")
+
+
+def _gradio_inputs(client: Any, api_name: str, url: str) -> tuple[list[Any], str]:
+    """The app's first example (its config's examples), else an input made here for each parameter."""
+    from gradio_client import handle_file
+
+    for component in client.config.get("components", []):
+        samples = (component.get("props") or {}).get("samples") if component.get("type") == "dataset" else None
+        if samples and isinstance(samples[0], list) and samples[0]:
+            values = [_file_value(value, client, url) for value in samples[0]]
+            return values, "the app's first example: " + _bounded([_words(v) for v in samples[0]], 200)
+    info = client.view_api(print_info=False, return_format="dict") or {}
+    parameters = (info.get("named_endpoints") or {}).get(api_name, {}).get("parameters", [])
+    values, said = [], []
+    for parameter in parameters:
+        kind = str(parameter.get("component", "")).lower()
+        if kind == "image":
+            values.append(handle_file(str(_made_file("sample.png", png_bytes()))))
+            said.append("a 64x48 PNG made here")
+        elif kind == "audio":
+            values.append(handle_file(str(_made_file("sample.wav", wav_bytes()))))
+            said.append("a 0.5 s WAV made here")
+        elif parameter.get("parameter_has_default"):
+            values.append(parameter.get("parameter_default"))
+        else:
+            values.append(TEXT)
+            said.append(repr(TEXT))
+    return values, "the app offers no example, so: " + (", ".join(said) or "no input")
+
+
+def _file_value(value: Any, client: Any, url: str) -> Any:
+    """An example's file (Gradio's FileData) as gradio_client sends one: by its URL on the app."""
+    if not (isinstance(value, dict) and value.get("meta", {}).get("_type") == "gradio.FileData"):
+        return value
+    from gradio_client import handle_file
+
+    file_url = value.get("url") or f"{client.src_prefixed}file={value.get('path', '')}"
+    return handle_file(str(file_url))
+
+
+def _words(value: Any) -> Any:
+    if isinstance(value, dict) and "orig_name" in value:
+        return f"file {value.get('orig_name')}"
+    return value
+
+
+# -------------------------------------------------------------------------------------------- FastAPI
+def _ask_fastapi(url: str, pipeline_tag: str, token: str | None, timeout: float) -> Answer:
+    try:
+        listed = json.loads(_http(url + "examples", token=token, timeout=timeout)).get("examples") or []
+    except (NotLive, ValueError, AttributeError):
+        listed = []
+    examples = [str(item) for item in listed if isinstance(item, str)]
+    first = examples[0] if examples else TEXT
+    source = "the app's first example" if examples else "the app offers no example, so"
+    if pipeline_tag in IMAGE_TASKS:
+        body, content_type, sent = png_bytes(), "image/png", "a 64x48 PNG made here"
+    elif pipeline_tag in SPEECH_TASKS:
+        body, content_type, sent = wav_bytes(), "audio/wav", "a 0.5 s WAV made here"
+    else:
+        if pipeline_tag in CHAT_TASKS:
+            payload: dict[str, Any] = {"messages": [{"role": "user", "content": first}]}
+        elif pipeline_tag in SIMILARITY_TASKS:
+            payload = {"source": first, "sentences": examples[1:] or [first]}
+        else:
+            payload = {"text": first}
+        body, content_type, sent = json.dumps(payload).encode(), "application/json", f"{source}: {first!r}"
+    if pipeline_tag in IMAGE_TASKS | SPEECH_TASKS:
+        sent = f"{sent} (its examples are files on the Space)" if examples else sent
+    answered = _http(url + "predict", token=token, timeout=timeout, body=body, content_type=content_type)
+    try:
+        result = json.loads(answered)["result"]
+    except (ValueError, KeyError, TypeError):
+        raise NotLive(f"{url}predict answered, but not with JSON holding a result: {_bounded(answered, 200)}") from None
+    return Answer(f"{url}predict", _bounded(sent, 300), _bounded(result))
+
+
+# ------------------------------------------------------------------------------------------ Streamlit
+def _ask_streamlit(url: str, token: str | None, timeout: float) -> Answer:
+    health = _http(url + "_stcore/health", token=token, timeout=timeout).strip()
+    page = _http(url, token=token, timeout=timeout)
+    if health != "ok" or "<html" not in page.lower():
+        raise NotLive(f"{url} is not a Streamlit app that is up (its health check said {_bounded(health, 80)!r})")
+    return Answer(
+        url,
+        "GET the page and its health check (Streamlit apps have no API to send an example to)",
+        f"health: {health}; the page answered ({len(page)} characters): open it and try the first example",
+    )
+
+
+# --------------------------------------------------------------------------------------------- shared
+def _http(url: str, *, token: str | None, timeout: float, body: bytes | None = None, content_type: str = "") -> str:
+    # urlopen would open file: and other schemes too (bandit B310): only http(s) addresses go out.
+    if not url.startswith(("https://", "http://")):
+        raise NotLive(f"{for_terminal(url)} is not an http(s) address")
+    headers = {"Content-Type": content_type} if content_type else {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    method = "POST" if body is not None else "GET"
+    request = urllib.request.Request(url, data=body, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # nosec B310
+            return response.read(MAX_READ).decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        said = exc.read(2_000).decode("utf-8", "replace")
+        raise NotLive(f"{url} answered HTTP {exc.code}: {_bounded(said, 300)}") from None
+    except (OSError, ValueError) as exc:
+        raise NotLive(f"{url} did not answer ({_why(exc)})") from None
+
+
+def _why(exc: BaseException) -> str:
+    return _bounded(f"{type(exc).__name__}: {exc}", 300)
+
+
+def _bounded(value: Any, limit: int = MAX_ANSWER) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text) - limit} more characters)"
+
+
+def _made_file(name: str, content: bytes) -> Path:
+    path = Path(tempfile.mkdtemp(prefix="hf-demo-input-")) / name
+    path.write_bytes(content)
+    return path
+
+
+def png_bytes(width: int = 64, height: int = 48) -> bytes:
+    """A small orange PNG, written without an imaging library."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + bytes((200, 120, 40)) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def wav_bytes(seconds: float = 0.5, rate: int = 16000) -> bytes:
+    """A 440 Hz tone, mono 16-bit."""
+    samples = (int(8000 * math.sin(2 * math.pi * 440 * i / rate)) for i in range(int(seconds * rate)))
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(b"".join(struct.pack("<h", sample) for sample in samples))
+    return buffer.getvalue()

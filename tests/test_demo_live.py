@@ -1,0 +1,207 @@
+"""A demo is live only once it has answered: the test Hub runs a committed Space's app for real
+(tests/space_runner.py), `live_answer` asks it one question with its first example, and
+`demo MODEL_ID --publish` goes from the model to the printed answer on loopback.
+
+The fast tests use apps that start in about a second (a FastAPI stand-in) or a few (a Gradio demo whose
+model runs on an inference stand-in of the test Hub); the demos that import torch are marked slow.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+
+import pytest
+from helpers import copier_jinja, fake_token, render
+from hub_server import HubServer
+
+from hf_hub_template import live_answer
+from hf_hub_template.live_answer import NotLive
+
+DEMO = copier_jinja().get_template("partials/demo.jinja").module
+
+STAND_IN = b"""import os
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+app = FastAPI()
+
+
+class Text(BaseModel):
+    text: str
+
+
+@app.get("/")
+def index() -> dict:
+    return {"greeting": os.environ.get("GREETING", "")}
+
+
+@app.get("/examples")
+def examples() -> dict:
+    return {"examples": ["first \\x1b[31mexample", "second"]}
+
+
+@app.post("/predict")
+def predict(body: Text) -> dict:
+    if os.environ.get("BROKEN"):
+        raise RuntimeError("the model is not there")
+    return {"result": {"echo": body.text, "label": "POSITIVE"}}
+"""
+DOCKERFILE = b'FROM python:3.12-slim\nCMD ["uvicorn", "app:app", "--host", "0.0.0.0", "--port", "7860"]\n'
+DOCKER_CARD = b"---\nsdk: docker\napp_port: 7860\n---\n# stand-in\n"
+
+
+@pytest.fixture
+def running_hub() -> Iterator[HubServer]:
+    """A test Hub that runs the Spaces committed to it (run_spaces), and kills them at teardown."""
+    with HubServer(token=fake_token(), run_spaces=True) as hub:
+        yield hub
+    assert all(app.process is None or app.process.poll() is not None for app in hub.runner.apps.values())
+
+
+def hf_api(hub: HubServer):
+    from huggingface_hub import HfApi
+
+    return HfApi(endpoint=hub.url, token=hub.state.token)
+
+
+def commit_space(hub: HubServer, repo_id: str, files: dict[str, bytes], **create: object) -> None:
+    from huggingface_hub import CommitOperationAdd
+
+    api = hf_api(hub)
+    if hub.repo("space", repo_id) is None:
+        api.create_repo(repo_id, repo_type="space", **create)
+    operations = [CommitOperationAdd(path, content) for path, content in files.items()]
+    api.create_commit(repo_id, repo_type="space", operations=operations, commit_message="app")
+
+
+def wait_stage(hub: HubServer, repo_id: str, timeout: float = 120) -> str:
+    api, deadline = hf_api(hub), time.monotonic() + timeout
+    while (stage := str(api.get_space_runtime(repo_id).stage)) in ("BUILDING", "APP_STARTING"):
+        assert time.monotonic() < deadline, f"{repo_id} still {stage} after {timeout} s"
+        time.sleep(0.2)
+    return stage
+
+
+# ------------------------------------------------------------------------------- the test Hub runs Spaces
+def test_the_test_hub_runs_a_committed_docker_space_on_its_host(running_hub):
+    hub = running_hub
+    files = {"app.py": STAND_IN, "Dockerfile": DOCKERFILE, "README.md": DOCKER_CARD}
+    variables = [{"key": "GREETING", "value": "hello from a variable"}]
+    commit_space(hub, "fakeuser/stand-in", files, space_sdk="docker", space_variables=variables)
+    assert wait_stage(hub, "fakeuser/stand-in") == "RUNNING"
+    info = hf_api(hub).space_info("fakeuser/stand-in")
+    assert info.subdomain == "fakeuser-stand-in"
+    assert info.host.startswith("http://127.0.0.1:") and info.host != hub.url
+    import urllib.request
+
+    with urllib.request.urlopen(info.host) as page:
+        assert b"hello from a variable" in page.read(), "the Space's variables are its app's environment"
+    process = hub.runner.app("fakeuser/stand-in").process
+    commit_space(hub, "fakeuser/stand-in", {"app.py": STAND_IN.replace(b"greeting", b"hello")})
+    assert process.poll() is not None, "a new commit restarts the app"
+    assert wait_stage(hub, "fakeuser/stand-in") == "RUNNING"
+
+
+def test_an_app_that_exits_is_a_runtime_error_with_its_log(running_hub):
+    hub = running_hub
+    crash = b"import sys\nprint('loading the model')\nimport no_such_module_here\n"
+    commit_space(hub, "fakeuser/crash", {"app.py": crash, "README.md": b"---\nsdk: gradio\n---\n"}, space_sdk="gradio")
+    assert wait_stage(hub, "fakeuser/crash") == "RUNTIME_ERROR"
+    runtime = hf_api(hub).get_space_runtime("fakeuser/crash")
+    assert runtime.raw["errorMessage"].startswith("Exit code: 1. Reason: ModuleNotFoundError")
+    log = "".join(hf_api(hub).fetch_space_logs("fakeuser/crash"))
+    assert "loading the model" in log and "No module named 'no_such_module_here'" in log
+
+
+def test_a_cmd_the_test_hub_does_not_run_is_a_build_error(running_hub):
+    hub = running_hub
+    files = {"Dockerfile": b'FROM scratch\nCMD ["sh", "-c", "echo hi"]\n', "README.md": DOCKER_CARD}
+    commit_space(hub, "fakeuser/sh", files, space_sdk="docker")
+    assert wait_stage(hub, "fakeuser/sh") == "BUILD_ERROR"
+    assert "not sh" in hf_api(hub).get_space_runtime("fakeuser/sh").raw["errorMessage"]
+
+
+def test_every_app_is_killed_when_the_hub_stops():
+    with HubServer(token=fake_token(), run_spaces=True) as hub:
+        files = {"app.py": STAND_IN, "Dockerfile": DOCKERFILE, "README.md": DOCKER_CARD}
+        for name in ("one", "two"):
+            commit_space(hub, f"fakeuser/{name}", files, space_sdk="docker")
+        pids = [app.process.pid for app in hub.runner.apps.values()]
+        assert len(pids) == 2
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+# ------------------------------------------------------------------------------------ live_answer, alone
+def test_live_answer_asks_a_fastapi_app_with_its_first_example(running_hub):
+    hub = running_hub
+    files = {"app.py": STAND_IN, "Dockerfile": DOCKERFILE, "README.md": DOCKER_CARD}
+    commit_space(hub, "fakeuser/api", files, space_sdk="docker")
+    assert wait_stage(hub, "fakeuser/api") == "RUNNING"
+    url, private = live_answer.space_host(hf_api(hub), "fakeuser/api")
+    assert not private
+    answer = live_answer.ask(url, space_sdk="docker", pipeline_tag="text-classification", timeout=30)
+    assert answer.url == url + "predict"
+    assert '"echo": "first \\u001b[31mexample"' in answer.text, "the first example was sent, as JSON"
+    assert "\x1b" not in answer.shown() and "first" in answer.shown()
+
+
+def test_an_app_that_fails_the_call_is_not_live(running_hub):
+    hub = running_hub
+    hub.runner.env["BROKEN"] = "1"
+    files = {"app.py": STAND_IN, "Dockerfile": DOCKERFILE, "README.md": DOCKER_CARD}
+    commit_space(hub, "fakeuser/broken", files, space_sdk="docker")
+    assert wait_stage(hub, "fakeuser/broken") == "RUNNING"
+    url, _ = live_answer.space_host(hf_api(hub), "fakeuser/broken")
+    with pytest.raises(NotLive, match=r"predict answered HTTP 500"):
+        live_answer.ask(url, space_sdk="docker", pipeline_tag="text-classification", timeout=30)
+
+
+def test_nothing_answering_is_not_live():
+    from test_generated_projects import free_port
+
+    with pytest.raises(NotLive, match=r"did not answer \(URLError"):
+        live_answer.ask(f"http://127.0.0.1:{free_port()}/", space_sdk="docker", pipeline_tag="x", timeout=5)
+
+
+def test_made_inputs_are_a_real_png_and_wav():
+    import io
+    import wave
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(live_answer.png_bytes()))
+    image.load()
+    assert image.size == (64, 48) and image.getpixel((3, 3)) == (200, 120, 40)
+    with wave.open(io.BytesIO(live_answer.wav_bytes())) as wav:
+        assert wav.getframerate() == 16000 and wav.getnframes() == 8000
+
+
+def test_the_fastapi_bodies_follow_the_template_s_demo_kinds():
+    """live_answer's task sets are the tasks partials/demo.jinja gives each kind of FastAPI route."""
+    kinds = DEMO.demo_kinds
+    assert {task for task, kind in kinds.items() if kind == "chat"} == live_answer.CHAT_TASKS
+    assert {task for task, kind in kinds.items() if kind == "similarity"} == live_answer.SIMILARITY_TASKS
+    assert {task for task, kind in kinds.items() if kind == "label-image"} == live_answer.IMAGE_TASKS
+    assert {task for task, kind in kinds.items() if kind == "speech"} == live_answer.SPEECH_TASKS
+
+
+def test_live_answer_asks_a_gradio_demo_through_gradio_client(running_hub, template, tmp_path):
+    """A rendered Gradio demo (its model on the test Hub's inference stand-in, so no torch) run by the test
+    Hub: gradio_client sends the app's own first example to /predict."""
+    hub = running_hub
+    answers = {"space_sdk": "gradio", "models": "tinyorg/big", "pipeline_tag": "text-classification"}
+    project = render(template, tmp_path / "demo", inference="api", datasets="", **answers)
+    hub.runner.env.update(INFERENCE_URL=f"{hub.url}/inference/text-classification", HF_TOKEN=hub.state.token)
+    files = {path.name: path.read_bytes() for path in project.iterdir() if path.is_file()}
+    commit_space(hub, "fakeuser/gr", files, space_sdk="gradio")
+    assert wait_stage(hub, "fakeuser/gr") == "RUNNING"
+    url, _ = live_answer.space_host(hf_api(hub), "fakeuser/gr")
+    hub.clear_log()
+    answer = live_answer.ask(url, space_sdk="gradio", pipeline_tag="text-classification", timeout=60)
+    assert answer.sent == 'the app\'s first example: ["I love this demo."]'
+    assert '"label": "POSITIVE"' in answer.text and "0.75" in answer.text
+    assert [r.endpoint for r in hub.requests if r.endpoint == "inference"] == ["inference"]
