@@ -16,6 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hf_hub_template.hub_errors import HubStepError, explain
+from hf_hub_template.hub_session import connect, with_namespace
+from hf_hub_template.project import Project
 from hf_hub_template.untrusted import for_terminal
 
 RUNNING = "RUNNING"
@@ -168,3 +171,19 @@ def space_status(api: Any, repo_id: str, url: str) -> tuple[str, bool]:
     if stage in ERRORS:
         lines += [f"  likely cause: {for_terminal(cause)}" for cause in diagnose([*log, error_message])]
     return "\n".join(lines), stage == RUNNING
+
+
+def published_status(project: Project) -> tuple[str, bool]:
+    """`hf-hub-template status`: a Space's stage, hardware, URL and last log lines, a repo's URL; and whether
+    it is up. A public repo needs no token; a namespace left empty is asked of the Hub (which needs one).
+    HubStepError says what failed."""
+    api, endpoint = connect(token_required=not project.namespace)
+    project = with_namespace(api, endpoint, project)
+    repo_id, url = project.repo_id, project.url(endpoint)
+    try:
+        if project.builds:
+            return space_status(api, repo_id, url)
+        api.repo_info(repo_id, repo_type=project.repo_type)
+    except Exception as exc:
+        raise HubStepError(explain(exc, action=f"read {repo_id}", repo_id=repo_id, endpoint=endpoint)) from exc
+    return f"{repo_id}: on the Hub\n  URL: {url}", True

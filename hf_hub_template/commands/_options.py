@@ -1,0 +1,74 @@
+"""The options several commands share, declared once, and what they resolve to."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from hf_hub_template.commands._errors import CommandError
+from hf_hub_template.org_standard import OrgStandard
+from hf_hub_template.template_source import installed_template
+
+ORG_STANDARD_HELP = "YAML file with the org's fixed answers and defaults"
+TEMPLATE_HELP = "template source (default: the org standard's, else this checkout)"
+VCS_REF_HELP = "template version (tag) to use; default: the newest tag"
+
+
+def add_template_options(
+    parser: argparse.ArgumentParser,
+    *,
+    org_standard: str = ORG_STANDARD_HELP,
+    template: str = TEMPLATE_HELP,
+    vcs_ref: str = VCS_REF_HELP,
+) -> None:
+    """`--org-standard FILE`, `--template SRC` and `--vcs-ref REF`: which template, at which version."""
+    parser.add_argument("--org-standard", type=Path, help=org_standard)
+    parser.add_argument("--template", help=template)
+    parser.add_argument("--vcs-ref", help=vcs_ref)
+
+
+def add_data_option(parser: argparse.ArgumentParser, *, help: str, metavar: str = "KEY=VALUE") -> None:
+    """`-d KEY=VALUE`, repeated: answers given on the command line."""
+    parser.add_argument("-d", "--data", action="append", default=[], metavar=metavar, help=help)
+
+
+def parse_data(pairs: list[str]) -> dict[str, Any]:
+    data = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise CommandError(f"-d {pair}: write KEY=VALUE")
+        data[key] = value
+    return data
+
+
+def org_standard(args: argparse.Namespace) -> OrgStandard | None:
+    return OrgStandard.load(args.org_standard) if args.org_standard else None
+
+
+def standard_data(args: argparse.Namespace, standard: OrgStandard | None) -> dict[str, Any]:
+    """The `-d` answers, with the org standard's fixed answers applied."""
+    given = parse_data(args.data)
+    return standard.answers(given) if standard else given
+
+
+def trusted_template(args: argparse.Namespace, standard: OrgStandard | None) -> str:
+    """The one template whose code the command may run: --template, the org standard's, or the tool's own.
+
+    Recorded on `args` as `template_used`, so an error of Copier's can name the template it could not reach."""
+    source = args.template or (standard.template if standard else None) or installed_template()
+    if not source:
+        raise CommandError(
+            "Name the template this command may run with --template SRC (as in the repos' _src_path, "
+            "for example gh:YOUR-ORG/hf-hub-template): this install does not record where it came from."
+        )
+    args.template_used = source
+    return source
+
+
+def shard(text: str) -> tuple[int, int]:
+    index, sep, count = text.partition("/")
+    if not (sep and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise argparse.ArgumentTypeError(f"{text!r}: write K/N with 1 <= K <= N, for example 2/4")
+    return int(index), int(count)

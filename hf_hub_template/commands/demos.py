@@ -1,0 +1,118 @@
+"""Projects made from what is on the Hub: `demo` (a Space for a model) and `trio` (a model, its dataset, a demo)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from hf_hub_template.commands._errors import CommandError
+from hf_hub_template.commands._options import (
+    add_data_option,
+    add_template_options,
+    org_standard,
+    parse_data,
+    trusted_template,
+)
+from hf_hub_template.commands.projects import cmd_new
+from hf_hub_template.project import Project
+from hf_hub_template.untrusted import for_terminal
+
+
+def register(sub: Any) -> None:
+    dem = sub.add_parser("demo", help="render a Space that demos a model on the Hub, its answers read from the model")
+    dem.add_argument("model_id", help="the model's Hub id, namespace/name")
+    dem.add_argument("dest", type=Path, nargs="?", help="a new folder for the Space (default: the model's name)")
+    dem.add_argument("--sdk", choices=["gradio", "streamlit", "docker"], help="the Space's SDK (default: gradio)")
+    dem.add_argument(
+        "--inference",
+        choices=["local", "zerogpu", "api"],
+        help="where the model runs (default: local if it fits CPU basic, else api if a provider serves it)",
+    )
+    dem.add_argument("--gpu", action="store_true", help="run it on ZeroGPU (Gradio; a free account may host 2)")
+    add_data_option(dem, help="an answer (wins)")
+    add_template_options(dem)
+    dem.set_defaults(func=cmd_demo)
+
+    trio = sub.add_parser("trio", help="render a model, its dataset and a Space that demos both, linked")
+    trio.add_argument("dest", type=Path, help="the folder to create the three projects in")
+    trio.add_argument("--name", required=True, help="the model's repo name; the others add -data and -demo")
+    trio.add_argument("--namespace", help="Hub user or organisation of all three (default: your login)")
+    add_data_option(
+        trio,
+        metavar="[TYPE.]KEY=VALUE",
+        help="an answer for the three, or for one with a model./dataset./space. prefix",
+    )
+    add_template_options(trio)
+    trio.add_argument("--create-remote", action="store_true", help="create the three on the Hub and upload them")
+    trio.add_argument("--no-wait", action="store_true", help="do not watch the Space build and start")
+    trio.set_defaults(func=cmd_trio)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """A Space that demos a model on the Hub: its answers read from the model (hf_hub_template/demo.py), each
+    decision printed with its reason, then rendered as `new` renders (nothing is written when it refuses)."""
+    from hf_hub_template import demo
+    from hf_hub_template.hub_errors import HubStepError
+
+    model_id = args.model_id
+    if not demo.is_repo_id(model_id):
+        raise CommandError(f"{for_terminal(model_id)}: not a model id; write namespace/name, like acme/my-model")
+    args.dest = args.dest or Path(model_id.split("/")[-1])
+    if args.dest.exists() or args.dest.is_symlink():
+        raise CommandError(f"{args.dest} already exists; nothing was written. Name a new folder as DEST.")
+    given = parse_data(args.data)
+    try:
+        info, readme = demo.read_model(model_id)
+        chosen = demo.plan(info, sdk=args.sdk, inference=args.inference, gpu=args.gpu, data=given, readme=readme)
+    except (demo.Refused, HubStepError) as err:
+        raise CommandError(f"{for_terminal(err)}; nothing was written.") from None
+    print(f"A demo of {model_id}:")
+    for reason in chosen.reasons:
+        print(f"  {for_terminal(reason)}")
+    args.data = [f"{key}={value}" for key, value in chosen.answers.items()]
+    args.defaults = True  # every answer is decided or given: nothing is asked
+    return cmd_new(args)
+
+
+def cmd_trio(args: argparse.Namespace) -> int:
+    from hf_hub_template import trio
+    from hf_hub_template.org_standard import declared_questions
+
+    standard = org_standard(args)
+    data = trio.split_data(parse_data(args.data), declared_questions())
+    if standard:
+        data = {repo_type: standard.answers(given) for repo_type, given in data.items()}
+    namespace = args.namespace or your_login(args.name)
+    members = trio.plan(args.dest, args.name, namespace, data)
+    trio.render_all(
+        trusted_template(args, standard),
+        members,
+        vcs_ref=args.vcs_ref,
+        user_defaults=standard.defaults if standard else {},
+    )
+    for member in members:
+        print(f"Rendered the {member.repo_type} {Project.from_answers(member.answers).repo_id} in {member.folder}")
+    if not args.create_remote:
+        print(f"Publish the three, in this order, with:\n  {trio.resume_command(members)}")
+        return 0
+    return trio.publish_all(members, wait=not args.no_wait)
+
+
+def your_login(name: str) -> str:
+    """The login of the token in use: the trio's namespace when --namespace is not given."""
+    from hf_hub_template.hub_errors import HubStepError, explain
+    from hf_hub_template.hub_session import connect
+
+    why = "the three cards link namespace/name ids"
+    try:
+        api, endpoint = connect(token_required=False)
+    except HubStepError as err:
+        raise CommandError(f"{err} Or pass --namespace.") from None
+    if not api.token:
+        raise CommandError(f"no token: pass --namespace or log in (`hf auth login`, or set HF_TOKEN); {why}")
+    try:
+        return str(api.whoami()["name"])
+    except Exception as exc:  # one line, as publish says it
+        message = explain(exc, action="find your login", repo_id=name, endpoint=endpoint)
+        raise CommandError(f"{message} Or pass --namespace.") from None

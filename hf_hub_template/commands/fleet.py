@@ -1,0 +1,73 @@
+"""Every repo of a namespace: `fleet-update` (a pull request each) and `fleet-status` (a drift report)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from hf_hub_template.commands._options import add_template_options, org_standard, shard, trusted_template
+
+REPO_TYPES = ("space", "model", "dataset")
+
+
+def register(sub: Any) -> None:
+    update = sub.add_parser("fleet-update", help="open a Hub pull request updating each repo of a namespace")
+    add_selection(update)
+    update.add_argument("--dry-run", action="store_true", help="show each repo's diff; open no pull request")
+    update.set_defaults(func=cmd_fleet_update)
+
+    status = sub.add_parser("fleet-status", help="a read-only drift report of every repo of a namespace")
+    add_selection(status)
+    shown = status.add_mutually_exclusive_group()
+    shown.add_argument("--json", action="store_true", help="print JSON, one object per repo")
+    shown.add_argument("--markdown", action="store_true", help="print a Markdown table (for a dashboard or a post)")
+    status.set_defaults(func=cmd_fleet_status)
+
+
+def add_selection(parser: argparse.ArgumentParser) -> None:
+    """The options fleet-update and fleet-status share: which repos, which template, how many at once."""
+    parser.add_argument("namespace", help="Hub user or organisation whose repos to read")
+    parser.add_argument("--type", action="append", choices=REPO_TYPES, help="repo type (repeat; default: all)")
+    parser.add_argument("--match", default="*", help="glob on repo names, for example 'demo-*' (default: all)")
+    add_template_options(
+        parser,
+        vcs_ref="template version to compare with (default: the newest release)",
+        template="the template whose repos are read; repos made from any other are skipped, never rendered "
+        "(default: the org standard's template, else the one this tool was installed from)",
+        org_standard="take the template from this org standard's `template:`",
+    )
+    parser.add_argument("--workers", type=int, default=4, help="repos handled at once (default: 4)")
+    parser.add_argument(
+        "--shard",
+        type=shard,
+        default=(1, 1),
+        metavar="K/N",
+        help="take the K-th of N fixed parts of the namespace (for N runners; default: 1/1, all of it)",
+    )
+
+
+def fleet_options(args: argparse.Namespace, **extra: Any) -> Any:
+    from hf_hub_template.fleet import Options
+
+    return Options(
+        namespace=args.namespace,
+        types=tuple(args.type or REPO_TYPES),
+        match=args.match,
+        vcs_ref=args.vcs_ref,
+        template=trusted_template(args, org_standard(args)),
+        workers=args.workers,
+        shard=args.shard,
+        **extra,
+    )
+
+
+def cmd_fleet_update(args: argparse.Namespace) -> int:
+    from hf_hub_template.fleet import run
+
+    return run(fleet_options(args, dry_run=args.dry_run))
+
+
+def cmd_fleet_status(args: argparse.Namespace) -> int:
+    from hf_hub_template.fleet_status import run_status
+
+    return run_status(fleet_options(args), "json" if args.json else "markdown" if args.markdown else "table")

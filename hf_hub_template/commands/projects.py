@@ -1,0 +1,140 @@
+"""One project: `new`, `update`, `publish`, `status`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from hf_hub_template.commands._errors import ProjectFolderError
+from hf_hub_template.commands._options import (
+    add_data_option,
+    add_template_options,
+    org_standard,
+    standard_data,
+    trusted_template,
+)
+from hf_hub_template.project import Project
+
+
+def register(sub: Any) -> None:
+    new = sub.add_parser("new", help="render a new repo, applying an org standard")
+    new.add_argument("dest", type=Path, help="the folder to create the repo in (its name is the default repo name)")
+    add_template_options(new)
+    add_data_option(new, help="an answer")
+    new.add_argument("--defaults", action="store_true", help="do not ask; use defaults for the rest")
+    new.set_defaults(func=cmd_new)
+
+    upd = sub.add_parser("update", help="copier update, re-applying the org standard's fixed answers")
+    upd.add_argument("project", type=Path, help="the rendered project folder (a clean git work tree)")
+    add_template_options(
+        upd,
+        template="the template the project must come from; any other is refused (default: the org standard's, "
+        "else the one this tool was installed from)",
+        vcs_ref="template version to update to; default: the newest tag",
+    )
+    add_data_option(upd, help="a changed answer (it is recorded)")
+    upd.set_defaults(func=cmd_update)
+
+    pub = sub.add_parser("publish", help="create the Hub repo and upload the project (the retry command)")
+    pub.add_argument(
+        "project", type=Path, nargs="*", help="the rendered project folder(s), published in order (default: here)"
+    )
+    pub.add_argument("--pr", action="store_true", help="if the repo holds other content, open a pull request")
+    pub.add_argument("--no-wait", action="store_true", help="do not watch the Space build and start")
+    pub.add_argument(
+        "--secrets-file",
+        type=Path,
+        help="dotenv file (KEY=VALUE lines) with the values of the secrets the answers name (default: environment)",
+    )
+    pub.add_argument("--timeout", type=float, default=900.0, help="seconds to watch the Space (default: 900)")
+    pub.add_argument("--poll-interval", type=float, default=2.0, help="seconds between looks (default: 2)")
+    pub.set_defaults(func=cmd_publish)
+
+    stat = sub.add_parser("status", help="a published project's Space: stage, hardware, URL, last log lines")
+    stat.add_argument("project", type=Path, nargs="?", default=Path.cwd(), help="the project folder (default: here)")
+    stat.set_defaults(func=cmd_status)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from copier import run_copy
+
+    standard = org_standard(args)
+    run_copy(
+        trusted_template(args, standard),
+        str(args.dest),
+        data=standard_data(args, standard),
+        user_defaults=standard.defaults if standard else {},
+        defaults=args.defaults,
+        unsafe=True,
+        vcs_ref=args.vcs_ref,
+    )
+    return 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    """`copier update` of a local project, from the trusted template only, applied as uncommitted changes."""
+    from hf_hub_template.project_update import update_project
+
+    standard = org_standard(args)
+    project = args.project.resolve()
+    changed = update_project(
+        project,
+        trusted_template(args, standard),
+        vcs_ref=args.vcs_ref,
+        data=standard_data(args, standard),
+        user_defaults=standard.defaults if standard else {},
+    )
+    print(f"Updated {project}: " + (", ".join(changed) + " changed; review and commit." if changed else "no change."))
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Publish each project in the order given (the trio's resume command names three)."""
+    from hf_hub_template.answers import load_answers
+    from hf_hub_template.publish import Waiting, publish
+
+    projects = [project.resolve() for project in args.project or [Path.cwd()]]
+    for project in projects:
+        project_in(project)
+    answers = {project: load_answers(project) for project in projects}
+    secret_values = None
+    if args.secrets_file:  # read once, before anything is done: missing, too large, not UTF-8, open to others
+        from hf_hub_template.space_settings import SecretsFileError, read_secrets_file
+
+        if not args.secrets_file.is_file():
+            raise SecretsFileError(f"--secrets-file {args.secrets_file}: no such file; nothing was done.")
+        secret_values = read_secrets_file(args.secrets_file)
+    waiting = Waiting(wait=not args.no_wait, timeout=args.timeout, interval=args.poll_interval)
+    for project in projects:
+        publish(
+            project,
+            answers[project],
+            interactive=sys.stdin.isatty(),
+            open_pr=args.pr,
+            waiting=waiting,
+            secrets_file=args.secrets_file,
+            secret_values=secret_values,
+        )
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """A published project on the Hub: a Space's stage, hardware, URL and last log lines; a repo's URL."""
+    from hf_hub_template.space_watch import published_status
+
+    text, up = published_status(project_in(args.project))
+    print(text)
+    return 0 if up else 1
+
+
+def project_in(folder: Path) -> Project:
+    """The project rendered in `folder`, or ProjectFolderError saying what is missing."""
+    folder = folder.resolve()
+    if not folder.is_dir():
+        raise ProjectFolderError(f"{folder} does not exist.")
+    try:
+        return Project.load(folder)
+    except ValueError as err:
+        raise ProjectFolderError(str(err)) from None
