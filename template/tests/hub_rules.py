@@ -1,17 +1,32 @@
 """The Hub's rules for a repo's README.md metadata, checked offline before you push.
 
 Sources: the Hub's Spaces configuration reference, model and dataset card specs, licence
-list and repo id rules (https://huggingface.co/docs/hub). `check_repo(folder)` returns a
-list of problems; an empty list means the Hub would accept the card. (In the template, these
-lists are copies of partials/hub_facts.jinja, and its tests prove them equal.)
+list and repo id rules (https://huggingface.co/docs/hub); each rule below names its section of
+the reference this template keeps (hub-spec.md). (In the template, these lists are copies of
+partials/hub_facts.jinja, and its tests prove them equal.)
+
+Each finding is an error or a warning:
+- an error: the Hub refuses the card (its metadata check rejects the commit), or the Space, model
+  or dataset cannot build or load with it (an app file that is not there, a Dockerfile listening
+  on another port, a data file no config matches);
+- a warning: the Hub accepts and runs the card but ignores the key or value (a key it does not
+  know, a missing sdk_version it picks itself, several emoji where it shows one), or the card
+  departs from a practice of this template (a list naming an id twice, a model without
+  library_name).
+
+`findings(folder, repo_type)` returns both kinds, `errors_and_warnings(...)` splits them, and
+`check_repo(...)` is every message, the strict view. A health report on a repo the Hub runs
+asks for errors only; a project made from the template holds the keys it writes to the
+warnings too (its tests/test_card.py), so a typo in one of them still fails.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -136,10 +151,14 @@ REPO_ID = re.compile(
 FRONT_MATTER = re.compile(
     r"^\s*---(?:\r\n|\r|\n)([\S\s]*?)(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|$)"
 )
+# One emoji: a flag (two regional indicators), a keycap, a subdivision flag (tag sequence), or a
+# pictograph with its variation selector or skin tone, joined by ZWJ to more of them.
 EMOJI = re.compile(
-    "^(?:[\U0001f1e6-\U0001f1ff]{2}|[\xa9\xae\u203c-\u3299\U0001f000-\U0001faff](?:[\ufe0f\ufe0e\U0001f3fb-\U0001f3ff])?"
-    "(?:\u200d[\u2640-\u27bf\U0001f000-\U0001faff](?:[\ufe0f\U0001f3fb-\U0001f3ff])?)*)$"
+    "^(?:[\U0001f1e6-\U0001f1ff]{2}|[0-9#*]\ufe0f?\u20e3|\U0001f3f4[\U000e0030-\U000e0039\U000e0061-\U000e007a]+\U000e007f"
+    "|[\xa9\xae\u203c-\u3299\U0001f000-\U0001faff](?:[\ufe0f\ufe0e\U0001f3fb-\U0001f3ff])?"
+    "(?:\u200d[\xa9\xae\u203c-\u3299\U0001f000-\U0001faff](?:[\ufe0f\U0001f3fb-\U0001f3ff])?)*)$"
 )
+KEYCAP = re.compile("[0-9#*]\ufe0f?\u20e3")
 
 
 def read_metadata(readme: Path) -> dict[str, Any]:
@@ -155,96 +174,193 @@ def read_metadata(readme: Path) -> dict[str, Any]:
     return data
 
 
-def _list_of_str(meta: dict[str, Any], key: str, problems: list[str]) -> list[str]:
+ERROR = "error"
+WARNING = "warning"
+
+
+class Finding(NamedTuple):
+    """One thing the checker found: its level (ERROR or WARNING), the card key or file it is about,
+    what to do, and for a key the Hub does not know, the documented key it is probably a typo of."""
+
+    level: str
+    key: str
+    message: str
+    near: str = ""
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Findings(list[Finding]):
+    def error(self, key: str, message: str) -> None:
+        self.append(Finding(ERROR, key, message))
+
+    def warn(self, key: str, message: str, near: str = "") -> None:
+        self.append(Finding(WARNING, key, message, near))
+
+
+def _list_of_str(meta: dict[str, Any], key: str, found: Findings) -> list[str]:
     value = meta.get(key, [])
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.append(f"{key} must be a list of strings")
+        found.error(key, f"{key} must be a list of strings")
         return []
     repeated = sorted({v for v in value if value.count(v) > 1})
-    if repeated:
-        problems.append(f"{key} lists {', '.join(repeated)} more than once")
+    if repeated:  # a practice: the Hub reads the list either way (huggingface_hub de-duplicates tags, §4.4)
+        found.warn(key, f"{key} lists {', '.join(repeated)} more than once")
     return value
 
 
-def _common(meta: dict[str, Any], problems: list[str]) -> None:
-    problems += _gated_problems(meta)
+def _common(meta: dict[str, Any], found: Findings) -> None:
+    _gated_problems(meta, found)
     for key in ("language", "base_model"):
         if key in meta:
-            _list_of_str(meta, key, problems)
+            _list_of_str(meta, key, found)
+    # §4.3: lowercase licence ids only; the Hub's metadata check refuses any other.
     license_id = meta.get("license")
     if license_id is not None and license_id not in LICENSES:
-        problems.append(f"license {license_id!r} is not a Hub licence id")
-    if license_id == "other" and not meta.get("license_name"):
-        problems.append("license: other needs license_name (and license_link)")
-    _list_of_str(meta, "tags", problems)
-    for repo in _list_of_str(meta, "datasets", problems) + _list_of_str(
-        meta, "models", problems
-    ):
-        if not REPO_ID.match(repo):
-            problems.append(f"{repo!r} is not a valid Hub repo id")
+        found.error("license", f"license {license_id!r} is not a Hub licence id")
+    if license_id == "other" and not meta.get(
+        "license_name"
+    ):  # accepted; the page names no licence
+        found.warn("license", "license: other needs license_name (and license_link)")
+    _list_of_str(meta, "tags", found)
+    for key in ("datasets", "models"):
+        for repo in _list_of_str(meta, key, found):
+            if not REPO_ID.match(repo):
+                found.error(key, f"{repo!r} is not a valid Hub repo id")
 
 
-def check_space(meta: dict[str, Any], folder: Path) -> list[str]:
-    problems: list[str] = []
+def _near(key: str, known: set[str]) -> str:
+    """The documented key `key` is probably a typo of, or ''."""
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.8)
+    return close[0] if close else ""
+
+
+def _emoji_problems(emoji: object, found: Findings) -> None:
+    """§1.1 "emoji-only character allowed": text is refused. Several emoji, or a sequence this
+    checker does not know, the Hub shows as they are (a warning: the tile has room for one)."""
+    text = KEYCAP.sub("", emoji) if isinstance(emoji, str) else "?"
+    if not isinstance(emoji, str) or any(c.isalnum() for c in text):
+        found.error("emoji", f"emoji must be a single emoji, not text ({emoji!r})")
+    elif not EMOJI.match(emoji):
+        found.warn(
+            "emoji", f"emoji should be a single emoji: the Hub shows {emoji!r} as it is"
+        )
+
+
+def check_space(meta: dict[str, Any], folder: Path) -> list[Finding]:
+    found = Findings()
+    # §1.1: the Hub ignores keys it does not know (hub-spec addendum 3: public Spaces with `description`,
+    # `language` or `build_script` run); a typo of a documented key leaves that key unset.
     for key in sorted(set(meta) - SPACE_KEYS):
-        problems.append(f"{key!r} is not a Space configuration key")
+        near = _near(key, SPACE_KEYS)
+        hint = f" (did you mean {near}?)" if near else ""
+        found.warn(
+            key,
+            f"{key!r} is not a Space configuration key: the Hub ignores it{hint}",
+            near,
+        )
+    if (
+        "suggested_storage" in meta
+    ):  # §1.1: persistent storage is gone, the key is ignored
+        found.warn(
+            "suggested_storage",
+            "suggested_storage is ignored: the Hub no longer offers persistent storage",
+        )
     sdk = meta.get("sdk")
-    if sdk not in SPACE_SDKS:
-        problems.append(f"sdk must be one of {sorted(SPACE_SDKS)}, not {sdk!r}")
+    if (
+        sdk == "streamlit"
+    ):  # §1.2: retired as a built-in SDK; a new commit gets a Docker Space's Dockerfile
+        found.error(
+            "sdk",
+            "sdk: streamlit is retired on the Hub: use sdk: docker with a Dockerfile that runs streamlit",
+        )
+    elif sdk not in SPACE_SDKS:
+        found.error("sdk", f"sdk must be one of {sorted(SPACE_SDKS)}, not {sdk!r}")
     for key in ("colorFrom", "colorTo"):
         if key in meta and meta[key] not in COLORS:
-            problems.append(f"{key} must be one of {sorted(COLORS)}")
-    if "emoji" in meta and not EMOJI.match(str(meta["emoji"])):
-        problems.append("emoji must be a single emoji")
-    if len(str(meta.get("short_description", ""))) > 60:
-        problems.append("short_description must be at most 60 characters")
+            found.error(key, f"{key} must be one of {sorted(COLORS)}")
+    if "emoji" in meta:
+        _emoji_problems(meta["emoji"], found)
+    if len(str(meta.get("short_description", ""))) > 60:  # enforced by the Hub (U1)
+        found.error(
+            "short_description", "short_description must be at most 60 characters"
+        )
     if "suggested_hardware" in meta and meta["suggested_hardware"] not in HARDWARE:
-        problems.append(
-            f"suggested_hardware {meta['suggested_hardware']!r} is not a Hub hardware flavour"
+        found.error(
+            "suggested_hardware",
+            f"suggested_hardware {meta['suggested_hardware']!r} is not a Hub hardware flavour",
         )
     if sdk == "gradio":
-        if not re.fullmatch(r"\d+\.\d+\.\d+", str(meta.get("sdk_version", ""))):
-            problems.append("a Gradio Space needs sdk_version as a full X.Y.Z version")
-        if "python_version" in meta and not re.fullmatch(
-            r"3\.\d+(\.\d+)?", str(meta["python_version"])
-        ):
-            problems.append("python_version must be 3.X or 3.X.Y")
+        _gradio_problems(meta, found)
     if sdk in ("gradio", "static"):
         app_file = meta.get("app_file", "app.py" if sdk == "gradio" else "index.html")
         if "app_build_command" in meta:
-            problems += _build_problems(meta, folder, sdk)
-        elif not (folder / app_file).is_file():
-            problems.append(f"app_file {app_file} does not exist")
-    problems += _page_problems(meta)
-    problems += _sign_in_problems(meta)
-    if (folder / "packages.txt").is_file():
+            _build_problems(meta, folder, sdk, found)
+        elif not (folder / app_file).is_file():  # the Space stops at NO_APP_FILE
+            found.error("app_file", f"app_file {app_file} does not exist")
+    _page_problems(meta, found)
+    _sign_in_problems(meta, found)
+    if (
+        folder / "packages.txt"
+    ).is_file():  # §3: each line goes to apt-get install; a bad name fails the build
         for line in (folder / "packages.txt").read_text().splitlines():
             name = line.strip()
             if name and not name.startswith("#") and not DEBIAN_PACKAGE.match(name):
-                problems.append(f"packages.txt: {name!r} is not a Debian package name")
+                found.error(
+                    "packages.txt",
+                    f"packages.txt: {name!r} is not a Debian package name",
+                )
     if sdk == "docker":
-        if not (folder / "Dockerfile").is_file():
-            problems.append("a Docker Space needs a Dockerfile at the root")
-        port = meta.get("app_port", DEFAULT_APP_PORT)
-        if not isinstance(port, int) or not 1 <= port <= 65535:
-            problems.append("app_port must be a port number")
-        elif (folder / "Dockerfile").is_file():
-            problems += _port_problems(port, (folder / "Dockerfile").read_text())
-    _common(meta, problems)
-    return problems
+        _docker_problems(meta, folder, found)
+    _common(meta, found)
+    return found
 
 
-def _build_problems(meta: dict[str, Any], folder: Path, sdk: str) -> list[str]:
-    """A static Space with a build step: the Hub runs app_build_command, then serves app_file."""
+def _gradio_problems(meta: dict[str, Any], found: Findings) -> None:
+    version = meta.get("sdk_version")
+    if version is None:  # U4, addendum 3: the Hub picks a Gradio version itself
+        found.warn(
+            "sdk_version",
+            "a Gradio Space should pin sdk_version (X.Y.Z); without it the Hub picks one",
+        )
+    elif not re.fullmatch(
+        r"\d+\.\d+\.\d+", str(version)
+    ):  # §3: "3.27" is refused, "3.27.0" builds
+        found.error(
+            "sdk_version", "a Gradio Space needs sdk_version as a full X.Y.Z version"
+        )
+    if "python_version" in meta and not re.fullmatch(
+        r"3\.\d+(\.\d+)?", str(meta["python_version"])
+    ):
+        found.error("python_version", "python_version must be 3.X or 3.X.Y")
+
+
+def _docker_problems(meta: dict[str, Any], folder: Path, found: Findings) -> None:
+    """§2: a Dockerfile at the root, and the app listening on app_port (7860 when the card names none)."""
+    if not (folder / "Dockerfile").is_file():
+        found.error("Dockerfile", "a Docker Space needs a Dockerfile at the root")
+    port = meta.get("app_port", DEFAULT_APP_PORT)
+    if not isinstance(port, int) or not 1 <= port <= 65535:
+        found.error("app_port", "app_port must be a port number")
+    elif (folder / "Dockerfile").is_file():
+        _port_problems(port, (folder / "Dockerfile").read_text(), found)
+
+
+def _build_problems(
+    meta: dict[str, Any], folder: Path, sdk: str, found: Findings
+) -> None:
+    """§1.3 a static Space with a build step: the Hub runs app_build_command, then serves app_file."""
     if sdk != "static":
-        return ["app_build_command is for static Spaces only"]
-    problems = []
-    if not isinstance(meta["app_build_command"], str) or not meta["app_build_command"]:
-        problems.append("app_build_command must be a command")
-    elif meta["app_build_command"].startswith("npm run "):
-        script = meta["app_build_command"].split()[2]
+        found.error("app_build_command", "app_build_command is for static Spaces only")
+        return
+    command = meta["app_build_command"]
+    if not isinstance(command, str) or not command:
+        found.error("app_build_command", "app_build_command must be a command")
+    elif command.startswith("npm run ") and len(command.split()) > 2:
+        script = command.split()[2]
         package = folder / "package.json"
         scripts = (
             json.loads(package.read_text()).get("scripts", {})
@@ -252,65 +368,80 @@ def _build_problems(meta: dict[str, Any], folder: Path, sdk: str) -> list[str]:
             else {}
         )
         if script not in scripts:
-            problems.append(
-                f"app_build_command runs npm's {script!r}: package.json has no such script"
+            found.error(
+                "app_build_command",
+                f"app_build_command runs npm's {script!r}: package.json has no such script",
             )
     if "/" not in str(meta.get("app_file", "")):
-        problems.append(
-            "with app_build_command, app_file names the built page, such as dist/index.html"
+        found.error(
+            "app_file",
+            "with app_build_command, app_file names the built page, such as dist/index.html",
         )
-    return problems
 
 
-def _page_problems(meta: dict[str, Any]) -> list[str]:
-    problems = []
+def _page_problems(meta: dict[str, Any], found: Findings) -> None:
+    """§1.1's typed keys: the Hub's metadata check refuses a value of another type or outside the list."""
     if "header" in meta and meta["header"] not in HEADERS:
-        problems.append(f"header must be one of {sorted(HEADERS)}")
+        found.error("header", f"header must be one of {sorted(HEADERS)}")
     for key in ("fullWidth", "disable_embedding", "pinned", "hf_oauth"):
         if key in meta and not isinstance(meta[key], bool):
-            problems.append(f"{key} must be true or false")
+            found.error(key, f"{key} must be true or false")
     if "thumbnail" in meta and not re.match(r"^https?://\S+$", str(meta["thumbnail"])):
-        problems.append("thumbnail must be a URL")
+        found.error("thumbnail", "thumbnail must be a URL")
     timeout = meta.get("startup_duration_timeout")
     if timeout is not None and not DURATION.match(str(timeout)):
-        problems.append("startup_duration_timeout must be a duration such as 30m or 1h")
+        found.error(
+            "startup_duration_timeout",
+            "startup_duration_timeout must be a duration such as 30m or 1h",
+        )
     headers = meta.get("custom_headers", {})
     if not isinstance(headers, dict):
-        problems.append("custom_headers must be a mapping of header names to values")
+        found.error(
+            "custom_headers",
+            "custom_headers must be a mapping of header names to values",
+        )
         headers = {}
     for name, value in headers.items():
         allowed = CUSTOM_HEADER_VALUES.get(name)
         if allowed is None:
-            problems.append(
-                f"custom_headers: {name!r} is not a header the Hub lets a Space set"
+            found.error(
+                "custom_headers",
+                f"custom_headers: {name!r} is not a header the Hub lets a Space set",
             )
         elif value not in allowed:
-            problems.append(
-                f"custom_headers: {name} must be one of {allowed} (lowercase)"
+            found.error(
+                "custom_headers",
+                f"custom_headers: {name} must be one of {allowed} (lowercase)",
             )
-    return problems
 
 
-def _sign_in_problems(meta: dict[str, Any]) -> list[str]:
-    problems = []
+def _sign_in_problems(meta: dict[str, Any], found: Findings) -> None:
+    """§1.1 and spaces-oauth: scopes and expiry are checked; hf_oauth_* without hf_oauth are ignored."""
     keys = {k for k in meta if k.startswith("hf_oauth_")}
     if keys and meta.get("hf_oauth") is not True:
-        problems.append(f"{', '.join(sorted(keys))} need hf_oauth: true")
-    scopes = _list_of_str(meta, "hf_oauth_scopes", problems)
+        found.warn(
+            "hf_oauth",
+            f"{', '.join(sorted(keys))} need hf_oauth: true (the Hub ignores them without it)",
+        )
+    scopes = _list_of_str(meta, "hf_oauth_scopes", found)
     for scope in scopes:
         if scope not in OAUTH_SCOPES and scope not in ("openid", "profile"):
-            problems.append(f"hf_oauth_scopes: {scope!r} is not a Hub OAuth scope")
+            found.error(
+                "hf_oauth_scopes",
+                f"hf_oauth_scopes: {scope!r} is not a Hub OAuth scope",
+            )
     minutes = meta.get("hf_oauth_expiration_minutes", 480)
     if not isinstance(minutes, int) or not 1 <= minutes <= OAUTH_EXPIRATION_MINUTES_MAX:
-        problems.append(
-            f"hf_oauth_expiration_minutes must be 1 to {OAUTH_EXPIRATION_MINUTES_MAX}"
+        found.error(
+            "hf_oauth_expiration_minutes",
+            f"hf_oauth_expiration_minutes must be 1 to {OAUTH_EXPIRATION_MINUTES_MAX}",
         )
-    for org in _list_of_str(meta, "hf_oauth_authorized_org", problems):
+    for org in _list_of_str(meta, "hf_oauth_authorized_org", found):
         if "/" in org or not REPO_ID.match(org):
-            problems.append(
-                f"hf_oauth_authorized_org: {org!r} is not an organisation name"
+            found.error(
+                "hf_oauth_authorized_org",
+                f"hf_oauth_authorized_org: {org!r} is not an organisation name",
             )
-    return problems
 
 
 DEFAULT_APP_PORT = (
@@ -324,6 +455,7 @@ def dockerfile_ports(text: str) -> tuple[list[int], list[int]]:
         int(port.split("/")[0])
         for line in re.findall(r"^EXPOSE\s+(.+)$", text, flags=re.M)
         for port in line.split()
+        if port.split("/")[0].isdigit()
     ]
     listening = [
         int(port)
@@ -333,140 +465,187 @@ def dockerfile_ports(text: str) -> tuple[list[int], list[int]]:
     return exposed, listening
 
 
-def _port_problems(port: int, dockerfile: str) -> list[str]:
-    """The Hub routes traffic to app_port: the server must listen there."""
+def _port_problems(port: int, dockerfile: str, found: Findings) -> None:
+    """§2: the Hub routes traffic to app_port, so a server listening elsewhere is never reached (an
+    error); EXPOSE only documents a port, so another one there misleads but runs (a warning)."""
     exposed, listening = dockerfile_ports(dockerfile)
-    problems = [
-        f"the Dockerfile EXPOSEs {other}, but the card's app_port is {port}"
-        for other in exposed
-        if other != port
-    ]
-    problems += [
-        f"the Dockerfile's command listens on {other}, but the card's app_port is {port}"
-        for other in listening
-        if other != port
-    ]
-    return problems
+    for other in exposed:
+        if other != port:
+            found.warn(
+                "app_port",
+                f"the Dockerfile EXPOSEs {other}, but the card's app_port is {port}",
+            )
+    for other in listening:
+        if other != port:
+            found.error(
+                "app_port",
+                f"the Dockerfile's command listens on {other}, but the card's app_port is {port}",
+            )
 
 
-def check_model(meta: dict[str, Any], folder: Path) -> list[str]:
-    problems: list[str] = []
-    if not meta.get("library_name"):
-        problems.append(
-            "library_name is required: the Hub no longer assumes transformers"
+def check_model(meta: dict[str, Any], folder: Path) -> list[Finding]:
+    found = Findings()
+    if not meta.get(
+        "library_name"
+    ):  # §4.1: accepted, but the Hub no longer assumes transformers
+        found.warn(
+            "library_name",
+            "library_name is required: the Hub no longer assumes transformers",
         )
     if meta.get("pipeline_tag") is not None and meta["pipeline_tag"] not in TASKS:
-        problems.append(f"pipeline_tag {meta['pipeline_tag']!r} is not a Hub task")
+        found.error(
+            "pipeline_tag", f"pipeline_tag {meta['pipeline_tag']!r} is not a Hub task"
+        )
     base = meta.get("base_model")
-    bases = [base] if isinstance(base, str) else (base or [])
+    bases = (
+        [base] if isinstance(base, str) else (base if isinstance(base, list) else [])
+    )
     for repo in bases:
-        if not REPO_ID.match(repo):
-            problems.append(f"base_model {repo!r} is not a valid Hub repo id")
-    problems += _relation_problems(meta, bases)
+        if not isinstance(repo, str) or not REPO_ID.match(repo):
+            found.error("base_model", f"base_model {repo!r} is not a valid Hub repo id")
+    _relation_problems(meta, bases, found)
     version = meta.get("new_version")
     if version is not None and not (
         isinstance(version, str) and "/" in version and REPO_ID.match(version)
     ):
-        problems.append(f"new_version {version!r} is not a model id (namespace/name)")
-    problems += _model_index_problems(meta)
-    _common(meta, problems)
-    return problems
+        found.error(
+            "new_version", f"new_version {version!r} is not a model id (namespace/name)"
+        )
+    _model_index_problems(meta, found)
+    _common(meta, found)
+    return found
 
 
-def _relation_problems(meta: dict[str, Any], bases: list[str]) -> list[str]:
-    """The model tree's rules: a relation needs a base; a merge has several, the others one."""
+def _relation_problems(meta: dict[str, Any], bases: list[str], found: Findings) -> None:
+    """§4.1 the model tree: the relation is one of four (refused otherwise); a merge has several bases,
+    the others one, an adapter is peft's (the Hub files the model wrongly otherwise: warnings)."""
     relation = meta.get("base_model_relation")
     if relation is None:
-        return []
+        return
     if relation not in BASE_MODEL_RELATIONS:
-        return [f"base_model_relation must be one of {sorted(BASE_MODEL_RELATIONS)}"]
-    if not bases:
-        return ["base_model_relation needs a base_model"]
-    if relation == "merge" and len(bases) < 2:
-        return ["base_model_relation: merge needs two or more base_model ids"]
-    if relation != "merge" and len(bases) > 1:
-        return [
-            f"base_model_relation: {relation} has one base_model; several are a merge"
-        ]
-    if relation == "adapter" and meta.get("library_name") not in ("peft", "diffusers"):
-        return ["base_model_relation: adapter needs library_name peft (or diffusers)"]
-    return []
+        found.error(
+            "base_model_relation",
+            f"base_model_relation must be one of {sorted(BASE_MODEL_RELATIONS)}",
+        )
+    elif not bases:
+        found.warn("base_model_relation", "base_model_relation needs a base_model")
+    elif relation == "merge" and len(bases) < 2:
+        found.warn(
+            "base_model_relation",
+            "base_model_relation: merge needs two or more base_model ids",
+        )
+    elif relation != "merge" and len(bases) > 1:
+        found.warn(
+            "base_model_relation",
+            f"base_model_relation: {relation} has one base_model; several are a merge",
+        )
+    elif relation == "adapter" and meta.get("library_name") not in (
+        "peft",
+        "diffusers",
+    ):
+        found.warn(
+            "base_model_relation",
+            "base_model_relation: adapter needs library_name peft (or diffusers)",
+        )
 
 
-def _model_index_problems(meta: dict[str, Any]) -> list[str]:
-    """model-index as the Hub reads it: each result names a task type, a dataset (type and name) and
-    metrics with a type and a value."""
+def _model_index_problems(meta: dict[str, Any], found: Findings) -> None:
+    """§4.1 model-index as the Hub reads it (required fields are refused when missing): each result
+    names a task type, a dataset (type and name) and metrics with a type and a value."""
     index = meta.get("model-index")
     if index is None:
-        return []
-    problems = []
+        return
     if not isinstance(index, list) or not all(
         isinstance(entry, dict) for entry in index
     ):
-        return ["model-index must be a list of {name, results}"]
+        found.error("model-index", "model-index must be a list of {name, results}")
+        return
     for entry in index:
         if not entry.get("name"):
-            problems.append("model-index: each entry needs a name")
+            found.error("model-index", "model-index: each entry needs a name")
         for result in entry.get("results") or []:
+            if not isinstance(result, dict):
+                found.error("model-index", "model-index: each result must be a mapping")
+                continue
             if not (result.get("task") or {}).get("type"):
-                problems.append("model-index: each result needs task.type")
+                found.error("model-index", "model-index: each result needs task.type")
             dataset = result.get("dataset") or {}
             if not (dataset.get("type") and dataset.get("name")):
-                problems.append(
-                    "model-index: each result needs dataset.type and dataset.name"
+                found.error(
+                    "model-index",
+                    "model-index: each result needs dataset.type and dataset.name",
                 )
             for metric in result.get("metrics") or []:
-                if not metric.get("type") or "value" not in metric:
-                    problems.append("model-index: each metric needs a type and a value")
-    return problems
+                if (
+                    not isinstance(metric, dict)
+                    or not metric.get("type")
+                    or "value" not in metric
+                ):
+                    found.error(
+                        "model-index",
+                        "model-index: each metric needs a type and a value",
+                    )
 
 
-def _gated_problems(meta: dict[str, Any]) -> list[str]:
-    """A gated repo's form: each field a text, checkbox, date_picker or country, or a select with options."""
+def _gated_problems(meta: dict[str, Any], found: Findings) -> None:
+    """A gated repo's form: each field a text, checkbox, date_picker or country, or a select with options
+    (refused otherwise); without extra_gated_prompt the Hub shows its own (a warning)."""
     fields = meta.get("extra_gated_fields", {})
     if not isinstance(fields, dict):
-        return ["extra_gated_fields must map each question to its type"]
-    problems = []
+        found.error(
+            "extra_gated_fields",
+            "extra_gated_fields must map each question to its type",
+        )
+        return
     for name, kind in fields.items():
         if isinstance(kind, dict):
             if kind.get("type") != "select" or not kind.get("options"):
-                problems.append(
-                    f"extra_gated_fields: {name!r} must be a select with options"
+                found.error(
+                    "extra_gated_fields",
+                    f"extra_gated_fields: {name!r} must be a select with options",
                 )
         elif kind not in GATED_FIELD_TYPES:
-            problems.append(
-                f"extra_gated_fields: {name!r} has type {kind!r}, not one of {GATED_FIELD_TYPES}"
+            found.error(
+                "extra_gated_fields",
+                f"extra_gated_fields: {name!r} has type {kind!r}, not one of {GATED_FIELD_TYPES}",
             )
     if fields and not meta.get("extra_gated_prompt"):
-        problems.append("extra_gated_fields need an extra_gated_prompt saying why")
-    return problems
+        found.warn(
+            "extra_gated_prompt",
+            "extra_gated_fields need an extra_gated_prompt saying why",
+        )
 
 
-def check_dataset(meta: dict[str, Any], folder: Path) -> list[str]:
-    problems: list[str] = []
-    for task in _list_of_str(meta, "task_categories", problems):
+def check_dataset(meta: dict[str, Any], folder: Path) -> list[Finding]:
+    """§4.2: the configs and dataset_info the viewer and `datasets` load by (errors: the dataset does
+    not load), and the card's categories."""
+    found = Findings()
+    for task in _list_of_str(meta, "task_categories", found):
         if task not in TASKS:
-            problems.append(f"task category {task!r} is not a Hub task")
-    for size in _list_of_str(meta, "size_categories", problems):
+            found.error("task_categories", f"task category {task!r} is not a Hub task")
+    for size in _list_of_str(meta, "size_categories", found):
         if size not in SIZE_CATEGORIES:
-            problems.append(f"size category {size!r} is not allowed")
-    for config in meta.get("configs", []):
-        if not config.get("config_name"):
-            problems.append("every entry of configs needs a config_name")
+            found.error("size_categories", f"size category {size!r} is not allowed")
+    configs = meta.get("configs", [])
+    for config in configs if isinstance(configs, list) else []:
+        if not isinstance(config, dict) or not config.get("config_name"):
+            found.error("configs", "every entry of configs needs a config_name")
+            continue
         data_files = config.get("data_files", [])
         entries = [data_files] if isinstance(data_files, str) else data_files
-        for entry in entries:
+        for entry in entries if isinstance(entries, list) else []:
             paths = entry.get("path") if isinstance(entry, dict) else entry
-            for pattern in [paths] if isinstance(paths, str) else paths:
-                if not list(folder.glob(pattern)):
-                    problems.append(f"configs: no file matches {pattern}")
-    problems += _dataset_info_problems(meta)
+            for pattern in [paths] if isinstance(paths, str) else (paths or []):
+                if isinstance(pattern, str) and not list(folder.glob(pattern)):
+                    found.error("configs", f"configs: no file matches {pattern}")
+    _dataset_info_problems(meta, found)
     if list(folder.glob("*.py")):
-        problems.append(
-            "dataset loading scripts are no longer supported by the Hub; use data files and configs"
+        found.error(
+            "configs",
+            "dataset loading scripts are no longer supported by the Hub; use data files and configs",
         )
-    _common(meta, problems)
-    return problems
+    _common(meta, found)
+    return found
 
 
 # datasets.Value dtypes (features.py); timestamps, times, durations and decimals carry parameters.
@@ -479,56 +658,88 @@ PARAMETRIC_DTYPE = re.compile(
 )
 
 
-def _dataset_info_problems(meta: dict[str, Any]) -> list[str]:
+def _dataset_info_problems(meta: dict[str, Any], found: Findings) -> None:
     """dataset_info as the viewer and `datasets` read it: features with a name and a type,
     splits with a name and a row count, one entry per config the card declares."""
     infos = meta.get("dataset_info")
     if infos is None:
-        return []
+        return
     infos = [infos] if isinstance(infos, dict) else infos
-    configs = {c.get("config_name") for c in meta.get("configs", [])}
-    problems = []
-    for info in infos:
+    configs = {
+        c.get("config_name") for c in meta.get("configs", []) if isinstance(c, dict)
+    }
+    for info in infos if isinstance(infos, list) else []:
+        if not isinstance(info, dict):
+            continue
         name = info.get("config_name", "default")
         if configs and name not in configs:
-            problems.append(
-                f"dataset_info names config {name!r}, which configs does not declare"
+            found.error(
+                "dataset_info",
+                f"dataset_info names config {name!r}, which configs does not declare",
             )
         for feature in info.get("features", []):
-            dtype = feature.get("dtype")
+            dtype = feature.get("dtype") if isinstance(feature, dict) else None
             if isinstance(dtype, str) and not (
                 dtype in VALUE_DTYPES or PARAMETRIC_DTYPE.match(dtype)
             ):
-                problems.append(
+                found.error(
+                    "dataset_info",
                     f"dataset_info: feature {feature.get('name')!r} has dtype {dtype!r}, "
-                    "not a datasets type (string, int64, float32, ...)"
+                    "not a datasets type (string, int64, float32, ...)",
                 )
-            elif dtype is None and not any(
-                k in feature for k in ("list", "sequence", "struct")
+            elif (
+                dtype is None
+                and isinstance(feature, dict)
+                and not any(k in feature for k in ("list", "sequence", "struct"))
             ):
-                problems.append(
-                    f"dataset_info: feature {feature.get('name')!r} has no dtype"
+                found.error(
+                    "dataset_info",
+                    f"dataset_info: feature {feature.get('name')!r} has no dtype",
                 )
         for split in info.get("splits", []):
-            counts = (split.get("num_examples"), split.get("num_bytes"))
-            if not split.get("name") or not all(
-                isinstance(n, int) and n >= 0 for n in counts
+            counts = (
+                (split.get("num_examples"), split.get("num_bytes"))
+                if isinstance(split, dict)
+                else ()
+            )
+            if (
+                not counts
+                or not split.get("name")
+                or not all(isinstance(n, int) and n >= 0 for n in counts)
             ):
-                problems.append(
-                    "dataset_info: each split needs a name, num_bytes and num_examples"
+                found.error(
+                    "dataset_info",
+                    "dataset_info: each split needs a name, num_bytes and num_examples",
                 )
-    return problems
 
 
-def check_repo(folder: Path, repo_type: str) -> list[str]:
-    """Every problem the Hub would find with the card of the repo in `folder`."""
+def findings(folder: Path, repo_type: str) -> list[Finding]:
+    """Every finding, errors and warnings, about the card of the repo in `folder` (errors first)."""
     try:
         meta = read_metadata(folder / "README.md")
     except yaml.YAMLError as exc:
-        return [f"README.md metadata is not valid YAML: {exc}"]
+        return [Finding(ERROR, "", f"README.md metadata is not valid YAML: {exc}")]
     except (OSError, ValueError) as exc:
-        return [str(exc)]
+        return [Finding(ERROR, "", str(exc))]
     check = {"space": check_space, "model": check_model, "dataset": check_dataset}[
         repo_type
     ]
-    return check(meta, folder)
+    found = check(meta, folder)
+    return [f for f in found if f.level == ERROR] + [
+        f for f in found if f.level == WARNING
+    ]
+
+
+def errors_and_warnings(
+    folder: Path, repo_type: str
+) -> tuple[list[Finding], list[Finding]]:
+    """What the Hub refuses, and what it accepts but ignores or this template advises against."""
+    found = findings(folder, repo_type)
+    return [f for f in found if f.level == ERROR], [
+        f for f in found if f.level == WARNING
+    ]
+
+
+def check_repo(folder: Path, repo_type: str) -> list[str]:
+    """Every problem with the card of the repo in `folder`, errors and warnings alike (the strict view)."""
+    return [f.message for f in findings(folder, repo_type)]
