@@ -574,7 +574,9 @@ def choice_row(choice: Any) -> str:
 @pytest.mark.parametrize("sdk", ["gradio", "streamlit", "docker"])
 def test_zerogpu_hardware_is_offered_only_to_gradio(template, tmp_path, monkeypatch, sdk):
     """The hardware list greys out zero-a10g (with the reason) where the Hub refuses it: every SDK but Gradio."""
-    offered = prompted_choices(template, tmp_path / "out", monkeypatch, "space_hardware", space_sdk=sdk)
+    offered = prompted_choices(
+        template, tmp_path / "out", monkeypatch, "space_hardware", space_sdk=sdk, space_settings=True
+    )
     zero = [choice for choice in offered if choice.value == "zero-a10g"]
     assert len(zero) == 1
     assert bool(zero[0].disabled) == (sdk != "gradio"), zero[0].disabled
@@ -618,3 +620,157 @@ def test_sdk_question_says_what_each_plan_can_create(template, tmp_path, monkeyp
     # A free account may host ZeroGPU Spaces: no question says ZeroGPU hosting needs PRO.
     inference = {value: label for label, value in COPIER_YML["inference"]["choices"].items()}
     assert "PRO" not in inference["zerogpu"] and "free" in inference["zerogpu"], inference["zerogpu"]
+
+
+# ------------------------------------------------ how many questions a person answers
+# The questions a default project asks, pressing Enter each time: what shapes the repo, then one yes/no per
+# group of what most people keep (space_settings, page_options, repo_details).
+ASKED_BY_DEFAULT = {
+    ("space", "gradio"): "repo_type space_sdk repo_name namespace visibility create_remote title short_description"
+    " license space_settings page_options models",
+    ("space", "streamlit"): "repo_type space_sdk repo_name namespace visibility create_remote title"
+    " short_description license space_settings page_options models",
+    ("space", "static"): "repo_type space_sdk repo_name namespace visibility create_remote title short_description"
+    " license static_build space_settings page_options",
+    ("space", "docker"): "repo_type space_sdk repo_name namespace visibility create_remote title short_description"
+    " license space_settings page_options models",
+    ("model", None): "repo_type repo_name namespace visibility create_remote title short_description license"
+    " library_name base_model repo_details pipeline_tag",
+    ("dataset", None): "repo_type repo_name namespace visibility create_remote title short_description license"
+    " data_format task_categories repo_details",
+}
+MOST_ASKED = 12  # issue 25: a newcomer presses Enter at most 12 times for any kind
+GATES = {"space_settings", "page_options", "repo_details"}
+
+
+class _Prompter:
+    """Stands in for Copier's prompt: answers each question with `answers[name]` or its default, and notes it."""
+
+    def __init__(self, answers: dict[str, Any]) -> None:
+        self.answers, self.asked = answers, []
+
+    def __call__(self, questions: list[dict[str, Any]], answers: dict[str, Any]) -> dict[str, Any]:
+        question = questions[0]
+        name, when = question["name"], question.get("when", True)
+        if callable(when) and not when(answers):  # questionary skips it, as Copier's `when: false` asks
+            return {name: answers[name]}
+        self.asked.append(name)
+        return {name: self.answers.get(name, answers[name])}
+
+
+def asked_questions(
+    template: Path, dst: Path, monkeypatch, data: dict[str, Any] | None = None, **typed: Any
+) -> tuple[list[str], dict[str, Any]]:
+    """Copy interactively, typing `typed` where asked and Enter elsewhere: (questions asked, answers recorded)."""
+    import copier._main
+    import yaml
+    from copier import run_copy
+
+    prompter = _Prompter(typed)
+    monkeypatch.setattr(copier._main, "unsafe_prompt", prompter)
+    check_keys({**typed, **(data or {})})
+    run_copy(str(template), str(dst), data=data or {}, unsafe=True, skip_tasks=True, vcs_ref="HEAD", quiet=True)
+    return prompter.asked, yaml.safe_load((dst / ".copier-answers.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("repo_type", "sdk"), list(ASKED_BY_DEFAULT), ids=lambda v: str(v))
+def test_a_default_project_asks_at_most_twelve_questions(template, tmp_path, monkeypatch, repo_type, sdk):
+    typed = {"repo_type": repo_type, **({"space_sdk": sdk} if sdk else {})}
+    asked, recorded = asked_questions(template, tmp_path / "out", monkeypatch, **typed)
+    assert asked == ASKED_BY_DEFAULT[(repo_type, sdk)].split()
+    assert len(asked) <= MOST_ASKED
+    # Nothing is lost by not asking: every question this kind has is recorded, asked or not.
+    reference = render(template, tmp_path / "reference" / "out", **typed)
+    assert recorded == yaml_answers(reference) | {"_src_path": recorded["_src_path"]}
+    assert set(recorded) - set(asked) - {"_commit", "_src_path"}, "closed groups still record their answers"
+
+
+def yaml_answers(project: Path) -> dict[str, Any]:
+    import yaml
+
+    return yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+
+
+# Each group's questions, for the kind that has them (a question serving several kinds is listed under each).
+GROUPS = {
+    "space_settings": (
+        ("space", "gradio"),
+        "python_version gradio_version suggested_hardware space_hardware space_sleep_time space_variables"
+        " space_secrets hf_oauth system_packages startup_duration_timeout github_sync",
+    ),
+    "page_options": (
+        ("space", "gradio"),
+        "emoji color_from color_to tags header full_width thumbnail disable_embedding custom_headers datasets",
+    ),
+    "repo_details": (("model", None), "datasets new_version eval_results gated language tags github_sync"),
+}
+
+
+@pytest.mark.parametrize("gate", sorted(GROUPS))
+def test_each_yes_opens_its_group_and_only_it(template, tmp_path, monkeypatch, gate):
+    (repo_type, sdk), group = GROUPS[gate]
+    typed = {"repo_type": repo_type, **({"space_sdk": sdk} if sdk else {})}
+    closed, _ = asked_questions(template, tmp_path / "closed", monkeypatch, **typed)
+    opened, _ = asked_questions(template, tmp_path / "open", monkeypatch, **typed, **{gate: True})
+    assert set(opened) - set(closed) == set(group.split())
+    assert set(closed) <= set(opened)
+
+
+def test_every_question_can_be_reached_by_answering_the_gates(template, tmp_path, monkeypatch):
+    """With every group open and the answers that lead to follow-up questions, each question is asked once."""
+    reached: set[str] = set()
+    leads = {"license": "other", "github_sync": True, "hf_oauth": True, "models": "acme/m"}
+    runs = [
+        {"repo_type": "space", "space_sdk": "gradio", "space_settings": True, "page_options": True, **leads},
+        {"repo_type": "space", "space_sdk": "streamlit", "space_settings": True, **leads},
+        {"repo_type": "space", "space_sdk": "docker", "space_settings": True, **leads},
+        {"repo_type": "space", "space_sdk": "static", "page_options": True, "static_build": "vite"},
+        {"repo_type": "model", "repo_details": True, "base_model": "acme/a", "github_sync": True},
+        {"repo_type": "dataset", "repo_details": True},
+    ]
+    for index, typed in enumerate(runs):
+        asked, _ = asked_questions(template, tmp_path / str(index), monkeypatch, **typed)
+        assert len(asked) == len(set(asked)), "a question is asked once"
+        reached |= set(asked)
+    assert reached == ASKED
+
+
+def test_answers_behind_a_closed_gate_given_with_data_are_used_and_recorded(template, tmp_path, monkeypatch):
+    data = {"space_hardware": "t4-small", "space_sleep_time": 600, "emoji": "🚀", "tags": "demo"}
+    asked, recorded = asked_questions(template, tmp_path / "out", monkeypatch, data=data)
+    assert not set(data) & set(asked) and recorded["space_settings"] is False
+    assert {key: recorded[key] for key in data} == data
+    from hub_rules import read_metadata
+
+    card = read_metadata(tmp_path / "out" / "README.md")
+    assert card["emoji"] == "🚀" and "demo" in card["tags"]
+
+
+def test_a_gated_question_can_still_be_asked_by_name(template, tmp_path, monkeypatch):
+    """`copier copy --ask NAME` asks one question of a closed group (the README says so)."""
+    import copier._main
+    from copier import run_copy
+
+    prompter = _Prompter({"space_hardware": "t4-small"})
+    monkeypatch.setattr(copier._main, "unsafe_prompt", prompter)
+    dst = tmp_path / "out"
+    run_copy(str(template), str(dst), unsafe=True, skip_tasks=True, vcs_ref="HEAD", quiet=True, ask=["space_hardware"])
+    assert "space_hardware" in prompter.asked and yaml_answers(dst)["space_hardware"] == "t4-small"
+
+
+@pytest.mark.parametrize(
+    ("inference", "python", "message"),
+    [("local", "3.10", "torch needs Python 3.11+, not 3.10"), ("zerogpu", "3.13", "ZeroGPU: Python"), ("api", "3.10", "")],
+)
+def test_a_python_the_demo_cannot_run_is_refused_whichever_is_answered_last(inference, python, message):
+    """python_version is asked after inference, behind space_settings: each validator holds the same rule."""
+    needs = {"models": "acme/m", "inference": inference, "python_version": python}
+    # Typed at the prompt: inference first (python_version not yet answered), then python_version.
+    assert validator_shows("inference", inference, {k: v for k, v in needs.items() if k != "python_version"}) == ""
+    assert message in validator_shows("python_version", python, needs) and bool(message) == bool(
+        validator_shows("python_version", python, needs)
+    )
+    # Given together (-d, an org standard): inference's validator sees python_version already.
+    assert message in validator_shows("inference", inference, needs)
+    # A Space without a model demos nothing: any supported Python will do.
+    assert validator_shows("python_version", python, {**needs, "models": ""}) == ""
