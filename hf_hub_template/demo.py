@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from hf_hub_template.hub_facts import LICENSES
+from hf_hub_template.hub.facts import LICENSES
 
 # What `model_info` is asked for (huggingface_hub 2.4.0's ExpandModelProperty_T names).
 EXPAND = [
@@ -77,8 +77,8 @@ class Plan:
 def read_model(model_id: str) -> tuple[Any, str | None]:
     """The model's `ModelInfo` (with its files' sizes when the Hub counts no parameters) and its card's
     text (None when it cannot be read: a gated model without access). Refused on any failure to read it."""
-    from hf_hub_template.hub_errors import explain
-    from hf_hub_template.hub_session import connect
+    from hf_hub_template.hub.errors import explain
+    from hf_hub_template.hub.session import connect
 
     api, endpoint = connect(token_required=False)
     try:

@@ -20,8 +20,8 @@ from typing import Any, TextIO
 from hf_hub_template import trusted_update
 from hf_hub_template.answers import ANSWERS_FILE, load_answers
 from hf_hub_template.git import git_output, init_repository, run_git
-from hf_hub_template.hub_errors import HubStepError, explain, with_retries
-from hf_hub_template.hub_session import connect
+from hf_hub_template.hub.errors import HubStepError, explain, with_retries
+from hf_hub_template.hub.session import connect
 from hf_hub_template.resources import template_file
 from hf_hub_template.template_files import TemplateRepo
 from hf_hub_template.untrusted import for_terminal, terminal_table

@@ -25,9 +25,9 @@ from packaging.version import InvalidVersion, Version
 
 from hf_hub_template.answers import ANSWERS_FILE, load_answers
 from hf_hub_template.fleet import PR_TITLE, Options, list_repos
-from hf_hub_template.hub_errors import HubStepError, explain, with_retries
-from hf_hub_template.hub_session import connect
-from hf_hub_template.publish import content_ids, hub_file_id
+from hf_hub_template.hub.content import content_ids, hub_file_id
+from hf_hub_template.hub.errors import HubStepError, explain, with_retries
+from hf_hub_template.hub.session import connect
 from hf_hub_template.template_files import TemplateRepo
 from hf_hub_template.template_source import safe_ref, same_template
 from hf_hub_template.trusted_update import clone_environment

@@ -7,7 +7,6 @@ Run by the copy task when `create_remote` is true, and on its own as `hf-hub-tem
 from __future__ import annotations
 
 import enum
-import hashlib
 import os
 import sys
 import warnings
@@ -17,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from hf_hub_template.git import run_git, work_tree_files
-from hf_hub_template.hub_errors import HubStepError, explain, status_of, with_retries
-from hf_hub_template.hub_session import connect, with_namespace
-from hf_hub_template.project import KIND, Project
+from hf_hub_template.hub.content import content_ids, hub_file_id
+from hf_hub_template.hub.errors import HubStepError, explain, status_of, with_retries
+from hf_hub_template.hub.project import KIND, Project
+from hf_hub_template.hub.session import connect, with_namespace
 from hf_hub_template.space_settings import CREDENTIALS, CreationSettings, creation_settings
 from hf_hub_template.template_source import expand_shortcut, safe_ref
 from hf_hub_template.untrusted import for_terminal, quoted
@@ -46,22 +46,6 @@ class Target:
     @property
     def kind(self) -> str:
         return KIND[self.repo_type]
-
-
-def git_blob_id(content: bytes) -> str:
-    """git's (and the Hub's) id for a file's content: an identifier, not a security check."""
-    return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
-
-
-def content_ids(content: bytes) -> tuple[str, str]:
-    """The ids the Hub's file tree may give a file: its git blob id, or, for a file kept in LFS, its sha256."""
-    return git_blob_id(content), hashlib.sha256(content).hexdigest()
-
-
-def hub_file_id(entry: Any) -> str:
-    """A file of the Hub's tree by its content: an LFS file's `blob_id` is its pointer's, so its sha256."""
-    lfs = getattr(entry, "lfs", None)
-    return str(lfs.sha256) if lfs else str(entry.blob_id)
 
 
 def project_files(project: Path, *, leave_out: Path | None = None) -> dict[str, tuple[str, str]]:
@@ -179,7 +163,7 @@ def fill_in_namespace(text: str, login: str, repo_type: str) -> str:
     (partials/macros.jinja's repo_link), each snippet's note goes, and YOUR-NAMESPACE/ becomes `login/`."""
     import re
 
-    from hf_hub_template.hub_facts import URL_PREFIX
+    from hf_hub_template.hub.facts import URL_PREFIX
 
     placeholder = re.escape(f"{PLACEHOLDER_NAMESPACE}/")
     note = re.escape(PLACEHOLDER_NOTE)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hf_hub_template.project import Project
+from hf_hub_template.hub.project import Project
 from hf_hub_template.untrusted import for_terminal, quoted
 
 # In the environment these name the token that publishes (often one that can write everything): a Space

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from hf_hub_template.hub_errors import HubStepError, explain
-from hf_hub_template.hub_session import connect, with_namespace
-from hf_hub_template.project import Project
+from hf_hub_template.hub.errors import HubStepError, explain
+from hf_hub_template.hub.project import Project
+from hf_hub_template.hub.session import connect, with_namespace
 from hf_hub_template.untrusted import for_terminal
 
 RUNNING = "RUNNING"

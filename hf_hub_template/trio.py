@@ -101,7 +101,7 @@ def render_all(template: str, members: list[Member], *, vcs_ref: str | None, use
 def publish_all(members: list[Member], *, wait: bool) -> int:
     """Publish in order; on the first failure, say which and how to resume, and keep every project."""
     from hf_hub_template.answers import load_answers
-    from hf_hub_template.hub_errors import HubStepError
+    from hf_hub_template.hub.errors import HubStepError
     from hf_hub_template.publish import Waiting, publish
 
     for member in members:

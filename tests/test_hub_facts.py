@@ -10,11 +10,11 @@ import hub_rules
 import pytest
 from helpers import COPIER_YML, ROOT, copier_jinja, work_tree_files
 
-from hf_hub_template import hub_facts
+from hf_hub_template.hub import facts as hub_facts
 
 FACTS = copier_jinja().get_template("partials/hub_facts.jinja").module
 SOURCE = ROOT / "partials" / "hub_facts.jinja"
-COPIES = {ROOT / "hf_hub_template" / "hub_facts.py", ROOT / "template" / "tests" / "hub_rules.py"}
+COPIES = {ROOT / "hf_hub_template" / "hub" / "facts.py", ROOT / "template" / "tests" / "hub_rules.py"}
 
 
 def test_the_python_tools_carry_the_same_facts():

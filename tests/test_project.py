@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hf_hub_template.project import Project
+from hf_hub_template.hub.project import Project
 
 
 @pytest.mark.parametrize(

@@ -261,8 +261,8 @@ def test_a_secrets_file_others_can_read_brings_one_warning(template, tmp_path, h
 def test_an_endpoint_that_would_send_the_token_in_clear_is_refused(monkeypatch, endpoint):
     from huggingface_hub import constants
 
-    from hf_hub_template.hub_errors import HubStepError
-    from hf_hub_template.hub_session import connect
+    from hf_hub_template.hub.errors import HubStepError
+    from hf_hub_template.hub.session import connect
 
     monkeypatch.setattr(constants, "ENDPOINT", endpoint)
     monkeypatch.setenv("HF_TOKEN", fake_token())
@@ -277,7 +277,7 @@ def test_an_endpoint_that_would_send_the_token_in_clear_is_refused(monkeypatch, 
 def test_https_and_this_machine_are_accepted_endpoints(monkeypatch, endpoint):
     from huggingface_hub import constants
 
-    from hf_hub_template.hub_session import connect
+    from hf_hub_template.hub.session import connect
 
     monkeypatch.setattr(constants, "ENDPOINT", endpoint)
     monkeypatch.setenv("HF_TOKEN", fake_token())

@@ -65,7 +65,7 @@ def _git_failed(exc: BaseException, template: str) -> Said | None:
 
 def _mappings() -> list[tuple[type[BaseException], Callable[[BaseException, str], Said | None]]]:
     """(type, how it is said), the first that matches wins: a subclass before its base class."""
-    from hf_hub_template.hub_errors import HubStepError
+    from hf_hub_template.hub.errors import HubStepError
     from hf_hub_template.org_standard import OrgStandardError
     from hf_hub_template.project_update import NotUpdated, UpdateFailed
     from hf_hub_template.space_settings import SecretsFileError

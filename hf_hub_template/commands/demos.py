@@ -15,7 +15,7 @@ from hf_hub_template.commands._options import (
     trusted_template,
 )
 from hf_hub_template.commands.projects import cmd_new
-from hf_hub_template.project import Project
+from hf_hub_template.hub.project import Project
 from hf_hub_template.untrusted import for_terminal
 
 
@@ -53,7 +53,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """A Space that demos a model on the Hub: its answers read from the model (hf_hub_template/demo.py), each
     decision printed with its reason, then rendered as `new` renders (nothing is written when it refuses)."""
     from hf_hub_template import demo
-    from hf_hub_template.hub_errors import HubStepError
+    from hf_hub_template.hub.errors import HubStepError
 
     model_id = args.model_id
     if not demo.is_repo_id(model_id):
@@ -101,8 +101,8 @@ def cmd_trio(args: argparse.Namespace) -> int:
 
 def your_login(name: str) -> str:
     """The login of the token in use: the trio's namespace when --namespace is not given."""
-    from hf_hub_template.hub_errors import HubStepError, explain
-    from hf_hub_template.hub_session import connect
+    from hf_hub_template.hub.errors import HubStepError, explain
+    from hf_hub_template.hub.session import connect
 
     why = "the three cards link namespace/name ids"
     try:

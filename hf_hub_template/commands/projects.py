@@ -15,7 +15,7 @@ from hf_hub_template.commands._options import (
     standard_data,
     trusted_template,
 )
-from hf_hub_template.project import Project
+from hf_hub_template.hub.project import Project
 
 
 def register(sub: Any) -> None:

@@ -11,8 +11,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from hf_hub_template.hub_errors import LOGIN_HELP, HubStepError, explain
-from hf_hub_template.project import Project
+from hf_hub_template.hub.errors import LOGIN_HELP, HubStepError, explain
+from hf_hub_template.hub.project import Project
 from hf_hub_template.untrusted import for_terminal
 
 MISSING_HUB = (

@@ -2,7 +2,7 @@
 
 Publish, status, the trio and the copy task ask this object for the repo id, its URL, the SDK the
 Hub is told, the hardware and visibility to request, instead of each working them out of the raw
-answers again. The Hub facts it uses come from `hub_facts` (URL prefixes tested equal to `huggingface_hub`'s).
+answers again. The Hub facts it uses come from `hub.facts` (URL prefixes tested equal to `huggingface_hub`'s).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from hf_hub_template.answers import load_answers
-from hf_hub_template.hub_facts import HUB_SDK, STREAMLIT_PORT, URL_PREFIX, ZEROGPU_HARDWARE
+from hf_hub_template.hub.facts import HUB_SDK, STREAMLIT_PORT, URL_PREFIX, ZEROGPU_HARDWARE
 
 KIND = {"space": "Space", "model": "model repo", "dataset": "dataset repo"}
 DOCKER_APP_PORT = 7860  # the Hub's default `app_port`, which the template's Docker Spaces keep
