@@ -68,17 +68,26 @@ def test_default_answer_can_be_changed(template, tmp_path):
     assert read_metadata(dest / "README.md")["colorFrom"] == "red"
 
 
-def test_at_the_prompt_fixed_answers_are_not_asked_and_defaults_are_prefilled(template, tmp_path, monkeypatch):
-    asked: dict[str, Any] = {}
+def prompt_typing(asked: dict[str, Any], typed: dict[str, Any]):
+    """Copier's prompt, answered with `typed` or Enter; notes each question asked and the default it offered."""
 
     def fake_prompt(questions: list[dict[str, Any]], answers: dict[str, Any]) -> dict[str, Any]:
         question = questions[0]
+        name, when = question["name"], question.get("when", True)
+        if callable(when) and not when(answers):  # questionary skips it
+            return {name: answers[name]}
         default = question.get("default")
-        asked[question["name"]] = getattr(default, "value", default)  # choices come as questionary Choice
-        value = answers[question["name"]]
-        return {question["name"]: "yellow" if question["name"] == "color_to" else value}
+        asked[name] = getattr(default, "value", default)  # choices come as questionary Choice
+        return {name: typed.get(name, answers[name])}
 
-    monkeypatch.setattr(copier._main, "unsafe_prompt", fake_prompt)
+    return fake_prompt
+
+
+def test_at_the_prompt_fixed_answers_are_not_asked_and_defaults_are_prefilled(template, tmp_path, monkeypatch):
+    asked: dict[str, Any] = {}
+    monkeypatch.setattr(
+        copier._main, "unsafe_prompt", prompt_typing(asked, {"page_options": True, "color_to": "yellow"})
+    )
     dest = tmp_path / "prompted"
     assert new(template, dest) == 0
     standard = OrgStandard.load(EXAMPLE)
@@ -87,6 +96,18 @@ def test_at_the_prompt_fixed_answers_are_not_asked_and_defaults_are_prefilled(te
     assert asked["color_from"] == "purple" and asked["tags"] == "acme, internal"
     meta = read_metadata(dest / "README.md")
     assert (meta["colorFrom"], meta["colorTo"]) == ("purple", "yellow")
+
+
+def test_org_defaults_behind_a_closed_gate_are_used_and_recorded_unasked(template, tmp_path, monkeypatch):
+    asked: dict[str, Any] = {}
+    monkeypatch.setattr(copier._main, "unsafe_prompt", prompt_typing(asked, {}))
+    dest = tmp_path / "enter"
+    assert new(template, dest) == 0
+    assert not {"color_from", "tags"} & set(asked) and asked["page_options"] is False
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text(encoding="utf-8"))
+    assert answers["color_from"] == "purple" and answers["tags"] == "acme, internal"
+    meta = read_metadata(dest / "README.md")
+    assert meta["colorFrom"] == "purple" and {"acme", "internal"} <= set(meta["tags"])
 
 
 def test_unknown_key_in_org_standard_is_refused(tmp_path):

@@ -760,7 +760,11 @@ def test_a_gated_question_can_still_be_asked_by_name(template, tmp_path, monkeyp
 
 @pytest.mark.parametrize(
     ("inference", "python", "message"),
-    [("local", "3.10", "torch needs Python 3.11+, not 3.10"), ("zerogpu", "3.13", "ZeroGPU: Python"), ("api", "3.10", "")],
+    [
+        ("local", "3.10", "torch needs Python 3.11+, not 3.10"),
+        ("zerogpu", "3.13", "ZeroGPU: Python"),
+        ("api", "3.10", ""),
+    ],
 )
 def test_a_python_the_demo_cannot_run_is_refused_whichever_is_answered_last(inference, python, message):
     """python_version is asked after inference, behind space_settings: each validator holds the same rule."""
