@@ -24,9 +24,11 @@ import urllib.error
 import urllib.request
 import wave
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from hf_hub_template.untrusted import for_terminal
 
@@ -55,6 +57,58 @@ class Answer:
 
     def shown(self) -> str:
         return for_terminal(self.text)
+
+    def lines(self, repo_id: str) -> list[str]:
+        """What the commands print: what was sent where, what came back, and that the demo is live."""
+        return [
+            f"Asked {for_terminal(self.url)} with {for_terminal(self.sent)}",
+            f"It answered: {self.shown()}",
+            f"The demo {repo_id} is live: it answered.",
+        ]
+
+
+def ask_published(answers: Mapping[str, Any], *, timeout: float = TIMEOUT) -> tuple[str, Answer]:
+    """The project's Space (its answers; the namespace asked of the Hub when left empty) asked once: its id
+    and the answer. NotLive when it does not answer; HubStepError when the Hub cannot be read."""
+    from hf_hub_template.hub.project import Project
+    from hf_hub_template.hub.session import connect, with_namespace
+
+    api, endpoint = connect()
+    project = with_namespace(api, endpoint, Project.from_answers(answers))
+    try:
+        url, private = space_host(api, project.repo_id)
+        token = api.token if private and _may_get_token(url) else None
+        answer = ask(
+            url,
+            space_sdk=str(project.space_sdk),
+            pipeline_tag=str(answers.get("pipeline_tag") or ""),
+            token=token or None,
+            timeout=timeout,
+        )
+    except NotLive as err:
+        raise NotLive(_not_live(api, project.repo_id, err)) from err
+    return project.repo_id, answer
+
+
+def _not_live(api: Any, repo_id: str, err: NotLive) -> str:
+    """Why the demo is not live: what the call met, and the app's run log's last lines with their likely cause."""
+    from hf_hub_template.space_watch import diagnose, last_log_lines
+
+    lines = [f"The demo {repo_id} runs but did not answer: {err}"]
+    log = last_log_lines(api, repo_id, build=False)
+    if log:
+        lines.append("Last lines of the run log:")
+        lines += [f"  | {for_terminal(line)}" for line in log]
+    lines += [f"Likely cause: {for_terminal(cause)}" for cause in diagnose(log)]
+    return "\n".join(lines)
+
+
+def _may_get_token(url: str) -> bool:
+    """A private Space's app gets the token over https, or on this machine (a test Hub), as the Hub does."""
+    from hf_hub_template.hub.session import is_loopback
+
+    parts = urlsplit(url)
+    return parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname or ""))
 
 
 def space_host(api: Any, repo_id: str) -> tuple[str, bool]:

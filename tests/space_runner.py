@@ -59,24 +59,30 @@ class NotRunnable(Exception):
     """The Space cannot be started here; the message is its build log's last line."""
 
 
-def app_command(files: dict[str, bytes], sdk: str | None, port: int) -> tuple[list[str], str]:
-    """The command that starts the Space's app on `port`, and the URL path that answers once it is up."""
+def app_command(
+    files: dict[str, bytes], sdk: str | None, port: int, python: list[str] | None = None
+) -> tuple[list[str], str]:
+    """The command that starts the Space's app on `port` with `python` (this interpreter by default), and
+    the URL path that answers once it is up."""
+    python = python or [sys.executable]
     card = card_of(files)
     sdk = str(card.get("sdk") or sdk or "")
     app_file = str(card.get("app_file") or "app.py")
     if sdk == "gradio":
         if app_file not in files:
             raise NotRunnable(f"no {app_file} in the Space (the card's app_file)")
-        return [sys.executable, app_file], ""
+        return [*python, app_file], ""
     if sdk == "streamlit":
         server = ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
-        return [sys.executable, "-m", "streamlit", "run", app_file, *server], STREAMLIT_HEALTH
+        return [*python, "-m", "streamlit", "run", app_file, *server], STREAMLIT_HEALTH
     if sdk == "docker":
-        return _docker_command(files, card, port)
+        return _docker_command(files, card, port, python)
     raise NotRunnable(f"the test Hub runs Gradio, Streamlit and Docker Spaces, not {sdk or 'no SDK'}")
 
 
-def _docker_command(files: dict[str, bytes], card: dict[str, object], port: int) -> tuple[list[str], str]:
+def _docker_command(
+    files: dict[str, bytes], card: dict[str, object], port: int, python: list[str]
+) -> tuple[list[str], str]:
     lines = files.get("Dockerfile", b"").decode("utf-8", "replace").splitlines()
     cmds = [line[len("CMD ") :] for line in lines if line.startswith("CMD ")]
     if not cmds:
@@ -101,7 +107,7 @@ def _docker_command(files: dict[str, bytes], card: dict[str, object], port: int)
     health = STREAMLIT_HEALTH if command[0] == "streamlit" else ""
     if command[0] == "streamlit":
         moved.append("--server.headless=true")
-    return [sys.executable, *LAUNCHERS[command[0]], *moved], health
+    return [*python, *LAUNCHERS[command[0]], *moved], health
 
 
 @dataclass
@@ -181,6 +187,8 @@ class SpaceRunner:
 
     hub_url: str
     env: dict[str, str] = field(default_factory=dict)  # added to every app's environment (a test's stand-ins)
+    # The interpreter the apps run with: a test may take packages away ([python, "-S"]: no site-packages).
+    python: list[str] = field(default_factory=lambda: [sys.executable])
     apps: dict[str, SpaceApp] = field(default_factory=dict)
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="test-hub-spaces-")))
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -205,7 +213,7 @@ class SpaceRunner:
             log_path = folder.parent / "run.log"
             app = SpaceApp(repo_id, folder, port, None, log_path)
             try:
-                command, app.health_path = app_command(files, sdk, port)
+                command, app.health_path = app_command(files, sdk, port, self.python)
             except NotRunnable as why:
                 app.build_error = str(why)
                 self.apps[repo_id] = app

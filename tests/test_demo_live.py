@@ -9,11 +9,14 @@ model runs on an inference stand-in of the test Hub); the demos that import torc
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from helpers import copier_jinja, fake_token, render
+from helpers import ROOT, assert_token_absent, copier_jinja, fake_token, hub_env, render
 from hub_server import HubServer
 
 from hf_hub_template import live_answer
@@ -205,3 +208,110 @@ def test_live_answer_asks_a_gradio_demo_through_gradio_client(running_hub, templ
     assert answer.sent == 'the app\'s first example: ["I love this demo."]'
     assert '"label": "POSITIVE"' in answer.text and "0.75" in answer.text
     assert [r.endpoint for r in hub.requests if r.endpoint == "inference"] == ["inference"]
+
+
+# --------------------------------------------------------------------------- demo MODEL_ID --publish, end to end
+CLI = [sys.executable, "-m", "hf_hub_template"]
+BIG = {"pipeline_tag": "text-classification", "library_name": "transformers", "parameters": 7_000_000_000}
+
+
+def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL
+    )
+
+
+def seed_big_model(hub: HubServer, repo_id: str = "acme/big-sentiment") -> None:
+    """A model too big for CPU basic that a provider serves: its demo runs on the api (no torch in the app), and
+    the test Hub's inference stand-in answers for the provider."""
+    readme = b"---\nlicense: mit\n---\n# big-sentiment\n\nTells happy reviews from sad ones.\n"
+    files = {"README.md": readme, "config.json": b"{}"}
+    providers = {"hf-inference": "text-classification"}
+    hub.seed("model", repo_id, files, card_data={"license": "mit"}, providers=providers, **BIG)
+    hub.runner.env.update(INFERENCE_URL=f"{hub.url}/inference/text-classification", HF_TOKEN=hub.state.token)
+
+
+def demo_publish(hub: HubServer, template: Path, dest: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = hub_env(dest.parent, hub.url, hub.state.token)
+    args = ["demo", "acme/big-sentiment", str(dest), "--template", str(template), "--vcs-ref", "HEAD"]
+    return run_cli(env, *args, "--publish", "--poll-interval", "0.2", *extra)
+
+
+def test_demo_publish_ends_with_the_app_s_own_answer(running_hub, template, tmp_path):
+    hub = running_hub
+    seed_big_model(hub)
+    dest = tmp_path / "big-sentiment"
+    result = demo_publish(hub, template, dest)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "inference api:" in out and "fakeuser/big-sentiment is running after" in out
+    assert 'with the app\'s first example: ["I love this demo."]' in out
+    assert "It answered: " in out and '"label": "POSITIVE"' in out and "0.75" in out
+    assert out.rstrip().endswith("The demo fakeuser/big-sentiment is live: it answered.")
+    calls = [r for r in hub.requests if r.endpoint == "inference"]
+    assert len(calls) == 1 and calls[0].status == 200, "the answer came from one call of the running app"
+    assert hub.repo("space", "fakeuser/big-sentiment").files["app.py"] == (dest / "app.py").read_bytes()
+    assert_token_absent(hub.state.token, out, result.stderr, folders=[dest])
+
+
+def test_an_app_that_crashes_at_start_keeps_the_project_and_says_how_to_resume(running_hub, template, tmp_path):
+    hub = running_hub
+    seed_big_model(hub)
+    hub.runner.python = [sys.executable, "-S"]  # no site-packages: the app's `import gradio` fails
+    dest = tmp_path / "big-sentiment"
+    result = demo_publish(hub, template, dest)
+    assert result.returncode == 1, result.stdout + result.stderr
+    said = result.stderr
+    assert "stopped at RUNTIME_ERROR" in said and "No module named 'gradio'" in said
+    assert "Likely cause: the app imports gradio, which requirements.txt does not install" in said
+    assert f"Your project is intact in {dest}" in said and (dest / "app.py").is_file()
+    resume = f"hf-hub-template publish {dest} --ask"
+    assert said.rstrip().endswith(resume) and "is live: it answered" not in result.stdout
+    # The fix (here: the packages come back) is pushed; the resume command watches again and asks.
+    hub.runner.python = [sys.executable]
+    repo = hub.repo("space", "fakeuser/big-sentiment")
+    hub.runner.start(repo.repo_id, dict(repo.files), repo.sdk, repo.settings)
+    env = hub_env(tmp_path, hub.url, hub.state.token)
+    resumed = run_cli(env, *resume.split()[1:], "--poll-interval", "0.2")
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "nothing to upload" in resumed.stdout and '"label": "POSITIVE"' in resumed.stdout
+    assert "The demo fakeuser/big-sentiment is live: it answered." in resumed.stdout
+
+
+def test_an_app_that_runs_but_fails_the_call_is_not_live(running_hub, template, tmp_path):
+    hub = running_hub
+    seed_big_model(hub)
+    hub.runner.env["INFERENCE_URL"] = f"{hub.url}/inference/no-such-task"  # the provider answers 404
+    dest = tmp_path / "big-sentiment"
+    result = demo_publish(hub, template, dest)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "fakeuser/big-sentiment is running after" in result.stdout and "is live: it answered" not in result.stdout
+    said = result.stderr
+    assert "The demo fakeuser/big-sentiment runs but did not answer:" in said and "/predict" in said
+    assert "Last lines of the run log:" in said and "404 Not Found" in said, "the app's own log says why"
+    assert f"Your project is intact in {dest}" in said
+    assert said.rstrip().endswith(f"hf-hub-template publish {dest} --ask")
+
+
+@pytest.mark.slow  # each demo Space imports torch and transformers (25-60 s) and loads a tiny model
+@pytest.mark.parametrize("sdk", ["gradio", "docker", "streamlit"])
+def test_a_local_demo_of_a_tiny_model_answers_in_every_sdk(running_hub, template, tmp_path, sdk):
+    from tiny_models import TASK_MODELS, build, folder_files
+
+    hub = running_hub
+    model = TASK_MODELS["text-classification"]
+    files = folder_files(build("text-classification", tmp_path / "model"))
+    hub.seed("model", model, files, pipeline_tag="text-classification", library_name="transformers", parameters=9_000)
+    dest = tmp_path / f"tiny-{sdk}"
+    env = hub_env(tmp_path, hub.url, hub.state.token)
+    args = ["demo", model, str(dest), "--template", str(template), "--vcs-ref", "HEAD", "--sdk", sdk]
+    result = run_cli(env, *args, "--publish", "--poll-interval", "0.5")
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "inference local:" in out and out.rstrip().endswith(f"The demo fakeuser/tiny-{sdk} is live: it answered.")
+    if sdk == "streamlit":
+        assert "It answered: health: ok; the page answered" in out
+    else:
+        assert "It answered: " in out and ("POSITIVE" in out or "NEGATIVE" in out)
+    downloads = {r.path for r in hub.requests if r.endpoint == "resolve" and r.status == 200}
+    assert any(model in path for path in downloads), "the Space's app downloaded its model from the test Hub"

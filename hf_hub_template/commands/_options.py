@@ -33,6 +33,12 @@ def add_data_option(parser: argparse.ArgumentParser, *, help: str, metavar: str 
     parser.add_argument("-d", "--data", action="append", default=[], metavar=metavar, help=help)
 
 
+def add_waiting_options(parser: argparse.ArgumentParser) -> None:
+    """`--timeout` and `--poll-interval`: how long to watch a Space build and start, and how often to look."""
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds to watch the Space (default: 900)")
+    parser.add_argument("--poll-interval", type=float, default=2.0, help="seconds between looks (default: 2)")
+
+
 def parse_data(pairs: list[str]) -> dict[str, Any]:
     data = {}
     for pair in pairs:

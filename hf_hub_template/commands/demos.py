@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from hf_hub_template.commands._errors import CommandError
 from hf_hub_template.commands._options import (
     add_data_option,
     add_template_options,
+    add_waiting_options,
     org_standard,
     parse_data,
     trusted_template,
@@ -30,6 +32,12 @@ def register(sub: Any) -> None:
         help="where the model runs (default: local if it fits CPU basic, else api if a provider serves it)",
     )
     dem.add_argument("--gpu", action="store_true", help="run it on ZeroGPU (Gradio; a free account may host 2)")
+    dem.add_argument(
+        "--publish",
+        action="store_true",
+        help="create the Space, wait until it runs, ask it once with its first example and print the answer",
+    )
+    add_waiting_options(dem)
     add_data_option(dem, help="an answer (wins)")
     add_template_options(dem)
     dem.set_defaults(func=cmd_demo)
@@ -72,7 +80,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"  {for_terminal(reason)}")
     args.data = [f"{key}={value}" for key, value in chosen.answers.items()]
     args.defaults = True  # every answer is decided or given: nothing is asked
-    return cmd_new(args)
+    rendered = cmd_new(args)
+    if rendered != 0 or not args.publish:
+        return rendered
+    from hf_hub_template.answers import load_answers
+    from hf_hub_template.live_demo import publish_and_ask
+    from hf_hub_template.publish import Waiting
+
+    waiting = Waiting(timeout=args.timeout, interval=args.poll_interval)
+    publish_and_ask(args.dest, load_answers(args.dest), waiting=waiting, interactive=sys.stdin.isatty())
+    return 0
 
 
 def cmd_trio(args: argparse.Namespace) -> int:

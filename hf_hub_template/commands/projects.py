@@ -7,10 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hf_hub_template.commands._errors import ProjectFolderError
+from hf_hub_template.commands._errors import CommandError, ProjectFolderError
 from hf_hub_template.commands._options import (
     add_data_option,
     add_template_options,
+    add_waiting_options,
     org_standard,
     standard_data,
     trusted_template,
@@ -48,8 +49,12 @@ def register(sub: Any) -> None:
         type=Path,
         help="dotenv file (KEY=VALUE lines) with the values of the secrets the answers name (default: environment)",
     )
-    pub.add_argument("--timeout", type=float, default=900.0, help="seconds to watch the Space (default: 900)")
-    pub.add_argument("--poll-interval", type=float, default=2.0, help="seconds between looks (default: 2)")
+    add_waiting_options(pub)
+    pub.add_argument(
+        "--ask",
+        action="store_true",
+        help="once a demo Space runs, ask it once with its first example and print the answer",
+    )
     pub.set_defaults(func=cmd_publish)
 
     stat = sub.add_parser("status", help="a published project's Space: stage, hardware, URL, last log lines")
@@ -107,7 +112,21 @@ def cmd_publish(args: argparse.Namespace) -> int:
             raise SecretsFileError(f"--secrets-file {args.secrets_file}: no such file; nothing was done.")
         secret_values = read_secrets_file(args.secrets_file)
     waiting = Waiting(wait=not args.no_wait, timeout=args.timeout, interval=args.poll_interval)
+    if args.ask and args.no_wait:
+        raise CommandError("--ask asks the running app, which needs the wait: drop --no-wait")
     for project in projects:
+        if args.ask:
+            from hf_hub_template.live_demo import publish_and_ask
+
+            publish_and_ask(
+                project,
+                answers[project],
+                waiting=waiting,
+                interactive=sys.stdin.isatty(),
+                secrets_file=args.secrets_file,
+                secret_values=secret_values,
+            )
+            continue
         publish(
             project,
             answers[project],
