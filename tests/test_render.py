@@ -169,6 +169,9 @@ COMMON_QUESTIONS = {
 }
 SPACE_QUESTIONS = COMMON_QUESTIONS | {
     "space_sdk",
+    # the yes/no before each group most people keep (tests/test_questions.py): recorded like any answer
+    "space_settings",
+    "page_options",
     "emoji",
     "color_from",
     "color_to",
@@ -199,8 +202,9 @@ ASKED_BY_KIND = {
     | {"python_version", "app_port", "suggested_hardware", "hf_oauth", "dev_mode"},
     # base_model_relation only when base_model is answered (tests/test_cards.py)
     ("model", None): COMMON_QUESTIONS
-    | {"library_name", "pipeline_tag", "base_model", "datasets", "language", "new_version", "eval_results", "gated"},
-    ("dataset", None): COMMON_QUESTIONS | {"task_categories", "language", "gated", "data_format"},
+    | {"library_name", "pipeline_tag", "base_model", "datasets", "language", "new_version", "eval_results", "gated"}
+    | {"repo_details"},
+    ("dataset", None): COMMON_QUESTIONS | {"task_categories", "language", "gated", "data_format", "repo_details"},
 }
 
 
