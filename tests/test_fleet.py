@@ -364,8 +364,8 @@ def test_renders_once_per_answers_whatever_the_threads(tmp_path, monkeypatch):
     let several `copier copy` write into one folder at once: partial renders, `None`)."""
     import threading
 
-    from hf_hub_template import fleet_status
-    from hf_hub_template.fleet_status import Renders
+    from hf_hub_template.fleet import status as fleet_status
+    from hf_hub_template.fleet.status import Renders
 
     template = str(tiny_template(tmp_path / "tpl"))
     answers = [{"name": "alpha", "_commit": "1.0.0", "_src_path": template}, {"name": "beta", "_commit": "1.0.0"}]
@@ -404,7 +404,7 @@ def test_renders_once_per_answers_whatever_the_threads(tmp_path, monkeypatch):
 def test_releases_after_counts_the_releases_between(tmp_path):
     """The "behind" count: releases after the repo's version (not it), up to the newest (it included),
     no pre-release, no tag that is not a version."""
-    from hf_hub_template.fleet_status import releases_after
+    from hf_hub_template.fleet.status import releases_after
     from hf_hub_template.template_files import TemplateRepo
 
     tags = ("0.9.0", "1.0.0rc1", "1.0.0", "1.1.0", "nightly", "2.0.0", "2.1.0b1")

@@ -6,8 +6,7 @@ import argparse
 from typing import Any
 
 from hf_hub_template.commands._options import add_template_options, org_standard, shard, trusted_template
-
-REPO_TYPES = ("space", "model", "dataset")
+from hf_hub_template.hub.facts import REPO_TYPES
 
 
 def register(sub: Any) -> None:
@@ -46,8 +45,8 @@ def add_selection(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def fleet_options(args: argparse.Namespace, **extra: Any) -> Any:
-    from hf_hub_template.fleet import Options
+def fleet_options(args: argparse.Namespace) -> Any:
+    from hf_hub_template.fleet.scan import Options
 
     return Options(
         namespace=args.namespace,
@@ -57,17 +56,16 @@ def fleet_options(args: argparse.Namespace, **extra: Any) -> Any:
         template=trusted_template(args, org_standard(args)),
         workers=args.workers,
         shard=args.shard,
-        **extra,
     )
 
 
 def cmd_fleet_update(args: argparse.Namespace) -> int:
-    from hf_hub_template.fleet import run
+    from hf_hub_template.fleet.update import run
 
-    return run(fleet_options(args, dry_run=args.dry_run))
+    return run(fleet_options(args), dry_run=args.dry_run)
 
 
 def cmd_fleet_status(args: argparse.Namespace) -> int:
-    from hf_hub_template.fleet_status import run_status
+    from hf_hub_template.fleet.status import run_status
 
     return run_status(fleet_options(args), "json" if args.json else "markdown" if args.markdown else "table")

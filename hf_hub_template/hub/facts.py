@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+# The repo types the template makes (huggingface_hub.constants.REPO_TYPES holds these, and more).
+REPO_TYPES = ("space", "model", "dataset")
 # Where a repo lives under the Hub's URL (https://huggingface.co/{prefix}{namespace}/{name}); a model has
 # none. `tests/test_hub_facts.py` proves it is `huggingface_hub.constants.REPO_TYPES_URL_PREFIXES`'s (the
 # tools run where huggingface_hub may not be installed yet, so it is not imported here).

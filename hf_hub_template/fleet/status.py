@@ -1,4 +1,5 @@
-"""Fleet status: a read-only drift report of every repo of a namespace made from the template.
+"""Fleet status: a read-only drift report of every repo of a namespace made from the template. The visitor
+of fleet/scan.py for `fleet-status`.
 
     hf-hub-template fleet-status NAMESPACE [--type space] [--match 'demo-*'] [--json | --markdown]
 
@@ -15,7 +16,6 @@ import subprocess  # nosec B404
 import sys
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -23,15 +23,14 @@ from typing import Any, TextIO
 import yaml
 from packaging.version import InvalidVersion, Version
 
-from hf_hub_template.answers import ANSWERS_FILE, load_answers
-from hf_hub_template.fleet import PR_TITLE, Options, list_repos
+from hf_hub_template.fleet.scan import Answers, Options, Repo, scan
+from hf_hub_template.fleet.update import PR_TITLE
 from hf_hub_template.hub.content import content_ids, hub_file_id
-from hf_hub_template.hub.errors import HubStepError, explain, with_retries
-from hf_hub_template.hub.session import connect
+from hf_hub_template.hub.errors import explain, with_retries
 from hf_hub_template.template_files import TemplateRepo
-from hf_hub_template.template_source import safe_ref, same_template
-from hf_hub_template.trusted_update import clone_environment
-from hf_hub_template.untrusted import for_markdown, for_terminal, terminal_table
+from hf_hub_template.template_source import safe_ref
+from hf_hub_template.trusted_update import FOREIGN, clone_environment
+from hf_hub_template.untrusted import for_markdown, terminal_table
 
 RENDER_TIMEOUT = 600  # seconds for one `copier copy` of the trusted template
 
@@ -137,99 +136,79 @@ def releases_after(template: TemplateRepo, version: str, newest: str | None) -> 
     return sum(1 for release in releases if not release.is_prerelease and current < release <= Version(newest))
 
 
-def status_of_repo(
-    api: Any, endpoint: str, repo_type: str, repo_id: str, options: Options, template: TemplateRepo, renders: Renders
-) -> RepoStatus:
-    """One repo's row. Whatever goes wrong with this repo (the Hub, its files, a render) is said in the
-    row's note; it never ends the report of the others."""
-    status = RepoStatus(repo_type, repo_id)
-    try:
-        _fill_status(status, api, endpoint, options, template, renders)
-    except Exception as exc:
-        status.note = "failed: " + explain(exc, action=f"read {repo_id}", repo_id=repo_id, endpoint=endpoint)
-    return status
+class StatusVisitor:
+    """fleet-status's reading of one repo whose answers name the operator's template: its version, how far
+    behind, its edited files, its fleet pull request and a Space's stage. Whatever goes wrong with this repo
+    (the Hub, its files, a render) is said in the row's note; it never ends the report of the others."""
 
+    command = "fleet-status"
+    nothing_done = "no repo was read"
 
-def _fill_status(
-    status: RepoStatus, api: Any, endpoint: str, options: Options, template: TemplateRepo, renders: Renders
-) -> None:
-    from huggingface_hub.errors import EntryNotFoundError
+    def __init__(self, options: Options, output: str = "table") -> None:
+        self.options, self.output = options, output
+        self.template: TemplateRepo | None = None
+        self.renders: Renders | None = None
+        self.newest: str | None = None
 
-    repo_type, repo_id = status.repo_type, status.repo_id
-    with tempfile.TemporaryDirectory(prefix="hf-fleet-status-") as tmp:
+    def begin(self, template: TemplateRepo, scratch: Path) -> None:
+        # Copier renders the clone made by the scan, on this disk: the template is fetched once, and no render
+        # goes online.
+        self.template, self.renders = template, Renders(str(template.git_dir), scratch / "renders")
+        self.newest = self.options.vcs_ref or template.newest_release()
+
+    def not_from_a_template(self, repo: Repo) -> RepoStatus:
+        return RepoStatus(repo.repo_type, repo.repo_id, note="no .copier-answers.yml")
+
+    def foreign(self, repo: Repo, source: str, answers: dict[str, Any]) -> RepoStatus:
+        return RepoStatus(repo.repo_type, repo.repo_id, note=f"{FOREIGN}{source}")
+
+    def failed(self, repo: Repo, message: str) -> RepoStatus:
+        return RepoStatus(repo.repo_type, repo.repo_id, note=f"failed: {message}")
+
+    def visit(self, api: Any, endpoint: str, repo: Repo, found: Answers) -> RepoStatus:
+        status = RepoStatus(repo.repo_type, repo.repo_id)
         try:
-            with_retries(lambda: api.hf_hub_download(repo_id, ANSWERS_FILE, repo_type=repo_type, local_dir=tmp))
-        except EntryNotFoundError:
-            status.note = "no .copier-answers.yml"
-            return
-        try:
-            answers = load_answers(Path(tmp))
-        except (ValueError, yaml.YAMLError) as exc:  # too big, aliased, not YAML, not a mapping, not UTF-8
-            status.note = f"failed: its {ANSWERS_FILE} cannot be read: {exc}"
-            return
-        if not answers:
-            status.note = "no .copier-answers.yml"
-            return
-        source = answers.get("_src_path")
-        ours = same_template(source, options.template, base=Path(tmp))  # a refused spelling is never ours
-    if not ours:
-        status.note = f"made from another template: {source or '(none recorded)'}"
-        return
-    commit = answers.get("_commit")
-    status.version = "-" if commit is None else str(commit)
-    ref = safe_ref(commit)  # read from the repo: only a plain ref is compared, and so reaches git or Copier
-    if ref is None:
-        status.note = "no template version recorded" if commit is None else "the version is not a valid ref"
-    else:
-        status.behind = releases_after(template, ref, options.vcs_ref or template.newest_release())
-        # A file kept in LFS (the Parquet sample, images) is listed by its pointer's blob and its sha256.
-        remote = {
-            entry.path: hub_file_id(entry)
-            for entry in with_retries(lambda: list(api.list_repo_tree(repo_id, repo_type=repo_type, recursive=True)))[0]
-            if hasattr(entry, "blob_id")
-        }
-        rendered = renders.blobs(ref, answers)
-        if rendered is None:
-            status.note = f"the template could not be rendered at {ref} with its answers: edited files not compared"
+            self._fill(status, api, repo, found.answers)
+        except Exception as exc:
+            status.note = "failed: " + explain(
+                exc, action=f"read {repo.repo_id}", repo_id=repo.repo_id, endpoint=endpoint
+            )
+        return status
+
+    def _fill(self, status: RepoStatus, api: Any, repo: Repo, answers: dict[str, Any]) -> None:
+        assert self.template is not None and self.renders is not None  # begin() came first  # nosec B101
+        repo_type, repo_id = repo.repo_type, repo.repo_id
+        commit = answers.get("_commit")
+        status.version = "-" if commit is None else str(commit)
+        ref = safe_ref(commit)  # read from the repo: only a plain ref is compared, and so reaches git or Copier
+        if ref is None:
+            status.note = "no template version recorded" if commit is None else "the version is not a valid ref"
         else:
-            status.edited = sorted(path for path, ids in rendered.items() if remote.get(path) not in ids)
-    for discussion in api.get_repo_discussions(repo_id, repo_type=repo_type):
-        if discussion.is_pull_request and discussion.status == "open" and discussion.title.startswith(PR_TITLE):
-            status.pull_request = f"#{discussion.num} {discussion.status}: {discussion.title[len(PR_TITLE) :]}"
-            break
-    if repo_type == "space":
-        status.stage = str(api.get_space_runtime(repo_id).stage)
+            status.behind = releases_after(self.template, ref, self.newest)
+            # A file kept in LFS (the Parquet sample, images) is listed by its pointer's blob and its sha256.
+            tree = with_retries(
+                lambda: list(api.list_repo_tree(repo_id, repo_type=repo_type, revision=repo.revision, recursive=True))
+            )[0]
+            remote = {entry.path: hub_file_id(entry) for entry in tree if hasattr(entry, "blob_id")}
+            rendered = self.renders.blobs(ref, answers)
+            if rendered is None:
+                status.note = f"the template could not be rendered at {ref} with its answers: edited files not compared"
+            else:
+                status.edited = sorted(path for path, ids in rendered.items() if remote.get(path) not in ids)
+        for discussion in api.get_repo_discussions(repo_id, repo_type=repo_type):
+            if discussion.is_pull_request and discussion.status == "open" and discussion.title.startswith(PR_TITLE):
+                status.pull_request = f"#{discussion.num} {discussion.status}: {discussion.title[len(PR_TITLE) :]}"
+                break
+        if repo_type == "space":
+            status.stage = str(api.get_space_runtime(repo_id).stage)
+
+    def report(self, rows: list[RepoStatus], out: TextIO) -> int:
+        print(render_report(rows, self.output), file=out)
+        return 1 if any(s.note.startswith("failed") for s in rows) else 0
 
 
 def run_status(options: Options, output: str = "table", out: TextIO = sys.stdout) -> int:
-    try:
-        api, endpoint = connect()
-        api.whoami()  # one unretried request: an unreachable Hub or a refused token is said at once
-        repos = with_retries(lambda: list_repos(api, options))[0]
-    except HubStepError as err:
-        print(err, file=sys.stderr)
-        return 1
-    except Exception as exc:
-        action = f"list the repos of {options.namespace}"
-        print(explain(exc, action=action, repo_id=options.namespace, endpoint=endpoint), file=sys.stderr)
-        return 1
-    with tempfile.TemporaryDirectory(prefix="hf-fleet-status-") as scratch:
-        try:
-            template = TemplateRepo(options.template, Path(scratch))
-        except RuntimeError as err:  # the operator's template cannot be cloned: nothing to compare with
-            print(for_terminal(err), file=sys.stderr)
-            return 1
-        # Copier renders the clone made above, on this disk: the template is fetched once, and no render goes online.
-        renders = Renders(str(template.git_dir), Path(scratch) / "renders")
-        ours = [(t, r) for t, r, may in repos if may]
-        with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
-            results = list(
-                pool.map(lambda repo: status_of_repo(api, endpoint, repo[0], repo[1], options, template, renders), ours)
-            )
-    results += [RepoStatus(t, r, note="no .copier-answers.yml") for t, r, may in repos if not may]
-    results.sort(key=lambda s: (s.repo_type, s.repo_id))
-    print(render_report(results, output), file=out)
-    return 1 if any(s.note.startswith("failed") for s in results) else 0
+    return scan(options, StatusVisitor(options, output), out)
 
 
 def render_report(results: list[RepoStatus], output: str) -> str:

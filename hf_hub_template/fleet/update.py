@@ -1,5 +1,5 @@
 """Fleet update: bring every repo of a namespace made from this template up to a template version,
-one Hub pull request per repo. Never pushes to main.
+one Hub pull request per repo. Never pushes to main. The visitor of fleet/scan.py for `fleet-update`.
 
     hf-hub-template fleet-update NAMESPACE [--type space] [--match 'demo-*'] [--vcs-ref 1.1.0] [--dry-run]
 """
@@ -7,26 +7,22 @@ one Hub pull request per repo. Never pushes to main.
 from __future__ import annotations
 
 import enum
-import fnmatch
 import re
 import shutil
 import sys
-import tempfile
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from hf_hub_template import trusted_update
 from hf_hub_template.answers import ANSWERS_FILE, load_answers
+from hf_hub_template.fleet.scan import Answers, Options, Repo, scan
 from hf_hub_template.git import git_output, init_repository, run_git
-from hf_hub_template.hub.errors import HubStepError, explain, with_retries
-from hf_hub_template.hub.session import connect
+from hf_hub_template.hub.errors import explain, with_retries
 from hf_hub_template.resources import template_file
 from hf_hub_template.template_files import TemplateRepo
 from hf_hub_template.untrusted import for_terminal, terminal_table
 
-REPO_TYPES = ("space", "model", "dataset")
 PR_TITLE = "Update to hf-hub-template "  # then the target version: one open PR per repo and version
 CHANGELOG = template_file("CHANGELOG.md")
 
@@ -70,50 +66,6 @@ class RepoResult:
         return self
 
 
-@dataclass(frozen=True)
-class Options:
-    namespace: str
-    template: str  # the only template source whose repos are updated (its tasks and migrations run here)
-    types: tuple[str, ...] = REPO_TYPES
-    match: str = "*"
-    vcs_ref: str | None = None
-    dry_run: bool = False
-    workers: int = 4
-    shard: tuple[int, int] = (1, 1)  # (K, N): this run takes the K-th of N deterministic parts
-
-
-def in_shard(repo_type: str, repo_id: str, shard: tuple[int, int]) -> bool:
-    """The same repo always falls in the same one of N shards, on any machine and in any run."""
-    import hashlib
-
-    index, count = shard
-    digest = hashlib.sha256(f"{repo_type}:{repo_id}".encode(), usedforsecurity=False).digest()
-    return int.from_bytes(digest[:8], "big") % count == index - 1
-
-
-def list_repos(
-    api: Any, options: Options, revisions: dict[tuple[str, str], str] | None = None
-) -> list[tuple[str, str, bool]]:
-    """(repo_type, repo_id, may carry an answers file) for every repo of the namespace that matches.
-
-    A listing without file names (`siblings`) counts as "may": the download then tells. `revisions`, when
-    given, receives each repo's commit at listing time: what is read later is read at that commit.
-    """
-    listers = {"space": api.list_spaces, "model": api.list_models, "dataset": api.list_datasets}
-    found = []
-    for repo_type in options.types:
-        for info in listers[repo_type](author=options.namespace, full=True):
-            if not fnmatch.fnmatch(info.id.split("/", 1)[1], options.match):
-                continue
-            if not in_shard(repo_type, info.id, options.shard):
-                continue
-            files = None if info.siblings is None else {sibling.rfilename for sibling in info.siblings}
-            if revisions is not None and isinstance(getattr(info, "sha", None), str):
-                revisions[(repo_type, info.id)] = info.sha
-            found.append((repo_type, info.id, files is None or ANSWERS_FILE in files))
-    return sorted(found)
-
-
 def changelog_between(from_version: str, to_version: str, template: str | None) -> str:
     """The CHANGELOG sections after `from_version` up to `to_version`, read from the template at `to_version`."""
     from packaging.version import InvalidVersion, Version
@@ -137,60 +89,54 @@ def changelog_between(from_version: str, to_version: str, template: str | None) 
     return "\n\n".join(kept) or "(no CHANGELOG entries found between these versions)"
 
 
-def update_repo(
-    api: Any,
-    endpoint: str,
-    repo_type: str,
-    repo_id: str,
-    options: Options,
-    template: TemplateRepo,
-    target: str | None = None,
-    revision: str | None = None,
-) -> RepoResult:
-    """One repo: read its answers file (2 requests), stop there when it is current or not ours, else
-    download only the files the template owns and open a pull request with `copier update`'s result.
+class UpdateVisitor:
+    """fleet-update's visit of one repo whose answers name the operator's template: stop when it is current,
+    else download only the files the template owns and open a pull request with `copier update`'s result."""
 
-    Everything is read at `revision` (the commit listed), and the answers that are checked are the ones
-    in the work tree Copier renders; Copier renders the operator's clone of the template, never a source
-    the repo names (see trusted_update)."""
-    from huggingface_hub.errors import EntryNotFoundError
+    command = "fleet-update"
+    nothing_done = "nothing was updated"
 
-    outcome = RepoResult(repo_type, repo_id)
+    def __init__(self, options: Options, dry_run: bool = False) -> None:
+        self.options, self.dry_run = options, dry_run
+        self.template: TemplateRepo | None = None
+        self.target: str | None = None
 
-    def failed(exc: BaseException, action: str) -> RepoResult:
-        attempts = getattr(exc, "attempts_used", 1)
-        return outcome.end(
-            Status.FAILED, explain(exc, action=action, repo_id=repo_id, endpoint=endpoint, attempts=attempts)
-        )
+    def begin(self, template: TemplateRepo, scratch: Path) -> None:
+        self.template, self.target = template, self.options.vcs_ref or template.newest_release()
 
-    with tempfile.TemporaryDirectory(prefix="hf-fleet-") as tmp:
-        # Three folders: snapshot_download given a folder that already holds files returns those files
-        # (with a warning) when the Hub fails, so the answers file must not be in the snapshot's folder.
-        read, download, work = Path(tmp) / "answers", Path(tmp) / "download", Path(tmp) / "repo"
-        try:
-            with_retries(
-                lambda: api.hf_hub_download(
-                    repo_id, ANSWERS_FILE, repo_type=repo_type, revision=revision, local_dir=read
-                )
+    def not_from_a_template(self, repo: Repo) -> RepoResult:
+        return RepoResult(repo.repo_type, repo.repo_id).end(Status.NOT_FROM_A_TEMPLATE)
+
+    def foreign(self, repo: Repo, source: str, answers: dict[str, Any]) -> RepoResult:
+        outcome = RepoResult(repo.repo_type, repo.repo_id, from_version=str(answers.get("_commit", "-")))
+        return outcome.end(Status.FOREIGN_TEMPLATE, source)
+
+    def failed(self, repo: Repo, message: str) -> RepoResult:
+        return RepoResult(repo.repo_type, repo.repo_id).end(Status.FAILED, message)
+
+    def visit(self, api: Any, endpoint: str, repo: Repo, found: Answers) -> RepoResult:
+        """Everything is read at the commit listed, and the answers that are checked are the ones in the work
+        tree Copier renders; Copier renders the operator's clone of the template, never a source the repo
+        names (see trusted_update)."""
+        assert self.template is not None  # begin() came first  # nosec B101
+        options, template = self.options, self.template
+        repo_id, repo_type, revision = repo.repo_id, repo.repo_type, repo.revision
+        answers = found.answers
+        outcome = RepoResult(repo_type, repo_id, from_version=str(answers.get("_commit", "-")))
+
+        def failed(exc: BaseException, action: str) -> RepoResult:
+            attempts = getattr(exc, "attempts_used", 1)
+            return outcome.end(
+                Status.FAILED, explain(exc, action=action, repo_id=repo_id, endpoint=endpoint, attempts=attempts)
             )
-        except EntryNotFoundError:
-            return outcome.end(Status.NOT_FROM_A_TEMPLATE)
-        except Exception as exc:
-            return failed(exc, f"download {repo_id}")
+
+        # A first look, to download nothing for a repo refused; the answers rendered are checked again below.
         try:
-            answers = load_answers(read)
-        except ValueError as err:
-            return outcome.end(Status.FAILED, str(err))
-        if not answers:
-            return outcome.end(Status.NOT_FROM_A_TEMPLATE)
-        outcome.from_version = str(answers.get("_commit", "-"))
-        # A first look, to download nothing for a foreign repo; the answers rendered are checked again below.
-        try:
-            checked = trusted_update.check(read, options.template)
+            checked = trusted_update.check(found.folder, options.template)
         except trusted_update.Refused as err:
             return _refused(outcome, err)
         outcome.from_version = checked.from_version
-        to_version = options.vcs_ref or target
+        to_version = options.vcs_ref or self.target
         if to_version and outcome.from_version == to_version:
             outcome.to_version = to_version
             return outcome.end(Status.UP_TO_DATE)
@@ -202,6 +148,7 @@ def update_repo(
             missing = outcome.from_version if before is None else to_version or "HEAD"
             return outcome.end(Status.FAILED, f"the template has no version {missing}")
         owned = sorted(before | after | {ANSWERS_FILE})
+        download, work = found.scratch / "download", found.scratch / "repo"
         try:
             with_retries(
                 lambda: api.snapshot_download(
@@ -219,7 +166,7 @@ def update_repo(
         except (trusted_update.Refused, ValueError) as err:
             return _refused(outcome, err)
         init_repository(work, f"{repo_id} at main")
-        update, base = trusted_update.run_update(work, template.git_dir, Path(tmp), vcs_ref=to_version)
+        update, base = trusted_update.run_update(work, template.git_dir, found.scratch, vcs_ref=to_version)
         if update.returncode != 0:
             return outcome.end(Status.FAILED, trusted_update.last_line(update))
         outcome.to_version = str(load_answers(work).get("_commit", "-"))
@@ -233,10 +180,19 @@ def update_repo(
         ]
         if not changes:
             return outcome.end(Status.UP_TO_DATE)
-        if options.dry_run:
+        if self.dry_run:
             outcome.diff = git_output(work, "diff", "--cached", base)
             return outcome.end(Status.WOULD_OPEN, f"{len(changes)} files")
         return _open_pr(api, endpoint, outcome, work, changes, options)
+
+    def report(self, results: list[RepoResult], out: TextIO) -> int:
+        if self.dry_run:
+            for outcome in results:
+                if outcome.diff:
+                    shown = f"===== {outcome.repo_type} {outcome.repo_id}\n{outcome.diff}"
+                    print(for_terminal(shown, keep_newlines=True), file=out)
+        print(summary_table(results), file=out)
+        return 1 if any(r.failed for r in results) else 0
 
 
 def _refused(outcome: RepoResult, err: Exception) -> RepoResult:
@@ -301,58 +257,8 @@ def _open_pr(
     return outcome.end(Status.PR_OPENED, f"{len(changes)} files")
 
 
-def run(options: Options, out: TextIO = sys.stdout) -> int:
-    from tqdm.auto import tqdm  # a huggingface_hub dependency
-
-    try:
-        api, endpoint = connect()
-        # One request that the client does not retry: an unreachable Hub or a refused token is said at
-        # once, before the listing (which the client retries for a minute and more).
-        api.whoami()
-        revisions: dict[tuple[str, str], str] = {}
-        repos = with_retries(lambda: list_repos(api, options, revisions))[0]
-    except HubStepError as err:
-        print(err, file=sys.stderr)
-        return 1
-    except Exception as exc:
-        print(
-            explain(exc, action=f"list the repos of {options.namespace}", repo_id=options.namespace, endpoint=endpoint),
-            file=sys.stderr,
-        )
-        return 1
-    results = [RepoResult(t, r).end(Status.NOT_FROM_A_TEMPLATE) for t, r, ours in repos if not ours]
-    todo = [(t, r) for t, r, ours in repos if ours]
-    with (
-        tempfile.TemporaryDirectory(prefix="hf-fleet-template-") as scratch,
-        ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool,
-        tqdm(total=len(todo), desc=f"fleet-update {options.namespace}", unit="repo", file=sys.stderr) as bar,
-    ):
-        try:
-            template = TemplateRepo(options.template, Path(scratch))
-        except RuntimeError as err:
-            print(f"fleet-update: {for_terminal(err)}; nothing was updated.", file=sys.stderr)
-            return 1
-        target = options.vcs_ref or template.newest_release()
-        futures = {
-            pool.submit(update_repo, api, endpoint, t, r, options, template, target, revisions.get((t, r))): (t, r)
-            for t, r in todo
-        }
-        for future in as_completed(futures):
-            try:
-                results.append(future.result())
-            except Exception as exc:  # one repo's surprise must not stop the others
-                results.append(RepoResult(*futures[future]).end(Status.FAILED, f"{type(exc).__name__}: {exc}"))
-            bar.update()
-    results.sort(key=lambda r: (r.repo_type, r.repo_id))
-    if options.dry_run:
-        for outcome in results:
-            if outcome.diff:
-                print(
-                    for_terminal(f"===== {outcome.repo_type} {outcome.repo_id}\n{outcome.diff}", keep_newlines=True),
-                    file=out,
-                )
-    print(summary_table(results), file=out)
-    return 1 if any(r.failed for r in results) else 0
+def run(options: Options, dry_run: bool = False, out: TextIO = sys.stdout) -> int:
+    return scan(options, UpdateVisitor(options, dry_run), out)
 
 
 def summary_table(results: list[RepoResult]) -> str:
