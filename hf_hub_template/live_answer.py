@@ -6,7 +6,8 @@ finds it). How to ask it, by the Space's SDK:
   example the app itself offers (its config's examples); an app that offers none gets an input made here (a
   sentence, a small PNG, a half-second WAV) for each parameter;
 - Docker (FastAPI): GET /examples, then POST /predict with the first one in the body the task's route takes;
-- Streamlit: no API to send an example to, so the page and its health check are what answer.
+- Streamlit: no API to send an example to, so the page and its health check answer, and the demo is said to be
+  up, not live (its script, which loads the model, runs only when a browser opens the page).
 
 Everything the app sends back is untrusted: it is bounded here (`MAX_ANSWER`) and escaped where it is printed
 (`Answer.shown`). The publishing token is sent to the app only when the Space is private (the Hub then wants it
@@ -54,17 +55,17 @@ class Answer:
     url: str  # where the app was asked
     sent: str  # what was sent, in words
     text: str  # what it answered, bounded (untrusted: print it through `shown`)
+    example_ran: bool = True  # False: the app has no API to run an example through (Streamlit), only its page
 
     def shown(self) -> str:
         return for_terminal(self.text)
 
     def lines(self, repo_id: str) -> list[str]:
         """What the commands print: what was sent where, what came back, and that the demo is live."""
-        return [
-            f"Asked {for_terminal(self.url)} with {for_terminal(self.sent)}",
-            f"It answered: {self.shown()}",
-            f"The demo {repo_id} is live: it answered.",
-        ]
+        said = [f"Asked {for_terminal(self.url)} with {for_terminal(self.sent)}", f"It answered: {self.shown()}"]
+        if not self.example_ran:
+            return [*said, f"The demo {repo_id} is up, but no example ran: open its page and try one."]
+        return [*said, f"The demo {repo_id} is live: it answered."]
 
 
 def ask_published(answers: Mapping[str, Any], *, timeout: float = TIMEOUT) -> tuple[str, Answer]:
@@ -265,7 +266,8 @@ def _ask_streamlit(url: str, token: str | None, timeout: float) -> Answer:
     return Answer(
         url,
         "GET the page and its health check (Streamlit apps have no API to send an example to)",
-        f"health: {health}; the page answered ({len(page)} characters): open it and try the first example",
+        f"health: {health}; the page answered ({len(page)} characters)",
+        example_ran=False,
     )
 
 

@@ -240,16 +240,22 @@ def demo_publish(hub: HubServer, template: Path, dest: Path, *extra: str) -> sub
 def test_demo_publish_ends_with_the_app_s_own_answer(running_hub, template, tmp_path):
     hub = running_hub
     seed_big_model(hub)
+    hub.runner.env.pop("HF_TOKEN")  # the app calls the provider with the Space's own secret, from --secrets-file
+    secrets = tmp_path / "space.env"
+    secrets.write_text(f"HF_TOKEN={hub.state.token}\n")  # the test Hub knows one token
+    secrets.chmod(0o600)
     dest = tmp_path / "big-sentiment"
-    result = demo_publish(hub, template, dest)
+    result = demo_publish(hub, template, dest, "--secrets-file", str(secrets))
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert "inference api:" in out and "fakeuser/big-sentiment is running after" in out
+    assert "the secret HF_TOKEN has no value" not in out, "the Space got its HF_TOKEN from --secrets-file"
     assert 'with the app\'s first example: ["I love this demo."]' in out
     assert "It answered: " in out and '"label": "POSITIVE"' in out and "0.75" in out
     assert out.rstrip().endswith("The demo fakeuser/big-sentiment is live: it answered.")
     calls = [r for r in hub.requests if r.endpoint == "inference"]
     assert len(calls) == 1 and calls[0].status == 200, "the answer came from one call of the running app"
+    assert hub.repo("space", "fakeuser/big-sentiment").settings == {"HF_TOKEN": hub.state.token}
     assert hub.repo("space", "fakeuser/big-sentiment").files["app.py"] == (dest / "app.py").read_bytes()
     assert_token_absent(hub.state.token, out, result.stderr, folders=[dest])
 
@@ -308,10 +314,25 @@ def test_a_local_demo_of_a_tiny_model_answers_in_every_sdk(running_hub, template
     result = run_cli(env, *args, "--publish", "--poll-interval", "0.5")
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
-    assert "inference local:" in out and out.rstrip().endswith(f"The demo fakeuser/tiny-{sdk} is live: it answered.")
-    if sdk == "streamlit":
-        assert "It answered: health: ok; the page answered" in out
-    else:
-        assert "It answered: " in out and ("POSITIVE" in out or "NEGATIVE" in out)
+    assert "inference local:" in out
     downloads = {r.path for r in hub.requests if r.endpoint == "resolve" and r.status == 200}
+    if sdk == "streamlit":  # no API: the page answers, and the script (which loads the model) has not run
+        assert "It answered: health: ok; the page answered" in out
+        assert out.rstrip().endswith("fakeuser/tiny-streamlit is up, but no example ran: open its page and try one.")
+        return
+    assert "It answered: " in out and ("POSITIVE" in out or "NEGATIVE" in out)
+    assert out.rstrip().endswith(f"The demo fakeuser/tiny-{sdk} is live: it answered.")
     assert any(model in path for path in downloads), "the Space's app downloaded its model from the test Hub"
+
+
+def test_asking_needs_the_wait_and_secrets_need_publish(tmp_path):
+    env = hub_env(tmp_path, "http://127.0.0.1:9", None)
+    secrets = tmp_path / "space.env"
+    secrets.write_text("HF_TOKEN=x\n")
+    demo = run_cli(env, "demo", "acme/model", str(tmp_path / "d"), "--secrets-file", str(secrets))
+    assert demo.returncode == 2 and "--secrets-file gives the Space its secrets when it is created: add --publish" in (
+        demo.stderr
+    )
+    asked = run_cli(env, "publish", str(tmp_path), "--ask", "--no-wait")
+    assert asked.returncode == 2 and "drop --no-wait" in asked.stderr
+    assert not (tmp_path / "d").exists()

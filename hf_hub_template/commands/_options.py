@@ -39,6 +39,27 @@ def add_waiting_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--poll-interval", type=float, default=2.0, help="seconds between looks (default: 2)")
 
 
+def add_secrets_file_option(parser: argparse.ArgumentParser) -> None:
+    """`--secrets-file FILE`: the values of the secrets the answers name, never uploaded."""
+    parser.add_argument(
+        "--secrets-file",
+        type=Path,
+        help="dotenv file (KEY=VALUE lines) with the values of the secrets the answers name (default: environment)",
+    )
+
+
+def read_secrets_option(path: Path | None) -> dict[str, str] | None:
+    """The --secrets-file's values, read once before anything is done (SecretsFileError: missing, too large,
+    not UTF-8; a warning when others can read it); None without the option."""
+    if path is None:
+        return None
+    from hf_hub_template.space_settings import SecretsFileError, read_secrets_file
+
+    if not path.is_file():
+        raise SecretsFileError(f"--secrets-file {path}: no such file; nothing was done.")
+    return read_secrets_file(path)
+
+
 def parse_data(pairs: list[str]) -> dict[str, Any]:
     data = {}
     for pair in pairs:

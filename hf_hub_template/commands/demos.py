@@ -10,10 +10,12 @@ from typing import Any
 from hf_hub_template.commands._errors import CommandError
 from hf_hub_template.commands._options import (
     add_data_option,
+    add_secrets_file_option,
     add_template_options,
     add_waiting_options,
     org_standard,
     parse_data,
+    read_secrets_option,
     trusted_template,
 )
 from hf_hub_template.commands.projects import cmd_new
@@ -38,6 +40,7 @@ def register(sub: Any) -> None:
         help="create the Space, wait until it runs, ask it once with its first example and print the answer",
     )
     add_waiting_options(dem)
+    add_secrets_file_option(dem)
     add_data_option(dem, help="an answer (wins)")
     add_template_options(dem)
     dem.set_defaults(func=cmd_demo)
@@ -70,6 +73,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.dest.exists() or args.dest.is_symlink():
         raise CommandError(f"{args.dest} already exists; nothing was written. Name a new folder as DEST.")
     given = parse_data(args.data)
+    if args.secrets_file and not args.publish:
+        raise CommandError("--secrets-file gives the Space its secrets when it is created: add --publish")
+    secret_values = read_secrets_option(args.secrets_file)
     try:
         info, readme = demo.read_model(model_id)
         chosen = demo.plan(info, sdk=args.sdk, inference=args.inference, gpu=args.gpu, data=given, readme=readme)
@@ -88,7 +94,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from hf_hub_template.publish import Waiting
 
     waiting = Waiting(timeout=args.timeout, interval=args.poll_interval)
-    publish_and_ask(args.dest, load_answers(args.dest), waiting=waiting, interactive=sys.stdin.isatty())
+    publish_and_ask(
+        args.dest,
+        load_answers(args.dest),
+        waiting=waiting,
+        interactive=sys.stdin.isatty(),
+        secrets_file=args.secrets_file,
+        secret_values=secret_values,
+    )
     return 0
 
 

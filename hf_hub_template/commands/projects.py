@@ -10,9 +10,11 @@ from typing import Any
 from hf_hub_template.commands._errors import CommandError, ProjectFolderError
 from hf_hub_template.commands._options import (
     add_data_option,
+    add_secrets_file_option,
     add_template_options,
     add_waiting_options,
     org_standard,
+    read_secrets_option,
     standard_data,
     trusted_template,
 )
@@ -44,11 +46,7 @@ def register(sub: Any) -> None:
     )
     pub.add_argument("--pr", action="store_true", help="if the repo holds other content, open a pull request")
     pub.add_argument("--no-wait", action="store_true", help="do not watch the Space build and start")
-    pub.add_argument(
-        "--secrets-file",
-        type=Path,
-        help="dotenv file (KEY=VALUE lines) with the values of the secrets the answers name (default: environment)",
-    )
+    add_secrets_file_option(pub)
     add_waiting_options(pub)
     pub.add_argument(
         "--ask",
@@ -100,20 +98,14 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from hf_hub_template.answers import load_answers
     from hf_hub_template.publish import Waiting, publish
 
+    if args.ask and args.no_wait:
+        raise CommandError("--ask asks the running app, which needs the wait: drop --no-wait")
     projects = [project.resolve() for project in args.project or [Path.cwd()]]
     for project in projects:
         project_in(project)
     answers = {project: load_answers(project) for project in projects}
-    secret_values = None
-    if args.secrets_file:  # read once, before anything is done: missing, too large, not UTF-8, open to others
-        from hf_hub_template.space_settings import SecretsFileError, read_secrets_file
-
-        if not args.secrets_file.is_file():
-            raise SecretsFileError(f"--secrets-file {args.secrets_file}: no such file; nothing was done.")
-        secret_values = read_secrets_file(args.secrets_file)
+    secret_values = read_secrets_option(args.secrets_file)
     waiting = Waiting(wait=not args.no_wait, timeout=args.timeout, interval=args.poll_interval)
-    if args.ask and args.no_wait:
-        raise CommandError("--ask asks the running app, which needs the wait: drop --no-wait")
     for project in projects:
         if args.ask:
             from hf_hub_template.live_demo import publish_and_ask
