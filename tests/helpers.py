@@ -92,7 +92,50 @@ def check_keys(answers: dict[str, Any]) -> None:
 
 def render(template: Path, dst: Path, *, vcs_ref: str = "HEAD", **answers: Any) -> Path:
     check_keys(answers)
+    return copy_once(template, dst, vcs_ref, answers)
+
+
+# ------------------------------------------- each answer set rendered once per test process
+# Copying a finished render takes milliseconds; `copier copy` takes a second (clone, questions, files,
+# the copy task's process). Only the session's template repos (conftest: never changed once built) are
+# shared, and only into a new folder outside any git repository, with the same environment and cwd:
+# everything else Copier or the copy task reads is in the key. Each test gets its own copy to change.
+_SHARED_TEMPLATES: set[str] = set()
+_RENDERS: dict[tuple[str, ...], Path] = {}
+_RENDER_STORE: list[Path] = []
+
+
+def share_renders(store: Path) -> None:
+    """Keep finished renders under `store` (conftest, once per test process)."""
+    _RENDER_STORE[:] = [store]
+
+
+def shared_template(template: Path) -> Path:
+    """Mark `template` as built once and never changed, so renders from it can be shared."""
+    _SHARED_TEMPLATES.add(str(template))
+    return template
+
+
+def _render_key(template: Path, dst: Path, vcs_ref: str, answers: dict[str, Any]) -> tuple[str, ...] | None:
+    if not _RENDER_STORE or str(template) not in _SHARED_TEMPLATES or os.path.lexists(dst):
+        return None
+    if any((parent / ".git").exists() for parent in dst.absolute().parents):
+        return None  # the copy task leaves the commit to the enclosing repository's owner
+    env = sorted((key, value) for key, value in os.environ.items() if key != "PYTEST_CURRENT_TEST")
+    return (str(template), vcs_ref, dst.name, repr(sorted(answers.items())), repr(env), os.getcwd())
+
+
+def copy_once(template: Path, dst: Path, vcs_ref: str, answers: dict[str, Any]) -> Path:
+    """`run_copy` with `--defaults`, or a copy of the same render done earlier in this process."""
+    key = _render_key(template, dst, vcs_ref, answers)
+    if key is not None and key in _RENDERS:
+        shutil.copytree(_RENDERS[key], dst, symlinks=True)
+        return dst
     run_copy(str(template), str(dst), data=answers, defaults=True, unsafe=True, vcs_ref=vcs_ref, quiet=True)
+    if key is not None:
+        kept = _RENDER_STORE[0] / str(len(_RENDERS)) / dst.name
+        shutil.copytree(dst, kept, symlinks=True)
+        _RENDERS[key] = kept
     return dst
 
 
@@ -206,7 +249,7 @@ def old_answers(repo_type: str, sdk: str | None) -> dict[str, Any]:
 
 def copy_old(versions: Path, dst: Path, **answers: Any) -> Path:
     """Render with 0.9.0, whose SDK question was `sdk` (so these answers bypass check_keys)."""
-    run_copy(str(versions), str(dst), data=answers, defaults=True, unsafe=True, vcs_ref=OLD_VERSION, quiet=True)
+    copy_once(versions, dst, OLD_VERSION, answers)
     assert yaml.safe_load((dst / ".copier-answers.yml").read_text())["_commit"] == OLD_VERSION
     return dst
 
@@ -249,7 +292,14 @@ def assert_token_absent(
                 assert token.encode() not in path.read_bytes(), f"the token was written to {path}"
     if hub is not None:
         assert all(token.encode() not in r.body for r in hub.requests), "the token was sent in a request body"
-        assert all(r.authorization in (None, f"Bearer {token}") for r in hub.requests)
+        import base64
+
+        git_basic = "Basic " + base64.b64encode(f"user:{token}".encode()).decode()  # git fetching a private repo
+        assert all(
+            r.authorization in (None, f"Bearer {token}")
+            or (r.endpoint.startswith("git-") and r.authorization == git_basic)
+            for r in hub.requests
+        )
         for repo in hub.state.repos.values():
             for content in [*repo.files.values(), *(str(c).encode() for c in [*repo.commits, *repo.pulls])]:
                 assert token.encode() not in content, f"the token reached {repo.repo_id} on the Hub"
