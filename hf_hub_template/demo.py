@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from hf_hub_template.hub.facts import LICENSES
+from hf_hub_template.hub.facts import LICENSES, is_repo_id
 
 # What `model_info` is asked for (huggingface_hub 2.4.0's ExpandModelProperty_T names).
 EXPAND = [
@@ -293,16 +293,6 @@ def _card_answers(
             f"datasets {', '.join(valid)}: the card names them; the first one's rows are the examples "
             "(-d datasets= keeps the built-in ones)"
         )
-
-
-def is_repo_id(text: str) -> bool:
-    from huggingface_hub.utils import HFValidationError, validate_repo_id
-
-    try:
-        validate_repo_id(text)
-    except HFValidationError:
-        return False
-    return "/" in text and not text.endswith(".git")
 
 
 def _one_line(text: str, limit: int) -> str:

@@ -163,11 +163,11 @@ def fill_in_namespace(text: str, login: str, repo_type: str) -> str:
     (partials/macros.jinja's repo_link), each snippet's note goes, and YOUR-NAMESPACE/ becomes `login/`."""
     import re
 
-    from hf_hub_template.hub.facts import URL_PREFIX
+    from hf_hub_template.hub.facts import url_prefix
 
     placeholder = re.escape(f"{PLACEHOLDER_NAMESPACE}/")
     note = re.escape(PLACEHOLDER_NOTE)
-    url = f"https://huggingface.co/{URL_PREFIX[repo_type]}{login}/"
+    url = f"https://huggingface.co/{url_prefix(repo_type)}{login}/"
     text = re.sub(rf"`{placeholder}([^`\s]+)` \({note}\)", lambda m: f"[{login}/{m[1]}]({url}{m[1]})", text)
     text = re.sub(rf"`{placeholder}[^`\s]+` below: {note}[.]\n\n", "", text)
     return text.replace(f"{PLACEHOLDER_NAMESPACE}/", f"{login}/")

@@ -16,13 +16,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from huggingface_hub import SpaceStage
+
 from hf_hub_template.hub.errors import HubStepError, explain
 from hf_hub_template.hub.project import Project
 from hf_hub_template.hub.session import connect, with_namespace
 from hf_hub_template.untrusted import for_terminal
 
-RUNNING = "RUNNING"
-ERRORS = {"BUILD_ERROR", "RUNTIME_ERROR", "CONFIG_ERROR", "NO_APP_FILE"}
+# The stages, as huggingface_hub names them (space_watch is loaded only where the client is: after an upload,
+# by status, by a live demo).
+RUNNING = SpaceStage.RUNNING.value
+ERRORS = {
+    SpaceStage.BUILD_ERROR.value,
+    SpaceStage.RUNTIME_ERROR.value,
+    SpaceStage.CONFIG_ERROR.value,
+    SpaceStage.NO_APP_FILE.value,
+}
+BUILD_STAGES = (SpaceStage.BUILDING.value, SpaceStage.BUILD_ERROR.value)
 LOG_LINES = 15
 # A terminal's colour and cursor sequences (CSI): dropped from log lines, which are full of colours;
 # any other control character left is shown as `\xNN` when printed.
@@ -98,7 +108,7 @@ class Watched:
         if self.error_message:
             lines.append(f"The Hub says: {for_terminal(self.error_message)}")
         if self.log:
-            kind = "build" if self.stage == "BUILD_ERROR" else "run"
+            kind = "build" if self.stage == SpaceStage.BUILD_ERROR else "run"
             lines.append(f"Last lines of the {kind} log:")
             lines += [f"  | {for_terminal(line)}" for line in self.log]
         lines += [f"Likely cause: {for_terminal(cause)}" for cause in self.causes]  # may quote the log
@@ -130,7 +140,7 @@ def watch_space(
         if stage in ERRORS or elapsed >= timeout:
             watched = Watched(stage, elapsed, error_message=error_message_of(runtime.raw))
             if stage in ERRORS:
-                watched.log = last_log_lines(api, repo_id, build=stage == "BUILD_ERROR")
+                watched.log = last_log_lines(api, repo_id, build=stage == SpaceStage.BUILD_ERROR)
                 watched.causes = diagnose(watched.log + [watched.error_message])
             return watched
         sleep(min(interval, max(0.0, timeout - elapsed)))
@@ -163,7 +173,7 @@ def space_status(api: Any, repo_id: str, url: str) -> tuple[str, bool]:
         lines[-1] += f" (requested: {for_terminal(requested)})"
     if error_message:
         lines.append(f"  the Hub says: {for_terminal(error_message)}")
-    build = stage in ("BUILDING", "BUILD_ERROR")
+    build = stage in BUILD_STAGES
     log = last_log_lines(api, repo_id, build=build)
     if log:
         lines.append(f"  last lines of the {'build' if build else 'run'} log:")

@@ -1,5 +1,8 @@
-"""One source for each Hub fact: partials/hub_facts.jinja. Every other copy agrees with it, and no
-file of the template, its hooks or its tools writes a fact out again."""
+"""One source for each Hub fact. What huggingface_hub exports (URL prefixes, the repo id rule,
+SpaceHardware, SpaceStage, the SDKs) is its: the copies that must remain (the Jinja the template
+renders with Copier alone, and tests/hub_rules.py, shipped in every project) are checked against
+huggingface_hub itself. The rest has one source, partials/hub_facts.jinja; every other copy agrees
+with it, and no file of the template, its hooks or its tools writes a fact out again."""
 
 from __future__ import annotations
 
@@ -17,37 +20,61 @@ SOURCE = ROOT / "partials" / "hub_facts.jinja"
 COPIES = {ROOT / "hf_hub_template" / "hub" / "facts.py", ROOT / "template" / "tests" / "hub_rules.py"}
 
 
-def test_the_python_tools_carry_the_same_facts():
-    assert hub_facts.URL_PREFIX == FACTS.url_prefix
+def test_the_python_tools_carry_the_template_s_own_facts():
+    """The facts huggingface_hub does not export: the Python tools' copies equal partials/hub_facts.jinja."""
     assert hub_facts.HUB_SDK == FACTS.hub_sdk
     assert hub_facts.STREAMLIT_PORT == FACTS.streamlit_port
-    assert hub_facts.ZEROGPU_HARDWARE == FACTS.zerogpu_hardware
     assert hub_facts.LICENSES == set(FACTS.licenses)
 
 
-def test_url_prefixes_are_huggingface_hub_s():
-    from huggingface_hub import constants
+def test_what_huggingface_hub_exports_is_its_in_every_copy():
+    from huggingface_hub import SpaceHardware, constants
 
-    assert {key: value for key, value in hub_facts.URL_PREFIX.items() if value} == {
-        key: constants.REPO_TYPES_URL_PREFIXES[key] for key in ("dataset", "space")
-    }
-    assert set(hub_facts.URL_PREFIX) == {t for t in constants.REPO_TYPES if t} - {"kernel"}
+    template_types = {t for t in constants.REPO_TYPES if t} - {"kernel"}
+    assert set(hub_facts.REPO_TYPES) == template_types
+    prefixes = {t: constants.REPO_TYPES_URL_PREFIXES.get(t, "") for t in template_types}
+    assert FACTS.url_prefix == prefixes
+    assert {t: hub_facts.url_prefix(t) for t in template_types} == prefixes
+    hardware = {h.value for h in SpaceHardware}
+    assert set(FACTS.requestable_hardware) == hardware
+    assert FACTS.zerogpu_hardware == SpaceHardware.ZERO_A10G.value
+    assert set(FACTS.hardware) <= hardware and hub_rules.HARDWARE <= hardware
+    assert set(FACTS.hub_sdk.values()) == hub_rules.SPACE_SDKS <= set(constants.SPACES_SDK_TYPES)
 
 
-def test_requestable_hardware_is_what_huggingface_hub_knows():
-    from huggingface_hub import SpaceHardware
+# Repo ids on either side of each part of validate_repo_id's rule (1-96 characters of A-Z a-z 0-9 _ . -
+# per part, starting and ending with a letter, digit or _; no -- or ..; no .git ending; one / at most).
+REPO_IDS = [
+    "acme/demo", "demo", "a/b", "A_1/b.c-d", "_x/y_", "9/9", "a" * 96 + "/" + "b" * 96, "a" * 97 + "/b",
+    "a/" + "b" * 97, "a/b.git", "a.git/b", "a/b.gitx", "a--b/c", "a/b--c", "a..b/c", "a/b..c", "a-b/c.d",
+    "-a/b", "a-/b", ".a/b", "a/b.", "a/-b", "a/b/c", "/a", "a/", "", "a b/c", "a/b!", "ns/é",
+    pytest.param("a/b\n", marks=pytest.mark.xfail(strict=True, reason="hub_rules: REPO_ID.match, $ before a newline")),
+]  # fmt: skip
 
-    assert set(FACTS.requestable_hardware) == {h.value for h in SpaceHardware}
+
+@pytest.mark.parametrize("repo_id", REPO_IDS)
+def test_every_repo_id_check_is_validate_repo_id_s(repo_id):
+    """The Jinja pattern (copier.yml's validators) and the shipped checker accept what huggingface_hub
+    accepts, ASCII alone (the Hub's names are); the tools ask huggingface_hub itself (`is_repo_id`)."""
+    from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+    try:
+        validate_repo_id(repo_id)
+        client_accepts = True
+    except HFValidationError:
+        client_accepts = False
+    valid = client_accepts and repo_id.isascii()
+    assert bool(re.fullmatch(FACTS.repo_id_pattern, repo_id)) == valid
+    assert bool(hub_rules.REPO_ID.match(repo_id)) == valid  # as hub_rules uses it
+    assert hub_facts.is_repo_id(repo_id) == (client_accepts and "/" in repo_id)
 
 
 def test_the_rendered_checker_carries_the_same_facts():
     assert hub_rules.LICENSES == set(FACTS.licenses)
     assert hub_rules.TASKS == set(FACTS.tasks)
-    assert hub_rules.HARDWARE == set(FACTS.hardware)
+    assert hub_rules.HARDWARE == set(FACTS.hardware)  # the card's values; all of them SpaceHardware's (above)
     assert hub_rules.COLORS == set(FACTS.colors)
-    assert hub_rules.SPACE_SDKS == set(FACTS.hub_sdk.values())
     assert hub_rules.DEFAULT_APP_PORT == FACTS.default_app_port
-    assert hub_rules.REPO_ID.pattern == FACTS.repo_id_pattern
     assert hub_rules.EMOJI.pattern == FACTS.emoji_pattern
     assert hub_rules.HEADERS == set(FACTS.space_headers)
     assert hub_rules.BASE_MODEL_RELATIONS == set(FACTS.base_model_relations)

@@ -1,20 +1,20 @@
-"""The Hub facts the Python tools need. The template's one source is `partials/hub_facts.jinja`;
-`tests/test_hub_facts.py` proves these agree with it (and with the rendered `tests/hub_rules.py`)."""
+"""The Hub facts the Python tools need, each from its authority.
+
+What `huggingface_hub` exports is read from it where it is used, never written again here: the URL
+prefixes (`url_prefix`), the repo id rule (`is_repo_id`), `SpaceHardware` (hub/project.py) and
+`SpaceStage` (space_watch.py). It is imported inside the functions: the copy task loads this module
+where the client may not be installed yet. What the client does not export has its one source in
+`partials/hub_facts.jinja`; `tests/test_hub_facts.py` proves these equal to it.
+"""
 
 from __future__ import annotations
 
 # The repo types the template makes (huggingface_hub.constants.REPO_TYPES holds these, and more).
 REPO_TYPES = ("space", "model", "dataset")
-# Where a repo lives under the Hub's URL (https://huggingface.co/{prefix}{namespace}/{name}); a model has
-# none. `tests/test_hub_facts.py` proves it is `huggingface_hub.constants.REPO_TYPES_URL_PREFIXES`'s (the
-# tools run where huggingface_hub may not be installed yet, so it is not imported here).
-URL_PREFIX = {"model": "", "dataset": "datasets/", "space": "spaces/"}
 # The SDK the Hub is told for each Space SDK the template offers: the built-in Streamlit SDK is
 # retired, so a Streamlit Space is a Docker Space (on STREAMLIT_PORT).
 HUB_SDK = {"gradio": "gradio", "streamlit": "docker", "static": "static", "docker": "docker"}
 STREAMLIT_PORT = 8501
-# ZeroGPU: the hardware a Space asks for to run @spaces.GPU on a lent GPU.
-ZEROGPU_HARDWARE = "zero-a10g"
 # The card's `license` ids the Hub knows (`demo` takes a model's licence only when it is one of them).
 LICENSES = frozenset(
     """
@@ -30,3 +30,21 @@ fair-noncommercial-research-license llama2 llama3 llama3.1 llama3.2 llama3.3 lla
 unknown other
 """.split()
 )
+
+
+def url_prefix(repo_type: str) -> str:
+    """Where a repo of `repo_type` lives under the Hub's URL ({prefix}{namespace}/{name}); a model has none."""
+    from huggingface_hub.constants import REPO_TYPES_URL_PREFIXES
+
+    return REPO_TYPES_URL_PREFIXES.get(repo_type, "")
+
+
+def is_repo_id(text: str) -> bool:
+    """`namespace/name`, by huggingface_hub's own rule (`validate_repo_id`)."""
+    from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+    try:
+        validate_repo_id(text)
+    except HFValidationError:
+        return False
+    return "/" in text

@@ -2,7 +2,7 @@
 
 Publish, status, the trio and the copy task ask this object for the repo id, its URL, the SDK the
 Hub is told, the hardware and visibility to request, instead of each working them out of the raw
-answers again. The Hub facts it uses come from `hub.facts` (URL prefixes tested equal to `huggingface_hub`'s).
+answers again. Its Hub facts come from `hub.facts`, and from `huggingface_hub` where it exports them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from hf_hub_template.answers import load_answers
-from hf_hub_template.hub.facts import HUB_SDK, STREAMLIT_PORT, URL_PREFIX, ZEROGPU_HARDWARE
+from hf_hub_template.hub.facts import HUB_SDK, STREAMLIT_PORT, url_prefix
 
 KIND = {"space": "Space", "model": "model repo", "dataset": "dataset repo"}
 DOCKER_APP_PORT = 7860  # the Hub's default `app_port`, which the template's Docker Spaces keep
@@ -41,8 +41,10 @@ class Project:
         is_space = repo_type == "space"
         inference = _text(answers.get("inference")) or "none"
         chosen = answers.get("space_hardware")
-        if chosen is None and inference == "zerogpu":
-            chosen = ZEROGPU_HARDWARE
+        if chosen is None and inference == "zerogpu":  # @spaces.GPU runs on ZeroGPU's lent GPU
+            from huggingface_hub import SpaceHardware
+
+            chosen = SpaceHardware.ZERO_A10G.value
         return cls(
             repo_type=repo_type,
             repo_name=_text(answers.get("repo_name")),
@@ -98,4 +100,4 @@ class Project:
 
     def url(self, endpoint: str) -> str:
         """The repo's page on the Hub at `endpoint` (HF_ENDPOINT or huggingface.co)."""
-        return f"{endpoint.rstrip('/')}/{URL_PREFIX[self.repo_type]}{self.repo_id}"
+        return f"{endpoint.rstrip('/')}/{url_prefix(self.repo_type)}{self.repo_id}"
