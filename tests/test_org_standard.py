@@ -6,13 +6,13 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import copier._main
 import pytest
 import yaml
 from helpers import QUESTIONS, ROOT
 from hub_rules import read_metadata
+from prompting import Prompter
 
 from hf_hub_template.cli import main as cli
 from hf_hub_template.org_standard import OrgStandard, OrgStandardError
@@ -68,26 +68,10 @@ def test_default_answer_can_be_changed(template, tmp_path):
     assert read_metadata(dest / "README.md")["colorFrom"] == "red"
 
 
-def prompt_typing(asked: dict[str, Any], typed: dict[str, Any]):
-    """Copier's prompt, answered with `typed` or Enter; notes each question asked and the default it offered."""
-
-    def fake_prompt(questions: list[dict[str, Any]], answers: dict[str, Any]) -> dict[str, Any]:
-        question = questions[0]
-        name, when = question["name"], question.get("when", True)
-        if callable(when) and not when(answers):  # questionary skips it
-            return {name: answers[name]}
-        default = question.get("default")
-        asked[name] = getattr(default, "value", default)  # choices come as questionary Choice
-        return {name: typed.get(name, answers[name])}
-
-    return fake_prompt
-
-
 def test_at_the_prompt_fixed_answers_are_not_asked_and_defaults_are_prefilled(template, tmp_path, monkeypatch):
-    asked: dict[str, Any] = {}
-    monkeypatch.setattr(
-        copier._main, "unsafe_prompt", prompt_typing(asked, {"page_options": True, "color_to": "yellow"})
-    )
+    prompter = Prompter({"page_options": True, "color_to": "yellow"})
+    monkeypatch.setattr(copier._main, "unsafe_prompt", prompter)
+    asked = prompter.offered
     dest = tmp_path / "prompted"
     assert new(template, dest) == 0
     standard = OrgStandard.load(EXAMPLE)
@@ -99,8 +83,9 @@ def test_at_the_prompt_fixed_answers_are_not_asked_and_defaults_are_prefilled(te
 
 
 def test_org_defaults_behind_a_closed_gate_are_used_and_recorded_unasked(template, tmp_path, monkeypatch):
-    asked: dict[str, Any] = {}
-    monkeypatch.setattr(copier._main, "unsafe_prompt", prompt_typing(asked, {}))
+    prompter = Prompter()
+    monkeypatch.setattr(copier._main, "unsafe_prompt", prompter)
+    asked = prompter.offered
     dest = tmp_path / "enter"
     assert new(template, dest) == 0
     assert not {"color_from", "tags"} & set(asked) and asked["page_options"] is False

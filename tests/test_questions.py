@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from helpers import ASKED, COPIER_YML, QUESTIONS, ROOT, check_keys, question_template, render
+from prompting import copy_answering
 
 FREE_TEXT = {
     "repo_name",
@@ -78,7 +79,7 @@ BAD_ANSWERS = [
     ({"space_variables": "MODE=demo, not a pair"}, 'not KEY=VALUE: "not a pair"'),
     ({"space_secrets": "HF_TOKEN=hf_abc"}, "names of A-Za-z0-9_, no values"),
     (
-        {"models": "acme/m", "inference": "api", "pipeline_tag": "fill-mask"},
+        {"models": "acme/m", "inference": "api", "pipeline_tag": "text-to-audio"},
         "api can't serve it; use local",
     ),
     ({"models": "acme/m", "space_sdk": "docker", "inference": "zerogpu"}, "ZeroGPU is Gradio only"),
@@ -643,40 +644,19 @@ MOST_ASKED = 12  # issue 25: a newcomer presses Enter at most 12 times for any k
 GATES = {"space_settings", "page_options", "repo_details"}
 
 
-class _Prompter:
-    """Stands in for Copier's prompt: answers each question with `answers[name]` or its default, and notes it."""
-
-    def __init__(self, answers: dict[str, Any]) -> None:
-        self.answers, self.asked = answers, []
-
-    def __call__(self, questions: list[dict[str, Any]], answers: dict[str, Any]) -> dict[str, Any]:
-        question = questions[0]
-        name, when = question["name"], question.get("when", True)
-        if callable(when) and not when(answers):  # questionary skips it, as Copier's `when: false` asks
-            return {name: answers[name]}
-        self.asked.append(name)
-        return {name: self.answers.get(name, answers[name])}
-
-
 def asked_questions(
-    template: Path, dst: Path, monkeypatch, data: dict[str, Any] | None = None, **typed: Any
+    template: Path, dst: Path, data: dict[str, Any] | None = None, **typed: Any
 ) -> tuple[list[str], dict[str, Any]]:
     """Copy interactively, typing `typed` where asked and Enter elsewhere: (questions asked, answers recorded)."""
-    import copier._main
-    import yaml
-    from copier import run_copy
-
-    prompter = _Prompter(typed)
-    monkeypatch.setattr(copier._main, "unsafe_prompt", prompter)
     check_keys({**typed, **(data or {})})
-    run_copy(str(template), str(dst), data=data or {}, unsafe=True, skip_tasks=True, vcs_ref="HEAD", quiet=True)
-    return prompter.asked, yaml.safe_load((dst / ".copier-answers.yml").read_text(encoding="utf-8"))
+    prompter = copy_answering(template, dst, typed, data)
+    return prompter.asked, yaml_answers(dst)
 
 
 @pytest.mark.parametrize(("repo_type", "sdk"), list(ASKED_BY_DEFAULT), ids=lambda v: str(v))
-def test_a_default_project_asks_at_most_twelve_questions(template, tmp_path, monkeypatch, repo_type, sdk):
+def test_a_default_project_asks_at_most_twelve_questions(template, tmp_path, repo_type, sdk):
     typed = {"repo_type": repo_type, **({"space_sdk": sdk} if sdk else {})}
-    asked, recorded = asked_questions(template, tmp_path / "out", monkeypatch, **typed)
+    asked, recorded = asked_questions(template, tmp_path / "out", **typed)
     assert asked == ASKED_BY_DEFAULT[(repo_type, sdk)].split()
     assert len(asked) <= MOST_ASKED
     # Nothing is lost by not asking: every question this kind has is recorded, asked or not.
@@ -707,16 +687,16 @@ GROUPS = {
 
 
 @pytest.mark.parametrize("gate", sorted(GROUPS))
-def test_each_yes_opens_its_group_and_only_it(template, tmp_path, monkeypatch, gate):
+def test_each_yes_opens_its_group_and_only_it(template, tmp_path, gate):
     (repo_type, sdk), group = GROUPS[gate]
     typed = {"repo_type": repo_type, **({"space_sdk": sdk} if sdk else {})}
-    closed, _ = asked_questions(template, tmp_path / "closed", monkeypatch, **typed)
-    opened, _ = asked_questions(template, tmp_path / "open", monkeypatch, **typed, **{gate: True})
+    closed, _ = asked_questions(template, tmp_path / "closed", **typed)
+    opened, _ = asked_questions(template, tmp_path / "open", **typed, **{gate: True})
     assert set(opened) - set(closed) == set(group.split())
     assert set(closed) <= set(opened)
 
 
-def test_every_question_can_be_reached_by_answering_the_gates(template, tmp_path, monkeypatch):
+def test_every_question_can_be_reached_by_answering_the_gates(template, tmp_path):
     """With every group open and the answers that lead to follow-up questions, each question is asked once."""
     reached: set[str] = set()
     leads = {"license": "other", "github_sync": True, "hf_oauth": True, "models": "acme/m"}
@@ -729,15 +709,15 @@ def test_every_question_can_be_reached_by_answering_the_gates(template, tmp_path
         {"repo_type": "dataset", "repo_details": True},
     ]
     for index, typed in enumerate(runs):
-        asked, _ = asked_questions(template, tmp_path / str(index), monkeypatch, **typed)
+        asked, _ = asked_questions(template, tmp_path / str(index), **typed)
         assert len(asked) == len(set(asked)), "a question is asked once"
         reached |= set(asked)
     assert reached == ASKED
 
 
-def test_answers_behind_a_closed_gate_given_with_data_are_used_and_recorded(template, tmp_path, monkeypatch):
+def test_answers_behind_a_closed_gate_given_with_data_are_used_and_recorded(template, tmp_path):
     data = {"space_hardware": "t4-small", "space_sleep_time": 600, "emoji": "🚀", "tags": "demo"}
-    asked, recorded = asked_questions(template, tmp_path / "out", monkeypatch, data=data)
+    asked, recorded = asked_questions(template, tmp_path / "out", data=data)
     assert not set(data) & set(asked) and recorded["space_settings"] is False
     assert {key: recorded[key] for key in data} == data
     from hub_rules import read_metadata
@@ -746,16 +726,10 @@ def test_answers_behind_a_closed_gate_given_with_data_are_used_and_recorded(temp
     assert card["emoji"] == "🚀" and "demo" in card["tags"]
 
 
-def test_a_gated_question_can_still_be_asked_by_name(template, tmp_path, monkeypatch):
+def test_a_gated_question_can_still_be_asked_by_name(template, tmp_path):
     """`copier copy --ask NAME` asks one question of a closed group (the README says so)."""
-    import copier._main
-    from copier import run_copy
-
-    prompter = _Prompter({"space_hardware": "t4-small"})
-    monkeypatch.setattr(copier._main, "unsafe_prompt", prompter)
-    dst = tmp_path / "out"
-    run_copy(str(template), str(dst), unsafe=True, skip_tasks=True, vcs_ref="HEAD", quiet=True, ask=["space_hardware"])
-    assert "space_hardware" in prompter.asked and yaml_answers(dst)["space_hardware"] == "t4-small"
+    prompter = copy_answering(template, tmp_path / "out", {"space_hardware": "t4-small"}, ask=["space_hardware"])
+    assert "space_hardware" in prompter.asked and yaml_answers(tmp_path / "out")["space_hardware"] == "t4-small"
 
 
 @pytest.mark.parametrize(
