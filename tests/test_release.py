@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import re
-import tomllib
 
+import tomllib
 from helpers import COPIER_YML, CURRENT_VERSION, PREVIOUS_VERSION, RELEASE_COMMITS, ROOT
 
 
