@@ -328,6 +328,75 @@ def bench_demo(work: Path, versions: Path, runs: int) -> dict[str, Any]:
     return {name: {key: spread(v) for key, v in measures.items()} for name, measures in samples.items()}
 
 
+BY_HAND_ASK = """import sys
+from gradio_client import Client
+from huggingface_hub import HfApi
+
+host = HfApi().space_info(sys.argv[1]).host
+print(Client(host, verbose=False).predict("I love this demo.", api_name="/predict"))
+"""
+
+
+def bench_demo_publish(work: Path, versions: Path, runs: int) -> dict[str, Any]:
+    """`demo MODEL_ID --publish` on the loopback Hub, which runs the Space's app, against the same steps by hand:
+    `copier copy` with the answers demo chose, `hf-hub-template publish` (create, upload, wait), one gradio_client
+    call. The model is one a provider serves (the app runs on the Hub's inference stand-in, no torch)."""
+    import yaml
+
+    token = "hf_bench_" + secrets.token_hex(12)
+    model = "acme/big-sentiment"
+    samples: dict[str, list[float]] = {"demo_publish": [], "by_hand": []}
+    requests: dict[str, list[str]] = {}
+    with HubServer(token=token, run_spaces=True) as hub:
+        facts = {"pipeline_tag": "text-classification", "library_name": "transformers", "parameters": 7_000_000_000}
+        hub.seed("model", model, {"config.json": b"{}"}, providers={"hf-inference": "text-classification"}, **facts)
+        hub.runner.env.update(INFERENCE_URL=f"{hub.url}/inference/text-classification", HF_TOKEN=token)
+        env = hub_env(work, hub.url, token)
+        cli = [sys.executable, "-m", "hf_hub_template"]
+        chosen: list[str] = []
+        ask = work / "demo-publish" / "ask.py"
+        ask.parent.mkdir(parents=True, exist_ok=True)
+        ask.write_text(BY_HAND_ASK)
+        for n in range(runs):  # interleaved, so drift hits both alike
+            dest = work / "demo-publish" / f"demo-{n}"
+            hub.clear_log()
+            start = time.perf_counter()
+            out = sh(
+                *cli,
+                "demo",
+                model,
+                str(dest),
+                "--template",
+                str(versions),
+                "--publish",
+                "--poll-interval",
+                "0.2",
+                env=env,
+            ).stdout
+            samples["demo_publish"].append(time.perf_counter() - start)
+            assert "is live: it answered" in out, out
+            requests["demo_publish"] = hub.calls()
+            if not chosen:
+                recorded = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+                keys = ("space_sdk", "models", "pipeline_tag", "inference", "license", "title", "short_description")
+                chosen = [arg for key in keys if key in recorded for arg in ("-d", f"{key}={recorded[key]}")]
+            hand = work / "demo-publish" / f"hand-{n}"
+            hub.clear_log()
+            start = time.perf_counter()
+            sh(*COPIER, "copy", "--defaults", "--quiet", "--trust", *chosen, str(versions), str(hand))
+            sh(*cli, "publish", str(hand), "--poll-interval", "0.2", env=env)
+            sh(sys.executable, str(ask), f"fakeuser/hand-{n}", env=env)
+            samples["by_hand"].append(time.perf_counter() - start)
+            requests["by_hand"] = hub.calls()
+    return {
+        **{key: spread(values) for key, values in samples.items()},
+        # Besides the runtime polls (one per --poll-interval while the app starts: time, not work).
+        "requests": {key: sum(call != "GET runtime" for call in calls) for key, calls in requests.items()},
+        "runtime_polls": {key: calls.count("GET runtime") for key, calls in requests.items()},
+        "calls": requests,
+    }
+
+
 def bench_fleet(work: Path, versions: Path, sizes: list[int]) -> dict[str, Any]:
     token = "hf_bench_" + secrets.token_hex(12)
     old = work / "fleet" / "old"
@@ -611,6 +680,15 @@ def report(results: dict[str, Any]) -> str:
                 f"{'demo: ' + app + ' peak RSS (MiB)':<48} {rss['median']:>9.0f} "
                 f"{rss['min']:>8.0f}-{rss['max']:.0f} MiB {r:>7} {'1.2x' if app != 'bare' else '':>7}  {ok}"
             )
+    live = results.get("demo_publish")
+    if live:
+        add("demo MODEL --publish, command to printed answer", live["demo_publish"], live["by_hand"], 1.1)
+        add("by hand: copier copy, publish (waits), 1 API call", live["by_hand"], None, None)
+        lines.append(
+            f"{'demo --publish requests but polls (by hand)':<48} {live['requests']['demo_publish']:>9}  "
+            f"by hand: {live['requests']['by_hand']} (runtime polls: {live['runtime_polls']['demo_publish']}, "
+            f"by hand {live['runtime_polls']['by_hand']})"
+        )
     for size, value in results.get("fleet", {}).items():
         lines.append(
             f"{'fleet-update ' + size + ' repos':<48} {value['seconds']:>8.2f}s "
@@ -658,11 +736,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per measure (median and spread)")
     parser.add_argument("--quick", action="store_true", help="3 runs, fleet of 10 and 50, no suite timing")
     parser.add_argument(
-        "--only", action="append", choices=["copy", "update", "remote", "gradio", "demo", "fleet", "scale", "suite"]
+        "--only",
+        action="append",
+        choices=["copy", "update", "remote", "gradio", "demo", "demo_publish", "fleet", "scale", "suite"],
     )
     args = parser.parse_args()
     runs = 3 if args.quick else args.runs
-    parts = set(args.only or ["copy", "update", "remote", "gradio", "demo", "fleet", "scale", "suite"])
+    parts = set(args.only or ["copy", "update", "remote", "gradio", "demo", "demo_publish", "fleet", "scale", "suite"])
     if args.quick:
         parts.discard("suite")
     results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
@@ -676,6 +756,7 @@ def main() -> int:
             "remote": lambda: bench_remote(work, versions, runs),
             "gradio": lambda: bench_gradio(work, versions, runs),
             "demo": lambda: bench_demo(work, versions, runs),
+            "demo_publish": lambda: bench_demo_publish(work, versions, runs),
             "fleet": lambda: bench_fleet(work, versions, [10, 50] if args.quick else [10, 50, 200]),
             "scale": lambda: bench_fleet_scale(work, versions, [100] if args.quick else [100, 1000], runs),
             "suite": bench_suite,

@@ -68,14 +68,21 @@ class Answer:
         return [*said, f"The demo {repo_id} is live: it answered."]
 
 
-def ask_published(answers: Mapping[str, Any], *, timeout: float = TIMEOUT) -> tuple[str, Answer]:
-    """The project's Space (its answers; the namespace asked of the Hub when left empty) asked once: its id
-    and the answer. NotLive when it does not answer; HubStepError when the Hub cannot be read."""
+def ask_published(
+    answers: Mapping[str, Any], *, repo_id: str | None = None, timeout: float = TIMEOUT
+) -> tuple[str, Answer]:
+    """The project's Space asked once: its id and the answer. The id is `repo_id` when the caller knows it,
+    else read from the answers (the namespace asked of the Hub when left empty). NotLive when it does not
+    answer; HubStepError when the Hub cannot be read."""
     from hf_hub_template.hub.project import Project
     from hf_hub_template.hub.session import connect, with_namespace
 
     api, endpoint = connect()
-    project = with_namespace(api, endpoint, Project.from_answers(answers))
+    project = Project.from_answers(answers)
+    if repo_id:
+        project = project.with_namespace(repo_id.split("/")[0])
+    else:
+        project = with_namespace(api, endpoint, project)
     try:
         url, private = space_host(api, project.repo_id)
         token = api.token if private and _may_get_token(url) else None

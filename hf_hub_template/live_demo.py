@@ -38,7 +38,7 @@ def publish_and_ask(
     if not waiting.wait:
         raise HubStepError("A demo is live once it has answered, which needs the wait: drop --no-wait.")
     try:
-        publish(
+        url = publish(
             project,
             dict(answers),
             interactive=interactive,
@@ -49,7 +49,8 @@ def publish_and_ask(
             announce_live=False,
         )
         report("Asking the app once, with its first example (a demo is live once it has answered):")
-        repo_id, answer = ask_published(answers, timeout=answer_timeout)
+        # The repo's URL ends with its id: no second whoami (a rate-limited route) to learn the namespace again.
+        repo_id, answer = ask_published(answers, repo_id="/".join(url.split("/")[-2:]), timeout=answer_timeout)
     except (HubStepError, NotLive) as err:
         raise HubStepError(
             f"{err}\nYour project is intact in {project}. Once the cause is fixed (and pushed), resume with:\n"

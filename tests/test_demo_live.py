@@ -256,6 +256,7 @@ def test_demo_publish_ends_with_the_app_s_own_answer(running_hub, template, tmp_
     calls = [r for r in hub.requests if r.endpoint == "inference"]
     assert len(calls) == 1 and calls[0].status == 200, "the answer came from one call of the running app"
     assert hub.repo("space", "fakeuser/big-sentiment").settings == {"HF_TOKEN": hub.state.token}
+    assert hub.calls().count("GET whoami") == 1, "the namespace is asked once (whoami is rate-limited)"
     assert hub.repo("space", "fakeuser/big-sentiment").files["app.py"] == (dest / "app.py").read_bytes()
     assert_token_absent(hub.state.token, out, result.stderr, folders=[dest])
 
