@@ -1,6 +1,6 @@
 """How many questions a person answers, pressing Enter each time, for each kind and SDK (issue 25: at most 12).
 
-    python3 -m uv run python bench/questions.py   # prints the counts; bench/run.py reports them beside copy times
+python3 -m uv run python bench/questions.py   # prints the counts; bench/run.py reports them beside copy times
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ from helpers import (  # noqa: E402  (the tests' own helpers build the template 
     tag_release,
 )
 from hub_server import HubServer  # noqa: E402
+from questions import MOST, count_questions  # noqa: E402
 
 COPIER = [sys.executable, "-m", "copier"]
 TRIVIAL_COPIER_YML = "name:\n  type: str\n  help: A name\n  default: demo\n"
@@ -648,6 +649,9 @@ def report(results: dict[str, Any]) -> str:
             None if key == "trivial" else copy["trivial"],
             None if key == "trivial" else 1.3,
         )
+    for key, count in results.get("questions", {}).items():
+        ok = "yes" if count <= MOST else "NO"
+        lines.append(f"{'questions asked by default, ' + key:<48} {count:>9}  target <= {MOST}  {ok}")
     update = results.get("update", {})
     for key, value in update.items():
         add(f"update {key}", value, None if key == "trivial" else update["trivial"], None if key == "trivial" else 1.3)
@@ -738,11 +742,14 @@ def main() -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["copy", "update", "remote", "gradio", "demo", "demo_publish", "fleet", "scale", "suite"],
+        choices=["copy", "questions", "update", "remote", "gradio", "demo", "demo_publish", "fleet", "scale", "suite"],
     )
     args = parser.parse_args()
     runs = 3 if args.quick else args.runs
-    parts = set(args.only or ["copy", "update", "remote", "gradio", "demo", "demo_publish", "fleet", "scale", "suite"])
+    parts = set(
+        args.only
+        or ["copy", "questions", "update", "remote", "gradio", "demo", "demo_publish", "fleet", "scale", "suite"]
+    )
     if args.quick:
         parts.discard("suite")
     results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
@@ -752,6 +759,7 @@ def main() -> int:
         trivial = trivial_template(work / "trivial")
         steps = {
             "copy": lambda: bench_copy(work, versions, trivial, runs),
+            "questions": lambda: count_questions(versions, work / "questions"),
             "update": lambda: bench_update(work, versions, trivial, runs),
             "remote": lambda: bench_remote(work, versions, runs),
             "gradio": lambda: bench_gradio(work, versions, runs),
