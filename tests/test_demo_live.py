@@ -337,3 +337,33 @@ def test_asking_needs_the_wait_and_secrets_need_publish(tmp_path):
     asked = run_cli(env, "publish", str(tmp_path), "--ask", "--no-wait")
     assert asked.returncode == 2 and "drop --no-wait" in asked.stderr
     assert not (tmp_path / "d").exists()
+
+
+@pytest.mark.slow  # eight rendered apps, each started by the test Hub (Gradio or uvicorn, no torch)
+@pytest.mark.parametrize("sdk", ["gradio", "docker"])
+@pytest.mark.parametrize(
+    ("task", "sent", "answered"),
+    [
+        ("text-classification", "first example", "POSITIVE"),
+        ("text-generation", "first example", "a reply from the stand-in"),
+        ("image-classification", "a 64x48 PNG made here", "POSITIVE"),
+        ("automatic-speech-recognition", "a 0.5 s WAV made here", "a transcript from the stand-in"),
+    ],
+)
+def test_each_kind_of_api_demo_answers_its_first_example_or_an_input_made_here(
+    running_hub, template, tmp_path, sdk, task, sent, answered
+):
+    """Rendered api demos (the provider is the test Hub's stand-in): a text demo gets the app's own first
+    example, an image or speech demo without examples a file made here, in the body its SDK's route takes."""
+    hub = running_hub
+    answers = {"space_sdk": sdk, "models": "tinyorg/big", "pipeline_tag": task}
+    project = render(template, tmp_path / "demo", inference="api", datasets="", **answers)
+    hub.runner.env.update(INFERENCE_URL=f"{hub.url}/inference/{task}", HF_TOKEN=hub.state.token)
+    files = {path.name: path.read_bytes() for path in project.iterdir() if path.is_file()}
+    commit_space(hub, "fakeuser/kind", files, space_sdk=sdk)
+    assert wait_stage(hub, "fakeuser/kind") == "RUNNING", hub.runner.app("fakeuser/kind").run_log()[-20:]
+    url, _ = live_answer.space_host(hf_api(hub), "fakeuser/kind")
+    answer = live_answer.ask(url, space_sdk=sdk, pipeline_tag=task, timeout=120)
+    assert sent in answer.sent and answered in answer.text
+    calls = [r for r in hub.requests if r.endpoint == "inference"]
+    assert len(calls) == 1 and calls[0].status == 200
