@@ -20,6 +20,7 @@ from hf_hub_template.hub.content import content_ids, hub_file_id
 from hf_hub_template.hub.errors import HubStepError, explain, status_of, with_retries
 from hf_hub_template.hub.project import KIND, Project
 from hf_hub_template.hub.session import connect, with_namespace
+from hf_hub_template.join_history import already_joined, join_hub_history
 from hf_hub_template.space_settings import CREDENTIALS, CreationSettings, creation_settings
 from hf_hub_template.template_source import expand_shortcut, safe_ref
 from hf_hub_template.untrusted import for_terminal, quoted
@@ -305,6 +306,8 @@ def publish(
         if state is RemoteState.SAME:
             report(f"{url} already holds exactly this project: nothing to upload.")
             report(set_origin(project, url))
+            if not already_joined(project, url):
+                report(join_hub_history(project, url, token=_git_token(api, hub_repo)))
             _watch(api, target, url, waiting, report)
             return url
         if state is RemoteState.OTHER:
@@ -349,14 +352,16 @@ def publish(
         if "validating metadata" in str(warning.message):
             report(f"The Hub accepted the card with warnings (fix them in README.md): {warning.message}")
     report(set_origin(project, url))
-    report(
-        "Before your first `git push`, join the Hub's history once (a clean merge of identical files): "
-        "git pull --no-rebase --allow-unrelated-histories origin main"
-    )
+    report(join_hub_history(project, url, token=_git_token(api, hub_repo)))
     _watch(api, target, url, waiting, report)
     if announce_live:
         report(f"Your {target.kind} is live: {url}")
     return url
+
+
+def _git_token(api: Any, hub_repo: Project) -> str | None:
+    """The token git fetches the Hub's commit with: none for a public repo, which anyone may read."""
+    return None if hub_repo.visibility == "public" else api.token
 
 
 def _watch(api: Any, target: Target, url: str, waiting: Waiting, report: Any) -> None:

@@ -8,6 +8,9 @@ next N requests or for all of them.
 A Space's runtime stage is scripted (`Repo.stages`), or, with `HubServer(run_spaces=True)`, its app
 runs for real: each commit starts the committed files' app on loopback (tests/space_runner.py), and
 the runtime stage, the run log and the Space's `host` follow the process.
+
+Each repo is also a git repository, served over git's smart HTTP at the repo's URL (tests/hub_git.py): the
+HTTP commits are its history, and a `git push` there is a commit the API then shows.
 """
 
 from __future__ import annotations
@@ -17,14 +20,18 @@ import fnmatch
 import hashlib
 import json
 import re
+import shutil
 import socket
+import tempfile
 import threading
 import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from hub_git import GitStore
 from space_runner import SpaceRunner
 
 TYPE_PREFIX = {"model": "", "dataset": "datasets/", "space": "spaces/"}
@@ -111,6 +118,7 @@ class HubState:
         self.log: list[LoggedRequest] = []
         self.lock = threading.Lock()
         self.runner: SpaceRunner | None = None  # run_spaces: committed Spaces' apps run for real
+        self.git = GitStore(Path(tempfile.mkdtemp(prefix="hub-git-")))  # each repo's git side
 
     def take_fault(self, endpoint: str) -> Fault | None:
         with self.lock:
@@ -153,6 +161,7 @@ class HubServer:
     def __exit__(self, *exc: object) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+        shutil.rmtree(self.state.git.root, ignore_errors=True)
         if self.state.runner is not None:
             self.state.runner.stop_all()
 
@@ -237,6 +246,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- plumbing -------------------------------------------------------------------
     def _body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":  # git sends a large push so
+            chunks = []
+            while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+            self.rfile.readline()
+            return b"".join(chunks)
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
@@ -313,6 +329,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(status, {"error": f"injected {status}", "url": self._injected_url(endpoint, body)}, headers)
             elif handler is None:
                 self._error(404, f"no route for {method} {raw_path}")
+            elif endpoint.startswith("git-"):  # git's own authentication: Basic, with the token as password
+                handler(body, query, *args)
             elif endpoint != "validate" and not self._authorized() and not self._anonymous_read(method, endpoint, args):
                 self._error(401, "Invalid credentials in Authorization header")
             else:
@@ -349,6 +367,15 @@ class _Handler(BaseHTTPRequestHandler):
             match = re.fullmatch(pattern, path)
             if verb == method and match:
                 return endpoint, handler, tuple(unquote(g) if g else g for g in match.groups())
+        git = re.fullmatch(
+            r"/(datasets/|spaces/)?([^/]+/[^/]+?)(?:[.]git)?/(info/refs|git-upload-pack|git-receive-pack)", path
+        )
+        if git and (method, git.group(3)) in (
+            ("GET", "info/refs"),
+            ("POST", "git-upload-pack"),
+            ("POST", "git-receive-pack"),
+        ):
+            return "git-" + git.group(3).replace("info/refs", "refs").removeprefix("git-"), self._git, git.groups()
         resolve = re.fullmatch(r"/(datasets/|spaces/)?([^/]+/[^/]+)/resolve/([^/]+)/(.+)", path)
         if resolve and method in ("GET", "HEAD"):
             return "resolve", self._resolve, resolve.groups()
@@ -453,7 +480,7 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._send(400, {"error": f"the test server does not store {item['key']}"})
                 return
-        sha = uuid.uuid4().hex + "00000000"
+        sha = uuid.uuid4().hex + "00000000"  # a pull request's; a commit on main gets its git commit's id
         commit = {"oid": sha, "summary": header.get("summary"), "changes": changes, "revision": rev}
         url = self._repo_url(repo.repo_type, repo_id)
         if query.get("create_pr"):
@@ -472,16 +499,79 @@ class _Handler(BaseHTTPRequestHandler):
                 {"commitUrl": f"{url}/commit/{sha}", "commitOid": sha, "pullRequestUrl": f"{url}/discussions/{num}"},
             )
             return
+        git_dir = self._git_dir(repo)
         for path, content in changes.items():
             if content is None:
                 repo.files.pop(path, None)
             else:
                 repo.files[path] = content
+        sha = commit["oid"] = self.state.git.commit(
+            git_dir, repo.files, lfs_patterns(repo), header.get("summary") or ""
+        )
         repo.sha = sha
         repo.commits.append(commit)
         if self.state.runner is not None and repo.repo_type == "space":
             self.state.runner.start(repo_id, dict(repo.files), repo.sdk, repo.settings)
         self._send(200, {"commitUrl": f"{url}/commit/{sha}", "commitOid": sha})
+
+    def _git_dir(self, repo: Repo) -> Path:
+        """The repo's bare git repository, made at its first use (from the files it holds by then)."""
+        git_dir = self.state.git.git_dir(TYPE_PREFIX[repo.repo_type], repo.repo_id)
+        if self.state.git.ensure(git_dir, repo.files, lfs_patterns(repo)) and repo.files:
+            repo.sha = self.state.git.head(git_dir) or repo.sha
+        return git_dir
+
+    def _git_user(self) -> str | None:
+        """Who a git request comes from: the token as a bearer, or as the password of Basic authentication."""
+        authorization = self.headers.get("authorization") or ""
+        if authorization == f"Bearer {self.state.token}":
+            return self.state.user
+        if authorization.startswith("Basic "):
+            try:
+                name, _, password = base64.b64decode(authorization[6:]).decode().partition(":")
+            except ValueError:
+                return None
+            return (name or self.state.user) if password == self.state.token else None
+        return None
+
+    def _git(self, body: bytes, query: dict[str, list[str]], prefix: str | None, repo_id: str, service: str) -> None:
+        """git's smart HTTP (fetch, clone, push) at the repo's URL, through `git http-backend`. Reading a public
+        repo needs no token; a private one, and any push, need the token (a 401 asks git for it)."""
+        plural = {"datasets/": "datasets", "spaces/": "spaces"}.get(prefix or "", "models")
+        repo = self._find(plural, repo_id)
+        if repo is None:
+            return
+        pushing = service == "git-receive-pack" or query.get("service") == ["git-receive-pack"]
+        user = self._git_user()
+        if user is None and (pushing or repo.private or self.headers.get("authorization")):
+            self._send(
+                401,
+                raw=b"Invalid credentials\n",
+                headers={"WWW-Authenticate": 'Basic realm="Hugging Face"', "Content-Type": "text/plain"},
+            )
+            return
+        if pushing and not self._can_write(repo_id.split("/")[0]):
+            self._error(403, "Forbidden")
+            return
+        git_dir = self._git_dir(repo)
+        before = self.state.git.head(git_dir)
+        status, headers, payload = self.state.git.serve(
+            git_dir, self.command, service, urlsplit(self.path).query, self.headers, body, user
+        )
+        if service == "git-receive-pack" and self.state.git.head(git_dir) != before:
+            self._take_push(repo, git_dir)
+        self._send(status, raw=payload, headers=headers)
+
+    def _take_push(self, repo: Repo, git_dir: Path) -> None:
+        """A push is a commit like any other: the files, the head and the commit list follow it."""
+        head, files, subject = self.state.git.read(git_dir, repo.files)
+        changes: dict[str, bytes | None] = {p: c for p, c in files.items() if repo.files.get(p) != c}
+        changes.update({p: None for p in repo.files if p not in files})
+        repo.files = files
+        repo.sha = head or repo.sha
+        repo.commits.append({"oid": repo.sha, "summary": subject, "changes": changes, "revision": "main"})
+        if self.state.runner is not None and repo.repo_type == "space":
+            self.state.runner.start(repo.repo_id, dict(repo.files), repo.sdk, repo.settings)
 
     def _tree(self, body: bytes, query: dict[str, list[str]], plural: str, repo_id: str, rev: str) -> None:
         repo = self._find(plural, repo_id)

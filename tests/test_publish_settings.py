@@ -54,8 +54,12 @@ def test_settings_travel_in_the_one_creation_request(template, tmp_path, hub, to
     assert body["sleepTimeSeconds"] == 3600
     assert body["variables"] == [{"key": "MODE", "value": "demo"}, {"key": "LEVEL", "value": "2"}]
     assert body["secrets"] == [{"key": "API_KEY", "value": env["API_KEY"]}]
-    # The minimum: nothing beyond create, validate, preupload and commit for these settings.
-    assert hub.calls() == ["POST create", "POST validate", "POST preupload", "POST commit"]
+    # The minimum: nothing beyond create, validate, preupload and commit for these settings (then git fetches
+    # the upload's commit, so main stands on it).
+    assert hub.calls() == ["POST create", "POST validate", "POST preupload", "POST commit"] + [
+        "GET git-refs",
+        "POST git-upload-pack",
+    ]
     assert "protected, hardware cpu-upgrade, sleeps after 3600 s, variables MODE, LEVEL, secrets API_KEY" in (
         result.stdout
     )
