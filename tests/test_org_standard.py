@@ -148,6 +148,15 @@ def test_a_bad_answer_is_one_line_and_nothing_is_written(template, tmp_path):
     assert not (tmp_path / "x").exists()
 
 
+def test_an_answer_that_is_not_a_choice_is_one_line_and_nothing_is_written(template, tmp_path):
+    result = run_cli("new", str(tmp_path / "x"), "--template", str(template), "-d", "repo_type=nope", "--defaults")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "hf-hub-template: Invalid choice for 'repo_type': 'nope' is not in ['space', 'model', 'dataset']"
+    ]
+    assert not (tmp_path / "x").exists()
+
+
 def test_an_unreachable_template_is_one_line_that_says_what_to_do(tmp_path):
     standard = tmp_path / "org.yml"
     standard.write_text(f"template: {tmp_path / 'no-such-template'}\nfixed:\n  namespace: acme\n")

@@ -42,11 +42,15 @@ def _raised_in(exc: BaseException) -> str:
     return f"{frame.f_globals.get('__name__', '')}.{frame.f_code.co_name}"
 
 
+# Where Copier raises for an answer it refuses (its validator's message; a choice that is not offered).
+REFUSED_ANSWER = ("copier._user_data.validate_answer", "copier._user_data._parse_answer")
+
+
 def _copier_value_error(exc: BaseException, template: str) -> Said | None:
-    """Copier raises a plain ValueError (no class of its own) for an answer its validator refuses, said
-    before anything was written, and for a local template that is no folder: told by the function that raised."""
+    """Copier raises a plain ValueError (no class of its own) for an answer it refuses, said before anything
+    was written, and for a local template that is no folder: told by the function that raised."""
     origin = _raised_in(exc)
-    if origin == "copier._user_data.validate_answer":
+    if origin in REFUSED_ANSWER:
         return Said(f"{PROG}: {exc}", 2)
     if origin == "copier._template.local_abspath":
         return Said(f"{PROG}: the template {template} cannot be reached (no such folder); {UNREACHABLE_HINT}", 2)
