@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,20 +17,27 @@ from hub_server import HubServer  # noqa: E402
 
 
 def _compile_each_source_once() -> None:
-    """Copier builds a new Jinja environment for every copy and compiles each question's default, `when`
-    and validator again (about 800 compilations a copy, half its time). The compiled code depends only on
-    the source and the environment's settings, so this test process compiles each pair once."""
+    """Copier builds a new Jinja environment for every copy, in a new clone of the template, and compiles
+    each question's default, `when` and validator and each file again (half a copy's time). The code Jinja
+    compiles depends only on the source and the environment's settings (the file name is only the code's
+    co_filename, put back below), so this test process compiles each source once."""
+    from types import CodeType
+
     from jinja2 import Environment
     from jinja2.lexer import get_lexer
 
     compile_source = Environment.compile
-    compiled: dict[tuple[object, ...], object] = {}
+    compiled: dict[tuple[object, ...], CodeType | str] = {}
+
+    def named(code: CodeType, filename: str) -> CodeType:
+        consts = tuple(named(const, filename) if isinstance(const, CodeType) else const for const in code.co_consts)
+        return code.replace(co_filename=filename, co_consts=consts)
 
     def compile_once(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
         if not isinstance(source, str):
             return compile_source(self, source, name, filename, raw, defer_init)
         key = (
-            source, name, filename, raw, defer_init, type(self), get_lexer(self),
+            source, name, raw, defer_init, type(self), get_lexer(self),
             tuple(sorted((key, type(ext)) for key, ext in self.extensions.items())),
             frozenset(self.filters), frozenset(self.tests), self.optimized, self.finalize, self.is_async,
             self.code_generator_class, self.sandboxed, getattr(self, "intercepted_binops", None),
@@ -37,12 +45,38 @@ def _compile_each_source_once() -> None:
         )  # fmt: skip
         if key not in compiled:
             compiled[key] = compile_source(self, source, name, filename, raw, defer_init)
-        return compiled[key]
+            return compiled[key]
+        code = compiled[key]
+        filename = filename or "<template>"
+        return code if isinstance(code, str) or code.co_filename == filename else named(code, filename)
 
     Environment.compile = compile_once  # type: ignore[method-assign]
 
 
+def _read_each_copier_yml_once() -> None:
+    """Copier parses copier.yml with the pure-Python YAML loader on every copy and every update (a quarter
+    of a copy's time). Without `!include`, what it returns depends only on the file's bytes: this test
+    process parses each version once and hands out deep copies."""
+    import copy
+
+    import copier._template
+
+    load = copier._template.load_template_config
+    loaded: dict[bytes, Any] = {}
+
+    def load_once(conf_path: Path, quiet: bool = False) -> Any:
+        text = Path(conf_path).read_bytes()
+        if b"!include" in text:
+            return load(conf_path, quiet)
+        if text not in loaded:
+            loaded[text] = load(conf_path, quiet)
+        return copy.deepcopy(loaded[text])
+
+    copier._template.load_template_config = load_once  # type: ignore[assignment]
+
+
 _compile_each_source_once()
+_read_each_copier_yml_once()
 
 
 @pytest.fixture(scope="session", autouse=True)
