@@ -152,7 +152,8 @@ class HubServer:
         handler.base_url = self.url
         if run_spaces:
             self.state.runner = SpaceRunner(self.url)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # shutdown() waits for serve_forever's next look at its flag: every 20 ms, not the default 500 ms.
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,), daemon=True)
 
     def __enter__(self) -> HubServer:
         self._thread.start()
