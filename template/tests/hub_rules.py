@@ -228,7 +228,7 @@ def _common(meta: dict[str, Any], found: Findings) -> None:
     _list_of_str(meta, "tags", found)
     for key in ("datasets", "models"):
         for repo in _list_of_str(meta, key, found):
-            if not REPO_ID.match(repo):
+            if not REPO_ID.fullmatch(repo):
                 found.error(key, f"{repo!r} is not a valid Hub repo id")
 
 
@@ -244,7 +244,7 @@ def _emoji_problems(emoji: object, found: Findings) -> None:
     text = KEYCAP.sub("", emoji) if isinstance(emoji, str) else "?"
     if not isinstance(emoji, str) or any(c.isalnum() for c in text):
         found.error("emoji", f"emoji must be a single emoji, not text ({emoji!r})")
-    elif not EMOJI.match(emoji):
+    elif not EMOJI.fullmatch(emoji):
         found.warn(
             "emoji", f"emoji should be a single emoji: the Hub shows {emoji!r} as it is"
         )
@@ -308,7 +308,7 @@ def check_space(meta: dict[str, Any], folder: Path) -> list[Finding]:
     ).is_file():  # §3: each line goes to apt-get install; a bad name fails the build
         for line in (folder / "packages.txt").read_text().splitlines():
             name = line.strip()
-            if name and not name.startswith("#") and not DEBIAN_PACKAGE.match(name):
+            if name and not name.startswith("#") and not DEBIAN_PACKAGE.fullmatch(name):
                 found.error(
                     "packages.txt",
                     f"packages.txt: {name!r} is not a Debian package name",
@@ -386,10 +386,12 @@ def _page_problems(meta: dict[str, Any], found: Findings) -> None:
     for key in ("fullWidth", "disable_embedding", "pinned", "hf_oauth"):
         if key in meta and not isinstance(meta[key], bool):
             found.error(key, f"{key} must be true or false")
-    if "thumbnail" in meta and not re.match(r"^https?://\S+$", str(meta["thumbnail"])):
+    if "thumbnail" in meta and not re.fullmatch(
+        r"^https?://\S+$", str(meta["thumbnail"])
+    ):
         found.error("thumbnail", "thumbnail must be a URL")
     timeout = meta.get("startup_duration_timeout")
-    if timeout is not None and not DURATION.match(str(timeout)):
+    if timeout is not None and not DURATION.fullmatch(str(timeout)):
         found.error(
             "startup_duration_timeout",
             "startup_duration_timeout must be a duration such as 30m or 1h",
@@ -437,7 +439,7 @@ def _sign_in_problems(meta: dict[str, Any], found: Findings) -> None:
             f"hf_oauth_expiration_minutes must be 1 to {OAUTH_EXPIRATION_MINUTES_MAX}",
         )
     for org in _list_of_str(meta, "hf_oauth_authorized_org", found):
-        if "/" in org or not REPO_ID.match(org):
+        if "/" in org or not REPO_ID.fullmatch(org):
             found.error(
                 "hf_oauth_authorized_org",
                 f"hf_oauth_authorized_org: {org!r} is not an organisation name",
@@ -501,12 +503,12 @@ def check_model(meta: dict[str, Any], folder: Path) -> list[Finding]:
         [base] if isinstance(base, str) else (base if isinstance(base, list) else [])
     )
     for repo in bases:
-        if not isinstance(repo, str) or not REPO_ID.match(repo):
+        if not isinstance(repo, str) or not REPO_ID.fullmatch(repo):
             found.error("base_model", f"base_model {repo!r} is not a valid Hub repo id")
     _relation_problems(meta, bases, found)
     version = meta.get("new_version")
     if version is not None and not (
-        isinstance(version, str) and "/" in version and REPO_ID.match(version)
+        isinstance(version, str) and "/" in version and REPO_ID.fullmatch(version)
     ):
         found.error(
             "new_version", f"new_version {version!r} is not a model id (namespace/name)"
@@ -680,7 +682,7 @@ def _dataset_info_problems(meta: dict[str, Any], found: Findings) -> None:
         for feature in info.get("features", []):
             dtype = feature.get("dtype") if isinstance(feature, dict) else None
             if isinstance(dtype, str) and not (
-                dtype in VALUE_DTYPES or PARAMETRIC_DTYPE.match(dtype)
+                dtype in VALUE_DTYPES or PARAMETRIC_DTYPE.fullmatch(dtype)
             ):
                 found.error(
                     "dataset_info",
