@@ -38,11 +38,12 @@ TAILORED_TASKS = (
     "automatic-speech-recognition",
     "feature-extraction",
     "sentence-similarity",
+    "fill-mask",
 )
 API_TASKS = frozenset(TAILORED_TASKS)
-# Any other task gets the generic demo (one text in, the pipeline's output as JSON): it works only where
-# the transformers pipeline takes one text; fill-mask is the one the suite runs (tests/test_demo_spaces.py).
-GENERIC_TASKS = ("fill-mask",)
+# Any other task gets the generic demo (one text in, the pipeline's output as JSON), which works only where
+# the transformers pipeline takes one text: the demo command offers none of them (-d pipeline_tag=TASK can).
+GENERIC_TASKS: tuple[str, ...] = ()
 DEMO_TASKS = (*TAILORED_TASKS, *GENERIC_TASKS)
 
 # The libraries whose repos transformers' `pipeline` loads (the local and ZeroGPU demos use nothing else):

@@ -698,6 +698,7 @@ class _Handler(BaseHTTPRequestHandler):
             "automatic-speech-recognition": {"text": "a transcript from the stand-in"},
             "feature-extraction": [[0.5, 0.25, 0.125]],
             "sentence-similarity": [[0.5, 0.25, 0.125]],
+            "fill-mask": [{"score": 0.5, "token": 7, "token_str": "demo", "sequence": "i love this demo"}],
             "text-generation": {
                 "id": "stand-in",
                 "object": "chat.completion",

@@ -25,7 +25,7 @@ TASK_MODELS = {
     "automatic-speech-recognition": "tinyorg/tiny-wav2vec2",
     "feature-extraction": "tinyorg/tiny-bert",
     "sentence-similarity": "tinyorg/tiny-bert",
-    "fill-mask": "tinyorg/tiny-fill-mask",  # no tailored demo: the generic fallback
+    "fill-mask": "tinyorg/tiny-fill-mask",
 }
 DATASET_ID = "tinyorg/tiny-reviews"
 BERT = {"vocab_size": len(SPECIAL) + len(WORDS), "hidden_size": 16, "num_hidden_layers": 1}
