@@ -8,6 +8,8 @@ hf-hub-template demo MODEL_ID [DEST] [--sdk SDK] [--inference WHERE] [--gpu] [-d
 hf-hub-template trio DEST --name NAME [--namespace NS] [-d [TYPE.]KEY=VALUE ...] [--create-remote]
 hf-hub-template fleet-update NAMESPACE [--type TYPE] [--match GLOB] [--vcs-ref REF] [--shard K/N] [--dry-run]
 hf-hub-template fleet-status NAMESPACE [--type TYPE] [--match GLOB] [--shard K/N] [--json | --markdown]
+hf-hub-template adopt REPO_ID [--repo-type TYPE] [--vcs-ref REF] [--dry-run]
+hf-hub-template fleet-adopt NAMESPACE [--type TYPE] [--match GLOB] [--shard K/N] [--dry-run]
 
 The commands live in hf_hub_template/commands/, one module per group (projects, demos, fleet); this module
 builds the parser from them and says what they raise (commands/_errors.py).
@@ -22,7 +24,7 @@ from hf_hub_template.commands import demos, fleet, projects
 from hf_hub_template.commands._errors import format_known_exception
 
 # The commands that render repos someone else may have written keep the token out of their environment block.
-RENDERS_OTHERS_REPOS = ("update", "fleet-update", "fleet-status")
+RENDERS_OTHERS_REPOS = ("update", "fleet-update", "fleet-status", "adopt", "fleet-adopt")
 
 
 def build_parser() -> argparse.ArgumentParser:

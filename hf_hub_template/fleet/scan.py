@@ -3,6 +3,9 @@ fails, list the repos (each at the commit the listing gave), clone the operator'
 each repo download its answers file at that commit and check that it names the operator's template; only
 then is the repo handed to the command's visitor. The visitor's rows are reported in repo order.
 
+A visitor that also reads the repos without the template's answers file (fleet-adopt) has a `non_member`
+method: those repos are handed to it, in the same pool, instead of being one `not_from_a_template` row.
+
 What a repo wrote is data: its answers are parsed bounded (answers.load_answers), and a repo whose
 `_src_path` is not the operator's template is never rendered (template_source.same_template).
 """
@@ -13,8 +16,9 @@ import fnmatch
 import hashlib
 import sys
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO, TypeVar
 
@@ -47,6 +51,8 @@ class Repo:
     repo_type: str
     repo_id: str
     revision: str | None = None  # the commit the listing gave: everything of the repo is read at it
+    # Its file names as the listing gave them (None: the listing named none). Read by a non_member visit.
+    files: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,9 @@ def list_repos(api: Any, options: Options) -> list[tuple[Repo, bool]]:
                 continue
             files = None if info.siblings is None else {sibling.rfilename for sibling in info.siblings}
             sha = getattr(info, "sha", None)
-            repo = Repo(repo_type, info.id, sha if isinstance(sha, str) else None)
+            repo = Repo(
+                repo_type, info.id, sha if isinstance(sha, str) else None, None if files is None else frozenset(files)
+            )
             found.append((repo, files is None or ANSWERS_FILE in files))
     return sorted(found, key=lambda item: (item[0].repo_type, item[0].repo_id))
 
@@ -114,8 +122,9 @@ def scan(options: Options, visitor: Visitor[Row], out: TextIO = sys.stdout) -> i
         action = f"list the repos of {options.namespace}"
         print(explain(exc, action=action, repo_id=options.namespace, endpoint=endpoint), file=sys.stderr)
         return 1
-    rows = [(repo, visitor.not_from_a_template(repo)) for repo, may in repos if not may]
-    todo = [repo for repo, may in repos if may]
+    reads_all = _non_member(visitor) is not None  # fleet-adopt: the repos without answers are its work
+    rows = [] if reads_all else [(repo, visitor.not_from_a_template(repo)) for repo, may in repos if not may]
+    todo = [(repo, may) for repo, may in repos if may or reads_all]
     with (
         tempfile.TemporaryDirectory(prefix=f"hf-{visitor.command}-") as scratch,
         ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool,
@@ -127,7 +136,7 @@ def scan(options: Options, visitor: Visitor[Row], out: TextIO = sys.stdout) -> i
             print(f"{visitor.command}: {for_terminal(err)}; {visitor.nothing_done}.", file=sys.stderr)
             return 1
         visitor.begin(template, Path(scratch))
-        futures = {pool.submit(_visit, api, endpoint, repo, options, visitor): repo for repo in todo}
+        futures = {pool.submit(_visit, api, endpoint, repo, options, visitor, may): repo for repo, may in todo}
         for future in as_completed(futures):
             rows.append((futures[future], future.result()))
             bar.update()
@@ -135,11 +144,21 @@ def scan(options: Options, visitor: Visitor[Row], out: TextIO = sys.stdout) -> i
     return visitor.report([row for _, row in rows], out)
 
 
-def _visit(api: Any, endpoint: str, repo: Repo, options: Options, visitor: Visitor[Row]) -> Row:
+def _non_member(visitor: Visitor[Row]) -> Callable[[Any, str, Repo, Path], Row] | None:
+    """The visitor's `non_member(api, endpoint, repo, scratch)`, if it reads repos without the answers file."""
+    method = getattr(visitor, "non_member", None)
+    return method if callable(method) else None
+
+
+def _visit(api: Any, endpoint: str, repo: Repo, options: Options, visitor: Visitor[Row], may: bool = True) -> Row:
     """One repo: its answers file at the listed commit, checked, then the visitor. Whatever goes wrong with
-    this repo is its row; it never ends the scan of the others."""
+    this repo is its row; it never ends the scan of the others. `may`: the listing did not rule the answers
+    file out (a repo it did is handed straight to the visitor's non_member)."""
     try:
         with tempfile.TemporaryDirectory(prefix="hf-fleet-") as tmp:
+            non_member = _non_member(visitor)
+            if not may and non_member is not None:
+                return non_member(api, endpoint, repo, Path(tmp))
             return _read_and_visit(api, endpoint, repo, options, visitor, Path(tmp))
     except Exception as exc:
         return _failed(visitor, repo, exc, f"read {repo.repo_id}", endpoint)
@@ -163,7 +182,8 @@ def _read_and_visit(api: Any, endpoint: str, repo: Repo, options: Options, visit
             )
         )
     except EntryNotFoundError:
-        return visitor.not_from_a_template(repo)
+        non_member = _non_member(visitor)
+        return visitor.not_from_a_template(repo) if non_member is None else non_member(api, endpoint, repo, scratch)
     except Exception as exc:
         return _failed(visitor, repo, exc, f"download {repo.repo_id}", endpoint)
     try:
@@ -171,8 +191,36 @@ def _read_and_visit(api: Any, endpoint: str, repo: Repo, options: Options, visit
     except ValueError as exc:
         return visitor.failed(repo, f"its {ANSWERS_FILE} cannot be read: {exc}")
     if not answers:
-        return visitor.not_from_a_template(repo)
+        non_member = _non_member(visitor)
+        return visitor.not_from_a_template(repo) if non_member is None else non_member(api, endpoint, repo, scratch)
     source = answers.get("_src_path")
     if not same_template(source, options.template, base=folder):  # a spelling it cannot read is never ours
         return visitor.foreign(repo, str(source or "(none recorded)"), answers)
     return visitor.visit(api, endpoint, repo, Answers(answers, folder, scratch))
+
+
+def visit_one(options: Options, repo: Repo, visitor: Visitor[Row], out: TextIO = sys.stdout) -> int:
+    """The scan of one repo named on the command line (`adopt REPO_ID`): the same checks and visit, its one row.
+    `repo.revision` and `repo.files` are read from the Hub here (one repo_info)."""
+    try:
+        api, endpoint = connect()
+        api.whoami()
+        info = with_retries(lambda: api.repo_info(repo.repo_id, repo_type=repo.repo_type))[0]
+    except HubStepError as err:
+        print(err, file=sys.stderr)
+        return 1
+    except Exception as exc:
+        print(explain(exc, action=f"read {repo.repo_id}", repo_id=repo.repo_id, endpoint=endpoint), file=sys.stderr)
+        return 1
+    files = None if info.siblings is None else frozenset(sibling.rfilename for sibling in info.siblings)
+    sha = getattr(info, "sha", None)
+    found = Repo(repo.repo_type, repo.repo_id, sha if isinstance(sha, str) else None, files)
+    with tempfile.TemporaryDirectory(prefix=f"hf-{visitor.command}-") as scratch:
+        try:
+            template = TemplateRepo(options.template, Path(scratch))
+        except RuntimeError as err:
+            print(f"{visitor.command}: {for_terminal(err)}; {visitor.nothing_done}.", file=sys.stderr)
+            return 1
+        visitor.begin(template, Path(scratch))
+        row = _visit(api, endpoint, found, options, visitor, files is None or ANSWERS_FILE in files)
+    return visitor.report([row], out)

@@ -203,6 +203,29 @@ def _refused(outcome: RepoResult, err: Exception) -> RepoResult:
     return outcome.end(Status.FAILED, text)
 
 
+def open_pull_request(
+    api: Any, repo_type: str, repo_id: str, title: str, description: str, operations: list[Any]
+) -> tuple[str, bool]:
+    """One Hub pull request of `operations` titled `title`, unless one with that title is open already:
+    (its URL, whether it was open already). Never writes to main. Raises what the client raises."""
+    for discussion in api.get_repo_discussions(repo_id, repo_type=repo_type):
+        if discussion.is_pull_request and discussion.status == "open" and discussion.title == title:
+            return discussion.url, True
+    # Retried only when the Hub answered 429/5xx: a lost answer might hide a PR that was opened.
+    info, _ = with_retries(
+        lambda: api.create_commit(
+            repo_id,
+            operations,
+            commit_message=title,
+            commit_description=description,
+            repo_type=repo_type,
+            create_pr=True,
+        ),
+        retry_connection_errors=False,
+    )
+    return info.pr_url or "", False
+
+
 def _open_pr(
     api: Any, endpoint: str, outcome: RepoResult, work: Path, changes: list[list[str]], options: Options
 ) -> RepoResult:
@@ -210,10 +233,6 @@ def _open_pr(
 
     title = f"{PR_TITLE}{outcome.to_version}"
     try:
-        for discussion in api.get_repo_discussions(outcome.repo_id, repo_type=outcome.repo_type):
-            if discussion.is_pull_request and discussion.status == "open" and discussion.title == title:
-                outcome.pr_url = discussion.url
-                return outcome.end(Status.PR_ALREADY_OPEN)
         operations = [
             CommitOperationDelete(path_in_repo=path)
             if status == "D"
@@ -230,17 +249,8 @@ def _open_pr(
             f"{changelog_between(outcome.from_version, outcome.to_version, options.template)}\n\n"
             "Opened by `hf-hub-template fleet-update`."
         )
-        # Retried only when the Hub answered 429/5xx: a lost answer might hide a PR that was opened.
-        info, _ = with_retries(
-            lambda: api.create_commit(
-                outcome.repo_id,
-                operations,
-                commit_message=title,
-                commit_description=description,
-                repo_type=outcome.repo_type,
-                create_pr=True,
-            ),
-            retry_connection_errors=False,
+        outcome.pr_url, already = open_pull_request(
+            api, outcome.repo_type, outcome.repo_id, title, description, operations
         )
     except Exception as exc:
         return outcome.end(
@@ -253,7 +263,8 @@ def _open_pr(
                 attempts=getattr(exc, "attempts_used", 1),
             ),
         )
-    outcome.pr_url = info.pr_url or ""
+    if already:
+        return outcome.end(Status.PR_ALREADY_OPEN)
     return outcome.end(Status.PR_OPENED, f"{len(changes)} files")
 
 
