@@ -219,7 +219,7 @@ def test_demo_renders_a_gradio_space_from_a_model_on_the_hub(template, tmp_path,
     assert answers["inference"] == "local" and answers["space_sdk"] == "gradio" and answers["license"] == "mit"
     assert answers["short_description"] == "Tells happy reviews from sad ones."
     assert card_of(dest)["models"] == ["acme/tiny-sentiment"] and card_of(dest)["sdk"] == "gradio"
-    assert 'MODEL_ID = os.environ.get("MODEL_ID", "acme/tiny-sentiment")' in (dest / "inference.py").read_text()
+    assert 'MODEL_ID = os.environ.get("MODEL_ID", "acme/tiny-sentiment")' in (dest / "demo_model.py").read_text()
     assert rendered_rules(dest).check_repo(dest, "space") == []
     info = next(r for r in hub.requests if r.path == "/api/models/acme/tiny-sentiment")
     assert info.status == 200

@@ -50,7 +50,7 @@ def test_the_three_cards_link_each_other_and_the_space_demos_the_model(template,
     assert {card(p)["license"] for p in (model, data, space)} == {"mit"}
     space_answers = yaml.safe_load((space / ".copier-answers.yml").read_text())
     assert space_answers["pipeline_tag"] == "token-classification" and space_answers["inference"] == "local"
-    assert 'MODEL_ID = os.environ.get("MODEL_ID", "acme/sentiment")' in (space / "inference.py").read_text()
+    assert 'MODEL_ID = os.environ.get("MODEL_ID", "acme/sentiment")' in (space / "demo_model.py").read_text()
     assert 'DATASET_ID = os.environ.get("DATASET_ID", "acme/sentiment-data")' in (space / "examples.py").read_text()
     for project in (model, data, space):
         answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
