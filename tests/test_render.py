@@ -172,6 +172,7 @@ SPACE_QUESTIONS = COMMON_QUESTIONS | {
     # the yes/no before each group most people keep (tests/test_questions.py): recorded like any answer
     "space_settings",
     "page_options",
+    "starter_files",  # never asked, recorded (tests/test_starter_files.py)
     "emoji",
     "color_from",
     "color_to",

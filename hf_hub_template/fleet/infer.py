@@ -121,6 +121,9 @@ def infer(
     for gate in gates:  # closed: what the repo says is recorded anyway, and nothing else is asked
         found.answers[gate] = False
     if repo_type == "space":
+        # Its own app stays its own: none of the starter's app files is rendered, so no update touches them.
+        if "starter_files" in questions:
+            found.answers["starter_files"] = False
         _space(found, meta, files, texts, questions)
     elif repo_type == "model":
         _model(found, meta, files, questions, texts.get("README.md", ""))
