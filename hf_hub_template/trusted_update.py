@@ -97,8 +97,8 @@ def run_update(
     own_line = SRC_PATH_LINE.search(original)
     assert own_line is not None  # check() made sure  # nosec B101
     env, remote = clone_environment(scratch, str(load_answers(work)["_src_path"]), template_clone, base=work)
-    if not remote:  # the clone's path in its place for the run
-        replaced = SRC_PATH_LINE.sub(lambda _: f"_src_path: {json.dumps(str(template_clone))}", original)
+    replaced = SRC_PATH_LINE.sub(lambda _: f"_src_path: {json.dumps(str(template_clone))}", original)
+    if not remote and replaced != original:  # the clone's path in its place for the run (unless it is already)
         answers_file.write_text(replaced, encoding="utf-8")
         git_output(work, *IDENTITY, "commit", "--quiet", "--no-verify", "-am", "Render from the operator's clone")
     arguments = {

@@ -469,3 +469,21 @@ def test_an_answers_file_that_is_a_link_or_nested_deep_is_refused(versions, tmp_
     (deep / ".copier-answers.yml").write_text("a: " + "[" * 20_000 + "]" * 20_000 + "\n")
     with pytest.raises(ValueError, match="nested too deeply"):
         trusted_update.check(deep, str(versions))
+
+
+def test_an_answers_file_that_already_names_the_clone_as_the_run_would_updates(versions, tmp_path):
+    """A local `_src_path` is replaced by the clone's path for the run: when it already reads so (quoted, as the
+    replacement writes it), there is nothing to commit first, and the update still runs."""
+    import json
+
+    from hf_hub_template import trusted_update
+
+    work = _project_naming(tmp_path, str(versions), {})
+    answers = work / ".copier-answers.yml"
+    text = answers.read_text().replace(f"_src_path: {versions}", f"_src_path: {json.dumps(str(versions))}")
+    assert text != answers.read_text()
+    answers.write_text(text)
+    git(work, "commit", "-qam", "quoted")
+    result, _ = trusted_update.run_update(work, versions, tmp_path / "scratch", vcs_ref=CURRENT_VERSION)
+    assert result.returncode == 0, result.stderr
+    assert yaml.safe_load(answers.read_text())["_commit"] == CURRENT_VERSION
