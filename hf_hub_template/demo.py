@@ -39,6 +39,7 @@ TAILORED_TASKS = (
     "feature-extraction",
     "sentence-similarity",
     "fill-mask",
+    "zero-shot-classification",
 )
 API_TASKS = frozenset(TAILORED_TASKS)
 # Any other task gets the generic demo (one text in, the pipeline's output as JSON), which works only where

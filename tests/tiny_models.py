@@ -26,6 +26,7 @@ TASK_MODELS = {
     "feature-extraction": "tinyorg/tiny-bert",
     "sentence-similarity": "tinyorg/tiny-bert",
     "fill-mask": "tinyorg/tiny-fill-mask",
+    "zero-shot-classification": "tinyorg/tiny-nli",
 }
 DATASET_ID = "tinyorg/tiny-reviews"
 BERT = {"vocab_size": len(SPECIAL) + len(WORDS), "hidden_size": 16, "num_hidden_layers": 1}
@@ -75,6 +76,11 @@ def build(task: str, folder: Path) -> Path:
         if task == "token-classification":
             config = tf.BertConfig(**BERT, **SMALL, id2label={0: "O", 1: "B-PER", 2: "I-PER"})
         model = model_class(config)
+    elif task == "zero-shot-classification":  # an NLI classifier: the pipeline asks it "entailment?"
+        tokenizer = _bert_tokenizer(folder)
+        nli = {0: "entailment", 1: "neutral", 2: "contradiction"}
+        config = tf.BertConfig(**BERT, **SMALL, id2label=nli, label2id={v: k for k, v in nli.items()})
+        model = tf.BertForSequenceClassification(config)
     elif task == "fill-mask":
         tokenizer = _bert_tokenizer(folder)
         model = tf.BertForMaskedLM(tf.BertConfig(**BERT, **SMALL))
