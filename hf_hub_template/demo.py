@@ -40,6 +40,7 @@ TAILORED_TASKS = (
     "sentence-similarity",
     "fill-mask",
     "zero-shot-classification",
+    "question-answering",
 )
 API_TASKS = frozenset(TAILORED_TASKS)
 # Any other task gets the generic demo (one text in, the pipeline's output as JSON), which works only where

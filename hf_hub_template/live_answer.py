@@ -44,6 +44,8 @@ CHAT_TASKS = frozenset({"text-generation"})
 SIMILARITY_TASKS = frozenset({"feature-extraction", "sentence-similarity"})
 IMAGE_TASKS = frozenset({"image-classification"})
 SPEECH_TASKS = frozenset({"automatic-speech-recognition"})
+QUESTION_TASKS = frozenset({"question-answering"})  # {"question", "context"}; its examples are such pairs
+QUESTION = ["Where does Ada live?", "Ada lives in London."]  # when a question-answering app offers none
 
 
 class NotLive(Exception):
@@ -239,8 +241,11 @@ def _ask_fastapi(url: str, pipeline_tag: str, token: str | None, timeout: float)
         listed = json.loads(_http(url + "examples", token=token, timeout=timeout)).get("examples") or []
     except (NotLive, ValueError, AttributeError):
         listed = []
-    examples = [str(item) for item in listed if isinstance(item, str)]
-    first = examples[0] if examples else TEXT
+    examples: list[Any] = [str(item) for item in listed if isinstance(item, str)]
+    if pipeline_tag in QUESTION_TASKS:
+        pairs = [item for item in listed if isinstance(item, list) and len(item) == 2]
+        examples = [[str(part) for part in pair] for pair in pairs if all(isinstance(p, str) for p in pair)]
+    first = examples[0] if examples else (QUESTION if pipeline_tag in QUESTION_TASKS else TEXT)
     source = "the app's first example" if examples else "the app offers no example, so"
     if pipeline_tag in IMAGE_TASKS:
         body, content_type, sent = png_bytes(), "image/png", "a 64x48 PNG made here"
@@ -251,6 +256,8 @@ def _ask_fastapi(url: str, pipeline_tag: str, token: str | None, timeout: float)
             payload: dict[str, Any] = {"messages": [{"role": "user", "content": first}]}
         elif pipeline_tag in SIMILARITY_TASKS:
             payload = {"source": first, "sentences": examples[1:] or [first]}
+        elif pipeline_tag in QUESTION_TASKS:
+            payload = {"question": first[0], "context": first[1]}
         else:
             payload = {"text": first}
         body, content_type, sent = json.dumps(payload).encode(), "application/json", f"{source}: {first!r}"

@@ -191,6 +191,7 @@ def test_the_fastapi_bodies_follow_the_template_s_demo_kinds():
     assert {task for task, kind in kinds.items() if kind == "similarity"} == live_answer.SIMILARITY_TASKS
     assert {task for task, kind in kinds.items() if kind == "label-image"} == live_answer.IMAGE_TASKS
     assert {task for task, kind in kinds.items() if kind == "speech"} == live_answer.SPEECH_TASKS
+    assert {task for task, kind in kinds.items() if kind == "question-answering"} == live_answer.QUESTION_TASKS
 
 
 def test_live_answer_asks_a_gradio_demo_through_gradio_client(running_hub, template, tmp_path):
@@ -350,6 +351,9 @@ def test_asking_needs_the_wait_and_secrets_need_publish(tmp_path):
         ("text-generation", "first example", "a reply from the stand-in"),
         ("image-classification", "a 64x48 PNG made here", "POSITIVE"),
         ("automatic-speech-recognition", "a 0.5 s WAV made here", "a transcript from the stand-in"),
+        ("fill-mask", "first example", '"demo"'),
+        ("zero-shot-classification", "first example", '"praise"'),
+        ("question-answering", "first example", '"London"'),
     ],
 )
 def test_each_kind_of_api_demo_answers_its_first_example_or_an_input_made_here(

@@ -27,6 +27,7 @@ TASK_MODELS = {
     "sentence-similarity": "tinyorg/tiny-bert",
     "fill-mask": "tinyorg/tiny-fill-mask",
     "zero-shot-classification": "tinyorg/tiny-nli",
+    "question-answering": "tinyorg/tiny-qa",
 }
 DATASET_ID = "tinyorg/tiny-reviews"
 BERT = {"vocab_size": len(SPECIAL) + len(WORDS), "hidden_size": 16, "num_hidden_layers": 1}
@@ -81,6 +82,9 @@ def build(task: str, folder: Path) -> Path:
         nli = {0: "entailment", 1: "neutral", 2: "contradiction"}
         config = tf.BertConfig(**BERT, **SMALL, id2label=nli, label2id={v: k for k, v in nli.items()})
         model = tf.BertForSequenceClassification(config)
+    elif task == "question-answering":  # a span head: a start and an end score for each token
+        tokenizer = _bert_tokenizer(folder)
+        model = tf.BertForQuestionAnswering(tf.BertConfig(**BERT, **SMALL))
     elif task == "fill-mask":
         tokenizer = _bert_tokenizer(folder)
         model = tf.BertForMaskedLM(tf.BertConfig(**BERT, **SMALL))
