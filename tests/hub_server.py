@@ -24,6 +24,7 @@ import shutil
 import socket
 import tempfile
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -86,6 +87,8 @@ class Repo:
     # A Space's secrets and variables as the creation request set them (the app's environment, run_spaces).
     settings: dict[str, str] = field(default_factory=dict)
     host: str | None = None  # where the Space's app answers, when a test serves it itself (else its hf.space host)
+    # Its last commit's time, as listings name it (lastModified): when it was seeded, unless a test sets it.
+    last_modified: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()))
 
 
 @dataclass
@@ -589,10 +592,13 @@ class _Handler(BaseHTTPRequestHandler):
             repo.stage = repo.stages.pop(0)
         elif app is not None:
             repo.stage, repo.error_message = app.stage(), app.error_message()
+        self._send(200, self._runtime_payload(repo))
+
+    def _runtime_payload(self, repo: Repo) -> dict[str, Any]:
         payload: dict[str, Any] = {"stage": repo.stage, "hardware": {"current": "cpu-basic", "requested": "cpu-basic"}}
         if repo.error_message:
             payload["errorMessage"] = repo.error_message
-        self._send(200, payload)
+        return payload
 
     def _logs(self, body: bytes, query: dict[str, list[str]], plural: str, repo_id: str, kind: str) -> None:
         """Server-sent events, as the Hub streams a Space's build or run log (timestamps in the past)."""
@@ -665,6 +671,16 @@ class _Handler(BaseHTTPRequestHandler):
         if not self.state.list_siblings:
             for item in items:
                 item.pop("siblings")
+        if query.get("expand"):  # only what was asked for, beside the id; a Space's runtime too (as the Hub answers)
+            wanted = set(query["expand"])
+            for item in items:
+                repo = self.state.repos[(kind, item["id"])]
+                extra = {"lastModified": repo.last_modified}
+                if kind == "space":  # the stage as it stands (a scripted `stages` list is not advanced)
+                    extra["runtime"] = self._runtime_payload(repo)
+                item.update({key: value for key, value in extra.items() if key in wanted})
+                for key in [key for key in item if key != "id" and key not in wanted]:
+                    del item[key]
         self._send(200, items)
 
     def _discussions(self, body: bytes, query: dict[str, list[str]], plural: str, repo_id: str) -> None:
@@ -699,8 +715,6 @@ class _Handler(BaseHTTPRequestHandler):
             "feature-extraction": [[0.5, 0.25, 0.125]],
             "sentence-similarity": [[0.5, 0.25, 0.125]],
             "fill-mask": [{"score": 0.5, "token": 7, "token_str": "demo", "sequence": "i love this demo"}],
-            "zero-shot-classification": [{"label": "praise", "score": 0.75}, {"label": "complaint", "score": 0.25}],
-            "question-answering": {"answer": "London", "score": 0.9, "start": 29, "end": 35},
             "text-generation": {
                 "id": "stand-in",
                 "object": "chat.completion",
@@ -717,6 +731,7 @@ class _Handler(BaseHTTPRequestHandler):
             },
         }
         if task not in answers:
+            "zero-shot-classification": [{"label": "praise", "score": 0.75}, {"label": "complaint", "score": 0.25}],
             self._error(404, f"no stand-in for {task}")
             return
         self._send(200, answers[task])

@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TextIO, TypeVar
 
@@ -53,6 +54,10 @@ class Repo:
     revision: str | None = None  # the commit the listing gave: everything of the repo is read at it
     # Its file names as the listing gave them (None: the listing named none). Read by a non_member visit.
     files: frozenset[str] | None = field(default=None, compare=False, repr=False)
+    # A Space's runtime ({"stage": ..., "errorMessage": ...}) and last commit time, as the listing gave them
+    # (None: it gave none). fleet-status reads them rather than asking each Space.
+    runtime: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    last_modified: datetime | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -89,17 +94,26 @@ def list_repos(api: Any, options: Options) -> list[tuple[Repo, bool]]:
     """Every repo of the namespace that matches, at its commit at listing time, and whether it may carry an
     answers file. A listing without file names (`siblings`) counts as "may": the download then tells."""
     listers = {"space": api.list_spaces, "model": api.list_models, "dataset": api.list_datasets}
+    # A Space's listing also carries its runtime stage and last commit time: no request per Space for them.
+    wanted = {"space": {"expand": ["sha", "siblings", "runtime", "lastModified"]}}
     found = []
     for repo_type in options.types:
-        for info in listers[repo_type](author=options.namespace, full=True):
+        for info in listers[repo_type](author=options.namespace, **wanted.get(repo_type, {"full": True})):
             if not fnmatch.fnmatch(info.id.split("/", 1)[1], options.match):
                 continue
             if not in_shard(repo_type, info.id, options.shard):
                 continue
             files = None if info.siblings is None else {sibling.rfilename for sibling in info.siblings}
             sha = getattr(info, "sha", None)
+            runtime = getattr(info, "runtime", None)
+            modified = getattr(info, "last_modified", None)
             repo = Repo(
-                repo_type, info.id, sha if isinstance(sha, str) else None, None if files is None else frozenset(files)
+                repo_type,
+                info.id,
+                sha if isinstance(sha, str) else None,
+                None if files is None else frozenset(files),
+                runtime.raw if runtime is not None and isinstance(getattr(runtime, "raw", None), dict) else None,
+                modified if isinstance(modified, datetime) else None,
             )
             found.append((repo, files is None or ANSWERS_FILE in files))
     return sorted(found, key=lambda item: (item[0].repo_type, item[0].repo_id))
