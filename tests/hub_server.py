@@ -715,6 +715,8 @@ class _Handler(BaseHTTPRequestHandler):
             "feature-extraction": [[0.5, 0.25, 0.125]],
             "sentence-similarity": [[0.5, 0.25, 0.125]],
             "fill-mask": [{"score": 0.5, "token": 7, "token_str": "demo", "sequence": "i love this demo"}],
+            "zero-shot-classification": [{"label": "praise", "score": 0.75}, {"label": "complaint", "score": 0.25}],
+            "question-answering": {"answer": "London", "score": 0.9, "start": 29, "end": 35},
             "text-generation": {
                 "id": "stand-in",
                 "object": "chat.completion",
@@ -731,7 +733,6 @@ class _Handler(BaseHTTPRequestHandler):
             },
         }
         if task not in answers:
-            "zero-shot-classification": [{"label": "praise", "score": 0.75}, {"label": "complaint", "score": 0.25}],
             self._error(404, f"no stand-in for {task}")
             return
         self._send(200, answers[task])
