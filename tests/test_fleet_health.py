@@ -209,3 +209,49 @@ def test_shards_split_members_and_others_alike(namespace, template):
         assert all((r["health"] is None) == (name == "space:org/born") for name, r in part.items()), part
     whole = by_repo(fleet_status(env, template, "--json"))
     assert {**parts[0], **parts[1]} == whole
+
+
+# ------------------------------------------- the health of one repo, without a Hub
+
+
+def health_of(tmp_path: Path, repo_type: str, files: dict[str, str], names: tuple[str, ...] = ()):
+    from hf_hub_template.fleet.health import TemplateOffer, card_health
+    from hf_hub_template.fleet.scan import Repo
+
+    offer = TemplateOffer(yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8")), NEWEST_GRADIO)
+    repo = Repo(repo_type, "org/one", None, frozenset({*files, *names}))
+    return card_health(repo, frozenset({*files, *names}), files, offer, tmp_path / "view")
+
+
+def test_a_docker_space_on_an_old_python_gets_advice_and_a_card_with_aliases_an_error(tmp_path):
+    card = "---\ntitle: API\nsdk: docker\napp_port: 8080\n---\n"
+    dockerfile = 'FROM python:3.9-slim\nCMD ["uvicorn", "main:app", "--port", "8080"]\n'
+    old = health_of(tmp_path / "old", "space", {"README.md": card, "Dockerfile": dockerfile})
+    assert old.errors == [] and [p.key for p in old.warnings] == ["python_version"], old
+    assert old.python_version == "3.9" and old.adoptable.startswith("no: python_version 3.9")
+    aliases = "---\na: &x [1, 2]\nb: *x\nsdk: gradio\n---\n"
+    bomb = health_of(tmp_path / "bomb", "space", {"README.md": aliases})
+    assert [p.key for p in bomb.errors] == ["README.md"] and "alias" in bomb.errors[0].message
+    none = health_of(tmp_path / "none", "space", {}, ("app.py",))
+    assert [p.message for p in none.errors] == ["no README.md: a Space's card names its sdk"]
+    dataset = health_of(tmp_path / "data", "dataset", {"README.md": "# Just text\n"}, ("data/train.csv",))
+    assert dataset.errors == [] and [p.key for p in dataset.warnings] == ["README.md"]
+
+
+def test_the_runtime_says_what_stops_a_space():
+    from datetime import datetime, timedelta, timezone
+
+    from hf_hub_template.fleet.health import runtime_problems
+
+    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    recent, old = now - timedelta(minutes=10), now - timedelta(hours=2)
+    assert runtime_problems({"stage": "RUNNING"}, old, now) == []
+    assert runtime_problems({"stage": "SLEEPING"}, old, now) == [], "asleep is fine"
+    assert runtime_problems({"stage": "BUILDING"}, recent, now) == []
+    assert runtime_problems({"stage": "APP_STARTING"}, None, now) == [], "no commit time: not called stuck"
+    [asleep] = runtime_problems({"stage": "SLEEPING", "errorMessage": "OOM\nmore"}, old, now)
+    assert asleep.message == "the Space is sleeping after an error: OOM"
+    [stuck] = runtime_problems({"stage": "RUNNING_BUILDING"}, old, now)
+    assert stuck.message == "the Space is stuck in RUNNING_BUILDING: 2 h since its last commit"
+    [failed] = runtime_problems({"stage": "BUILD_ERROR"}, recent, now)
+    assert failed.key == "runtime" and failed.message == "the Space is in BUILD_ERROR"
