@@ -235,6 +235,8 @@ def test_a_docker_space_on_an_old_python_gets_advice_and_a_card_with_aliases_an_
     none = health_of(tmp_path / "none", "space", {}, ("app.py",))
     assert [p.message for p in none.errors] == ["no README.md: a Space's card names its sdk"]
     dataset = health_of(tmp_path / "data", "dataset", {"README.md": "# Just text\n"}, ("data/train.csv",))
+    huge = health_of(tmp_path / "huge", "space", {"README.md": f"---\nsdk: {'x' * 100_000}\n---\n"})
+    assert len(huge.sdk) == 40 and all(len(p.message) <= 300 for p in huge.errors), "a row shows the start"
     assert dataset.errors == [] and [p.key for p in dataset.warnings] == ["README.md"]
 
 

@@ -40,10 +40,21 @@ ERROR_STAGES = {"BUILD_ERROR", "RUNTIME_ERROR", "CONFIG_ERROR", "NO_APP_FILE"}
 OLDEST_PYTHON = Version("3.10")  # the oldest Python the template runs, and the oldest still maintained
 
 
+MAX_SHOWN = 300  # characters of a message or value read from a repo, in a row
+
+
 @dataclass(frozen=True)
 class Problem:
     key: str  # the card key, file or "runtime" it is about
     message: str
+
+    def __post_init__(self) -> None:  # what a repo wrote can be long: a row shows its start
+        object.__setattr__(self, "key", _bounded(self.key, 60))
+        object.__setattr__(self, "message", _bounded(self.message, MAX_SHOWN))
+
+
+def _bounded(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass
@@ -96,7 +107,7 @@ def card_health(repo: Repo, files: frozenset[str], texts: dict[str, str], offer:
         health.adoptable = "once the card's errors are fixed"
         return health
     if repo.repo_type == "space":
-        health.sdk = str(meta.get("sdk", "-"))
+        health.sdk = _bounded(str(meta.get("sdk", "-")), 40)
     if not has_card:
         if repo.repo_type == "space":  # the Hub cannot know how to run it: CONFIG_ERROR
             what = "no README.md" if "README.md" not in files else "README.md has no metadata block"
@@ -127,7 +138,7 @@ def card_health(repo: Repo, files: frozenset[str], texts: dict[str, str], offer:
 
 def _gradio(health: Health, meta: dict[str, Any], requirements: str, offer: TemplateOffer) -> None:
     version = meta.get("sdk_version")
-    health.sdk_version = "-" if version is None else str(version)
+    health.sdk_version = "-" if version is None else _bounded(str(version), 40)
     current = _version(version) if version is not None else None
     newest = _version(offer.gradio_version) if offer.gradio_version else None
     if current is not None and newest is not None and current < newest:
@@ -154,6 +165,7 @@ def _gradio(health: Health, meta: dict[str, Any], requirements: str, offer: Temp
 
 
 def _python(health: Health, version: str, source: str) -> None:
+    version = _bounded(version, 40)
     health.python_version = version
     parsed = _version(version)
     if parsed is not None and parsed.release[:2] < OLDEST_PYTHON.release:
