@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +87,19 @@ def _renders_shared_in_this_process(tmp_path_factory: pytest.TempPathFactory) ->
     share_renders(tmp_path_factory.mktemp("renders"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _bytecode_kept_for_subprocesses(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every Python a test starts (Copier, the CLI, each copy task, a project's own tests) imports Copier or
+    huggingface_hub: where PYTHONDONTWRITEBYTECODE is set, each compiled them again. The run keeps their
+    bytecode in one folder of its own (PYTHONPYCACHEPREFIX), outside every tree a test looks into."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "pycache"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+        patch.setenv("PYTHONPYCACHEPREFIX", str(folder))
+        yield
+
+
 @pytest.fixture(scope="session")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """This working tree as a template repo tagged with the current version."""
@@ -108,3 +123,31 @@ def hub(token: str):
     """The loopback Hub test server, accepting `token`; point HF_ENDPOINT at `hub.url`."""
     with HubServer(token=token) as server:
         yield server
+
+
+# ------------------------------------------------- longest modules first (xdist hands out whole modules)
+DURATIONS = "hf-hub-template/test-seconds"  # pytest's cache (.pytest_cache): each test's last duration
+_durations: dict[str, float] = {}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`--dist loadfile` gives each worker whole modules, so module fixtures and renders are shared within
+    one process; the modules go longest first (by the tests' last durations), so the last ones handed out
+    are short and both workers finish together. Within a module the order stays."""
+    known: dict[str, float] = config.cache.get(DURATIONS, {}) if config.cache else {}
+    unknown = sorted(known.values())[len(known) // 2] if known else 1.0  # a new test: the median
+    weight: dict[Path, float] = {}
+    for item in items:
+        weight[item.path] = weight.get(item.path, 0.0) + known.get(item.nodeid, unknown)
+    items.sort(key=lambda item: -weight[item.path])
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _durations[report.nodeid] = _durations.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    if config.cache is None or hasattr(config, "workerinput") or not _durations:
+        return  # xdist's workers report to the controller, which keeps the durations
+    config.cache.set(DURATIONS, config.cache.get(DURATIONS, {}) | _durations)
