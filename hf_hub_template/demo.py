@@ -41,6 +41,7 @@ TAILORED_TASKS = (
     "fill-mask",
     "zero-shot-classification",
     "question-answering",
+    "image-to-text",
 )
 API_TASKS = frozenset(TAILORED_TASKS)
 # Any other task gets the generic demo (one text in, the pipeline's output as JSON), which works only where

@@ -717,6 +717,7 @@ class _Handler(BaseHTTPRequestHandler):
             "fill-mask": [{"score": 0.5, "token": 7, "token_str": "demo", "sequence": "i love this demo"}],
             "zero-shot-classification": [{"label": "praise", "score": 0.75}, {"label": "complaint", "score": 0.25}],
             "question-answering": {"answer": "London", "score": 0.9, "start": 29, "end": 35},
+            "image-to-text": [{"generated_text": "a caption from the stand-in"}],
             "text-generation": {
                 "id": "stand-in",
                 "object": "chat.completion",

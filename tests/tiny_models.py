@@ -28,6 +28,7 @@ TASK_MODELS = {
     "fill-mask": "tinyorg/tiny-fill-mask",
     "zero-shot-classification": "tinyorg/tiny-nli",
     "question-answering": "tinyorg/tiny-qa",
+    "image-to-text": "tinyorg/tiny-captioner",
 }
 DATASET_ID = "tinyorg/tiny-reviews"
 BERT = {"vocab_size": len(SPECIAL) + len(WORDS), "hidden_size": 16, "num_hidden_layers": 1}
@@ -116,6 +117,18 @@ def build(task: str, folder: Path) -> Path:
         tokenizer = tf.ViTImageProcessor(size={"height": 32, "width": 32})
         config = tf.ViTConfig(image_size=32, patch_size=8, hidden_size=16, num_hidden_layers=1, **SMALL, **labels)
         model = tf.ViTForImageClassification(config)
+    elif task == "image-to-text":  # a ViT encoder and a GPT-2 decoder, as nlpconnect/vit-gpt2-image-captioning
+        words, size = _word_tokenizer(chat=False)
+        encoder = tf.ViTConfig(image_size=32, patch_size=8, hidden_size=16, num_hidden_layers=1, **SMALL)
+        decoder = tf.GPT2Config(
+            vocab_size=size, n_embd=16, n_layer=1, n_head=2, bos_token_id=2, eos_token_id=3, add_cross_attention=True
+        )
+        config = tf.VisionEncoderDecoderConfig.from_encoder_decoder_configs(encoder, decoder)
+        config.decoder_start_token_id, config.pad_token_id, config.eos_token_id = 2, 0, 3
+        model = tf.VisionEncoderDecoderModel(config)
+        model.generation_config.update(decoder_start_token_id=2, pad_token_id=0, eos_token_id=3)
+        words.save_pretrained(folder)
+        tokenizer = tf.ViTImageProcessor(size={"height": 32, "width": 32})
     elif task == "automatic-speech-recognition":
         vocab = {"<pad>": 0, "<unk>": 1, "|": 2, **{c: i + 3 for i, c in enumerate("abcdefghijklmnopqrstuvwxyz")}}
         (folder / "vocab.json").write_text(json.dumps(vocab))
