@@ -42,6 +42,7 @@ TAILORED_TASKS = (
     "zero-shot-classification",
     "question-answering",
     "image-to-text",
+    "object-detection",
 )
 API_TASKS = frozenset(TAILORED_TASKS)
 # Any other task gets the generic demo (one text in, the pipeline's output as JSON), which works only where

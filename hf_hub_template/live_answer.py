@@ -42,7 +42,7 @@ TIMEOUT = 300.0  # seconds for one answer (a CPU Space loads its model lazily on
 # tests/test_demo_live.py proves these agree with partials/demo.jinja's demo_kinds).
 CHAT_TASKS = frozenset({"text-generation"})
 SIMILARITY_TASKS = frozenset({"feature-extraction", "sentence-similarity"})
-IMAGE_TASKS = frozenset({"image-classification", "image-to-text"})
+IMAGE_TASKS = frozenset({"image-classification", "image-to-text", "object-detection"})
 SPEECH_TASKS = frozenset({"automatic-speech-recognition"})
 QUESTION_TASKS = frozenset({"question-answering"})  # {"question", "context"}; its examples are such pairs
 QUESTION = ["Where does Ada live?", "Ada lives in London."]  # when a question-answering app offers none

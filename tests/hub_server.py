@@ -718,6 +718,7 @@ class _Handler(BaseHTTPRequestHandler):
             "zero-shot-classification": [{"label": "praise", "score": 0.75}, {"label": "complaint", "score": 0.25}],
             "question-answering": {"answer": "London", "score": 0.9, "start": 29, "end": 35},
             "image-to-text": [{"generated_text": "a caption from the stand-in"}],
+            "object-detection": [{"label": "cat", "score": 0.9, "box": {"xmin": 2, "ymin": 3, "xmax": 40, "ymax": 30}}],
             "text-generation": {
                 "id": "stand-in",
                 "object": "chat.completion",

@@ -355,6 +355,7 @@ def test_asking_needs_the_wait_and_secrets_need_publish(tmp_path):
         ("zero-shot-classification", "first example", '"praise"'),
         ("question-answering", "first example", '"London"'),
         ("image-to-text", "a 64x48 PNG made here", "a caption from the stand-in"),
+        ("object-detection", "a 64x48 PNG made here", "cat"),
     ],
 )
 def test_each_kind_of_api_demo_answers_its_first_example_or_an_input_made_here(

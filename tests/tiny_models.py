@@ -29,6 +29,7 @@ TASK_MODELS = {
     "zero-shot-classification": "tinyorg/tiny-nli",
     "question-answering": "tinyorg/tiny-qa",
     "image-to-text": "tinyorg/tiny-captioner",
+    "object-detection": "tinyorg/tiny-yolos",
 }
 DATASET_ID = "tinyorg/tiny-reviews"
 BERT = {"vocab_size": len(SPECIAL) + len(WORDS), "hidden_size": 16, "num_hidden_layers": 1}
@@ -129,6 +130,14 @@ def build(task: str, folder: Path) -> Path:
         model.generation_config.update(decoder_start_token_id=2, pad_token_id=0, eos_token_id=3)
         words.save_pretrained(folder)
         tokenizer = tf.ViTImageProcessor(size={"height": 32, "width": 32})
+    elif task == "object-detection":  # YOLOS: a ViT with detection tokens (DETR needs timm for its backbone)
+        tokenizer = tf.YolosImageProcessor(size={"shortest_edge": 32, "longest_edge": 32})
+        objects = {0: "cat", 1: "dog"}
+        config = tf.YolosConfig(
+            image_size=[32, 32], patch_size=8, hidden_size=16, num_hidden_layers=1, num_detection_tokens=5, **SMALL
+        )
+        config.id2label, config.label2id = objects, {v: k for k, v in objects.items()}
+        model = tf.YolosForObjectDetection(config)
     elif task == "automatic-speech-recognition":
         vocab = {"<pad>": 0, "<unk>": 1, "|": 2, **{c: i + 3 for i, c in enumerate("abcdefghijklmnopqrstuvwxyz")}}
         (folder / "vocab.json").write_text(json.dumps(vocab))
