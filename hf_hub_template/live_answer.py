@@ -22,6 +22,7 @@ import math
 import struct
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 import wave
 import zlib
@@ -286,17 +287,30 @@ def _ask_streamlit(url: str, token: str | None, timeout: float) -> Answer:
 
 
 # --------------------------------------------------------------------------------------------- shared
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to the same scheme, host and port: the app answers, not a place it names."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
+        if (old.scheme, old.hostname, old.port) != (new.scheme, new.hostname, new.port):
+            raise NotLive(f"{for_terminal(req.full_url)} redirected elsewhere ({for_terminal(_bounded(newurl, 200))})")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_SAME_ORIGIN = urllib.request.build_opener(_SameOriginRedirects)
+
+
 def _http(url: str, *, token: str | None, timeout: float, body: bytes | None = None, content_type: str = "") -> str:
     # urlopen would open file: and other schemes too (bandit B310): only http(s) addresses go out.
     if not url.startswith(("https://", "http://")):
         raise NotLive(f"{for_terminal(url)} is not an http(s) address")
     headers = {"Content-Type": content_type} if content_type else {}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
     method = "POST" if body is not None else "GET"
     request = urllib.request.Request(url, data=body, headers=headers, method=method)
+    if token:  # never carried to a redirect's target (urllib copies ordinary headers onto it)
+        request.add_unredirected_header("Authorization", f"Bearer {token}")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # nosec B310
+        with _SAME_ORIGIN.open(request, timeout=timeout) as response:  # nosec B310
             return response.read(MAX_READ).decode("utf-8", "replace")
     except urllib.error.HTTPError as exc:
         said = exc.read(2_000).decode("utf-8", "replace")

@@ -375,3 +375,42 @@ def test_each_kind_of_api_demo_answers_its_first_example_or_an_input_made_here(
     assert sent in answer.sent and answered in answer.text
     calls = [r for r in hub.requests if r.endpoint == "inference"]
     assert len(calls) == 1 and calls[0].status == 200
+
+
+def test_the_token_never_follows_a_redirect_to_another_host():
+    """A private Space's token goes to the app only: a redirect elsewhere is refused, and carries no token."""
+    import http.server
+    import threading
+
+    seen: list[str | None] = []
+
+    class Elsewhere(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.headers.get("Authorization"))
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    elsewhere = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
+
+    class Redirects(Elsewhere):
+        def do_GET(self) -> None:
+            seen.append(self.headers.get("Authorization"))
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{elsewhere.server_port}/steal")
+            self.end_headers()
+
+    app = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirects)
+    for server in (elsewhere, app):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    token = fake_token()
+    try:
+        with pytest.raises(NotLive, match="redirected elsewhere"):
+            live_answer._http(f"http://127.0.0.1:{app.server_port}/", token=token, timeout=10)
+    finally:
+        app.shutdown()
+        elsewhere.shutdown()
+    assert seen == [f"Bearer {token}"], "the app got the token; nothing else was asked"
