@@ -694,10 +694,11 @@ class _Handler(BaseHTTPRequestHandler):
                 "status": pr["status"],
                 "isPullRequest": True,
                 "createdAt": "2026-01-01T00:00:00.000Z",
-                "author": {"name": self.state.user},
+                "author": {"name": pr.get("author", self.state.user)},
                 "repo": {"name": repo.repo_id, "type": repo.repo_type},
             }
             for pr in repo.pulls
+            if query.get("author", [None])[0] in (None, pr.get("author", self.state.user))
         ]
         self._send(200, {"discussions": items, "count": len(items), "start": 0, "numClosedDiscussions": 0})
 

@@ -155,6 +155,21 @@ def test_fleet_update_opens_one_pr_per_template_repo(fleet, versions):
     )
 
 
+def test_another_accounts_pull_request_of_the_same_title_is_not_ours(fleet, versions):
+    """Anyone may open a pull request titled like the fleet's: it neither stands in for ours nor stops it."""
+    hub, env = fleet
+    hub.heal()
+    plain = hub.repo("space", "fleet/plain")
+    title = f"Update to hf-hub-template {CURRENT_VERSION}"
+    plain.pulls.append({"num": 1, "title": title, "status": "open", "author": "stranger", "commit": {}})
+    result = fleet_update(env, versions, "--match", "plain")
+    assert result.returncode == 0, result.stdout + result.stderr
+    ours = [pr for pr in plain.pulls if pr.get("author", "admin") == "admin"]
+    assert len(ours) == 1 and ours[0]["title"] == title, "the fleet opened its own pull request"
+    assert "PR already open" not in row(result.stdout, "space:fleet/plain")
+    assert "/discussions/1" not in row(result.stdout, "space:fleet/plain"), "not the stranger's URL"
+
+
 def test_dry_run_shows_diffs_and_writes_nothing(fleet, versions):
     hub, env = fleet
     hub.heal()

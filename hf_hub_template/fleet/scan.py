@@ -127,7 +127,7 @@ def scan(options: Options, visitor: Visitor[Row], out: TextIO = sys.stdout) -> i
         api, endpoint = connect()
         # One request that the client does not retry: an unreachable Hub or a refused token is said at
         # once, before the listing (which the client retries for a minute and more).
-        api.whoami()
+        api.whoami(cache=True)
         repos = with_retries(lambda: list_repos(api, options))[0]
     except HubStepError as err:
         print(err, file=sys.stderr)
@@ -218,7 +218,7 @@ def visit_one(options: Options, repo: Repo, visitor: Visitor[Row], out: TextIO =
     `repo.revision` and `repo.files` are read from the Hub here (one repo_info)."""
     try:
         api, endpoint = connect()
-        api.whoami()
+        api.whoami(cache=True)
         info = with_retries(lambda: api.repo_info(repo.repo_id, repo_type=repo.repo_type))[0]
     except HubStepError as err:
         print(err, file=sys.stderr)

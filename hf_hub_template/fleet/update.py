@@ -206,10 +206,18 @@ def _refused(outcome: RepoResult, err: Exception) -> RepoResult:
 def open_pull_request(
     api: Any, repo_type: str, repo_id: str, title: str, description: str, operations: list[Any]
 ) -> tuple[str, bool]:
-    """One Hub pull request of `operations` titled `title`, unless one with that title is open already:
-    (its URL, whether it was open already). Never writes to main. Raises what the client raises."""
-    for discussion in api.get_repo_discussions(repo_id, repo_type=repo_type):
-        if discussion.is_pull_request and discussion.status == "open" and discussion.title == title:
+    """One Hub pull request of `operations` titled `title`, unless the operator opened one with that title that is
+    still open: (its URL, whether it was open already). Another account's pull request with the same title (anyone
+    may open one) is not ours: it neither stands in for ours nor stops it. Never writes to main. Raises what the
+    client raises."""
+    operator = api.whoami(cache=True)["name"]  # the scan asked it first: no request here
+    for discussion in api.get_repo_discussions(repo_id, repo_type=repo_type, author=operator):
+        if (
+            discussion.is_pull_request
+            and discussion.status == "open"
+            and discussion.title == title
+            and discussion.author == operator
+        ):
             return discussion.url, True
     # Retried only when the Hub answered 429/5xx: a lost answer might hide a PR that was opened.
     info, _ = with_retries(
