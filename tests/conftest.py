@@ -134,7 +134,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """`--dist loadfile` gives each worker whole modules, so module fixtures and renders are shared within
     one process; the modules go longest first (by the tests' last durations), so the last ones handed out
     are short and both workers finish together. Within a module the order stays."""
-    known: dict[str, float] = config.cache.get(DURATIONS, {}) if config.cache else {}
+    cache = getattr(config, "cache", None)  # absent with -p no:cacheprovider
+    known: dict[str, float] = cache.get(DURATIONS, {}) if cache else {}
     unknown = sorted(known.values())[len(known) // 2] if known else 1.0  # a new test: the median
     weight: dict[Path, float] = {}
     for item in items:
@@ -147,7 +148,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    config = session.config
-    if config.cache is None or hasattr(config, "workerinput") or not _durations:
+    cache = getattr(session.config, "cache", None)
+    if cache is None or hasattr(session.config, "workerinput") or not _durations:
         return  # xdist's workers report to the controller, which keeps the durations
-    config.cache.set(DURATIONS, config.cache.get(DURATIONS, {}) | _durations)
+    cache.set(DURATIONS, cache.get(DURATIONS, {}) | _durations)
