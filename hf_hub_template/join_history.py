@@ -31,6 +31,10 @@ def fetch_env(url: str, token: str | None, user: str) -> dict[str, str]:
         "credential.helper": "",
         "http.lowSpeedLimit": "1000",
         "http.lowSpeedTime": "60",
+        "http.followRedirects": "false",  # the Hub's own URL answers, not a place it redirects to
+        "protocol.allow": "never",
+        "protocol.https.allow": "always",
+        "protocol.http.allow": "always",
     }
     if token:
         basic = base64.b64encode(f"{user}:{token}".encode()).decode()

@@ -32,9 +32,15 @@ def _shown(match: re.Match[str]) -> str:
 
 
 def for_markdown(text: object) -> str:
-    """One Markdown table cell: one line, HTML escaped, Markdown's own characters backslashed."""
+    """One Markdown table cell: one line, HTML escaped, Markdown's own characters backslashed, and `@` written
+    as an entity (a repo's `@someone` in a pull request the operator opens would notify them)."""
     value = for_terminal(text)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(value, quote=False))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(value, quote=False)).replace("@", "&#64;")
+
+
+def bounded(text: str, limit: int = 300) -> str:
+    """`text` in at most `limit` characters, its start and an ellipsis: what a repo wrote can be any length."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def quoted(*words: object) -> str:

@@ -301,3 +301,18 @@ def test_a_card_with_yaml_aliases_is_not_read():
     with pytest.raises(ValueError, match="alias"):
         read_card("---\na: &x [1]\nb: *x\n---\n")
     assert hub_rules().EMOJI.match("❤️"), "a pictograph and its variation selector are one emoji"
+
+
+def test_what_a_repo_wrote_is_quoted_bounded_in_a_refusal():
+    """The review's find: a refusal quoted the card's value whole (300,000 characters of sdk in one line)."""
+    with pytest.raises(CannotAdopt) as refused:
+        inferred("space", "---\nsdk: " + "x" * 300_000 + "\n---\n")
+    assert len(str(refused.value)) < 300 and "gradio, docker and static Spaces only" in str(refused.value)
+
+
+def test_a_mention_in_a_repo_s_text_notifies_nobody_from_the_pull_request():
+    """for_markdown writes `@` as an entity: a card's `@everyone` in the PR body the operator opens is text."""
+    from hf_hub_template.untrusted import for_markdown
+
+    assert for_markdown("ping @everyone and @org/team") == "ping &#64;everyone and &#64;org/team"
+    assert "@" not in for_markdown("a@b")

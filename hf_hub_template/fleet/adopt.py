@@ -33,7 +33,7 @@ from hf_hub_template.git import run_git
 from hf_hub_template.hub.errors import explain, with_retries
 from hf_hub_template.template_files import TemplateRepo
 from hf_hub_template.trusted_update import SRC_PATH_LINE, clone_environment, last_line
-from hf_hub_template.untrusted import for_markdown, for_terminal, terminal_table
+from hf_hub_template.untrusted import bounded, for_markdown, for_terminal, terminal_table
 
 PR_TITLE = "Adopt hf-hub-template "  # then the version: one open adoption PR per repo and version
 # The only files read from a repo, each at most MAX_FILE_BYTES (its README.md: MAX_CARD_BYTES).
@@ -45,6 +45,8 @@ MAX_NAMES = 50_000  # file names of one repo laid out for the Hub's rules (empty
 SCAFFOLDING = ("CONTRIBUTING.md", "tests/hub_rules.py", "tests/test_card.py", "tests/requirements.txt")
 RENDER_TIMEOUT = 600
 VALIDATION = re.compile(r"Validation error for question '([A-Za-z0-9_]+)': ([^\n]*)")
+
+MAX_LISTED = 20  # what a pull request body or a refusal lists of what a repo wrote; the rest is counted
 
 
 class Status(enum.Enum):
@@ -140,7 +142,10 @@ class AdoptVisitor:
         errors, advice = hub_rules().errors_and_warnings(view, repo.repo_type)
         if errors:
             raise CannotAdopt(
-                "the Hub's rules refuse its card or files: " + "; ".join(str(e) for e in errors) + " (fix, then adopt)"
+                "the Hub's rules refuse its card or files: "
+                + "; ".join(bounded(str(e)) for e in errors[:MAX_LISTED])
+                + (f"; and {len(errors) - MAX_LISTED} more" if len(errors) > MAX_LISTED else "")
+                + " (fix, then adopt)"
             )
         outcome.files = sorted(changes)
         outcome.description = describe(inferred, recorded, refused, added_keys, changes, texts, advice, outcome.version)
@@ -358,8 +363,8 @@ def describe(
         for key, value in added.items()
     ]
     listing = [f"- `{path}` ({'changed' if path in texts else 'added'})" for path in sorted(changes)]
-    notes = [f"- {for_markdown(note)}" for note in inferred.notes]
-    notes += [f"- the Hub's rules advise: {for_markdown(str(item))}" for item in advice]
+    notes = [f"- {for_markdown(bounded(note))}" for note in inferred.notes[:MAX_LISTED]]
+    notes += [f"- the Hub's rules advise: {for_markdown(bounded(str(item)))}" for item in advice[:MAX_LISTED]]
     sections = [
         f"Adopts this repo into hf-hub-template {version}: once merged, `hf-hub-template fleet-update` keeps it "
         "current like a repo made from the template. Its app, code, data and card text stay as they are: this "

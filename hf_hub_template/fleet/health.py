@@ -26,6 +26,7 @@ from hf_hub_template.fleet.scan import Repo
 from hf_hub_template.git import run_git
 from hf_hub_template.resources import template_file
 from hf_hub_template.template_files import TemplateRepo
+from hf_hub_template.untrusted import bounded
 
 # The only files read from a repo for its health (each bounded by read_small): its card, and what the Hub
 # installs or builds from. package.json only for a static Space (its build script).
@@ -49,12 +50,8 @@ class Problem:
     message: str
 
     def __post_init__(self) -> None:  # what a repo wrote can be long: a row shows its start
-        object.__setattr__(self, "key", _bounded(self.key, 60))
-        object.__setattr__(self, "message", _bounded(self.message, MAX_SHOWN))
-
-
-def _bounded(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+        object.__setattr__(self, "key", bounded(self.key, 60))
+        object.__setattr__(self, "message", bounded(self.message, MAX_SHOWN))
 
 
 @dataclass
@@ -107,7 +104,7 @@ def card_health(repo: Repo, files: frozenset[str], texts: dict[str, str], offer:
         health.adoptable = "once the card's errors are fixed"
         return health
     if repo.repo_type == "space":
-        health.sdk = _bounded(str(meta.get("sdk", "-")), 40)
+        health.sdk = bounded(str(meta.get("sdk", "-")), 40)
     if not has_card:
         if repo.repo_type == "space":  # the Hub cannot know how to run it: CONFIG_ERROR
             what = "no README.md" if "README.md" not in files else "README.md has no metadata block"
@@ -138,7 +135,7 @@ def card_health(repo: Repo, files: frozenset[str], texts: dict[str, str], offer:
 
 def _gradio(health: Health, meta: dict[str, Any], requirements: str, offer: TemplateOffer) -> None:
     version = meta.get("sdk_version")
-    health.sdk_version = "-" if version is None else _bounded(str(version), 40)
+    health.sdk_version = "-" if version is None else bounded(str(version), 40)
     current = _version(version) if version is not None else None
     newest = _version(offer.gradio_version) if offer.gradio_version else None
     if current is not None and newest is not None and current < newest:
@@ -165,7 +162,7 @@ def _gradio(health: Health, meta: dict[str, Any], requirements: str, offer: Temp
 
 
 def _python(health: Health, version: str, source: str) -> None:
-    version = _bounded(version, 40)
+    version = bounded(version, 40)
     health.python_version = version
     parsed = _version(version)
     if parsed is not None and parsed.release[:2] < OLDEST_PYTHON.release:

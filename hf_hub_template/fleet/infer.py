@@ -22,6 +22,7 @@ import yaml
 
 from hf_hub_template.answers import _NoAliases
 from hf_hub_template.resources import template_file
+from hf_hub_template.untrusted import bounded
 
 HUB_DEFAULT_PYTHON = "3.10"  # a Gradio Space's Python when the card names none (hub-spec.md §3)
 HUB_DEFAULT_PORT = 7860  # where the Hub sends a Docker Space's traffic when the card names no app_port
@@ -159,7 +160,7 @@ def _space(found: Inferred, meta: dict[str, Any], files: frozenset[str], texts: 
             "sdk: docker (a Dockerfile running streamlit on app_port 8501), then adopt it"
         )
     if sdk not in ("gradio", "docker", "static"):
-        raise CannotAdopt(f"sdk {sdk!r}: the template makes gradio, docker and static Spaces only")
+        raise CannotAdopt(f"sdk {bounded(repr(sdk), 80)}: the template makes gradio, docker and static Spaces only")
     found.put("space_sdk", sdk, "card sdk")
     title = _text(meta, "title", 100)
     if title:
@@ -171,7 +172,8 @@ def _space(found: Inferred, meta: dict[str, Any], files: frozenset[str], texts: 
         found.put("emoji", emoji, "card emoji")
     elif emoji is not None:
         found.notes.append(
-            f"the card's emoji {emoji!r} is not one emoji: the answer is the template's, the card keeps its own"
+            f"the card's emoji {bounded(repr(emoji), 80)} is not one emoji: "
+            "the answer is the template's, the card keeps its own"
         )
     for key, answer in (("colorFrom", "color_from"), ("colorTo", "color_to")):
         if meta.get(key) in rules.COLORS:
@@ -236,7 +238,8 @@ def _static(found: Inferred, meta: dict[str, Any], files: frozenset[str]) -> Non
         found.put("static_build", "vite", "card app_build_command (npm run build into dist/)")
         return
     raise CannotAdopt(
-        f"a static Space built by {build!r} into {meta.get('app_file')!r}: the template builds only a Vite project "
+        f"a static Space built by {bounded(repr(build), 80)} into {bounded(repr(meta.get('app_file')), 80)}: "
+        "the template builds only a Vite project "
         "(app_build_command: npm run build, app_file: dist/index.html, package.json) or serves plain files"
     )
 
@@ -296,7 +299,9 @@ def _docker(found: Inferred, meta: dict[str, Any], texts: dict[str, str]) -> Non
     elif isinstance(port, int) and not isinstance(port, bool) and 1024 <= port <= 65535:
         found.put("app_port", port, "card app_port")
     else:
-        raise CannotAdopt(f"app_port {port!r}: the template serves on a port from 1024 to 65535 (uid 1000)")
+        raise CannotAdopt(
+            f"app_port {bounded(repr(port), 80)}: the template serves on a port from 1024 to 65535 (uid 1000)"
+        )
     python = DOCKER_PYTHON.search(texts.get("Dockerfile", ""))
     if python:
         _python(found, python.group(1), "the Dockerfile's FROM python image")
@@ -309,7 +314,8 @@ def _model(found: Inferred, meta: dict[str, Any], files: frozenset[str], questio
     if library is not None:
         if libraries and library not in libraries:
             raise CannotAdopt(
-                f"library_name {library!r}: the template's model cards are for {', '.join(sorted(libraries))}"
+                f"library_name {bounded(repr(library), 80)}: "
+                f"the template's model cards are for {', '.join(sorted(libraries))}"
             )
         found.put("library_name", library, "card library_name")
     else:
