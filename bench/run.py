@@ -9,8 +9,10 @@ Prints a table (each ratio next to its target) and writes bench/results/latest.j
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
+import re
 import secrets
 import shutil
 import statistics
@@ -467,22 +469,33 @@ class TreeMemory:
         self._thread.join()
 
 
-def fleet_run(env: dict[str, str], versions: Path, namespace: str, *extra: str) -> tuple[float, int, TreeMemory]:
-    """One `fleet-update` in its own process: seconds, exit code, and its memory."""
+def fleet_run(
+    env: dict[str, str],
+    versions: Path,
+    namespace: str,
+    *extra: str,
+    command: str = "fleet-update",
+    output: Path | None = None,
+) -> tuple[float, int, TreeMemory]:
+    """One `fleet-update` (or another fleet `command`) in its own process: seconds, exit code, and its memory.
+    Its output goes to `output` when given."""
     start = time.perf_counter()
+    stdout: Any = output.open("wb") if output else subprocess.DEVNULL
     process = subprocess.Popen(
         [
-            *(sys.executable, "-m", "hf_hub_template", "fleet-update", namespace),
+            *(sys.executable, "-m", "hf_hub_template", command, namespace),
             *("--vcs-ref", CURRENT_VERSION, "--template", str(versions), *extra),
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=stdout,
         stderr=subprocess.DEVNULL,
     )
     memory = TreeMemory(process.pid)
     code = process.wait()
     memory.stop()
+    if output:
+        stdout.close()
     return time.perf_counter() - start, code, memory
 
 
@@ -500,8 +513,7 @@ def requests_by_repo(hub: HubServer, repo_ids: set[str]) -> dict[str, list[Any]]
 
 def bytes_downloaded(hub: HubServer, repo_id: str, requests: list[Any]) -> int:
     """File bytes the Hub sent for one repo: the size of every file a successful GET /resolve/ returned."""
-    repo = hub.repo("model" if "/model-" in repo_id else "space", repo_id)
-    assert repo is not None
+    repo = next(r for t in ("space", "model", "dataset") if (r := hub.repo(t, repo_id)) is not None)
     paths = [
         r.path.split("/resolve/", 1)[1].split("/", 1)[1]
         for r in requests
@@ -606,6 +618,82 @@ def bench_fleet_scale(work: Path, versions: Path, sizes: list[int], runs: int) -
         "bare_copier_update": spread(bare_samples),
         "fleet_per_outdated_repo": spread(fleet_samples),
     }
+    return out
+
+
+SUMMARY = re.compile(r"^\d+ would open a PR|^Repos the template did not make \(")
+
+
+def bench_adopt(work: Path, versions: Path, sizes: list[int], sample: str) -> dict[str, Any]:
+    """The whole organisation (issue 27): namespaces of `size` repos, 10% template members (Gradio Spaces and
+    models) and the rest hand-made of every kind (bench/handmade.py). `fleet-status` over each size (health rows,
+    no render: memory should stay flat as the namespace grows); `fleet-adopt --dry-run` (one render per adoptable
+    repo) over the sample of the largest namespace that `sample` (a --match glob) selects, with 1 and 4 workers.
+    Requests and bytes per repo, downloads of weights, data or app code (must be none), time, peak RSS."""
+    from handmade import NEVER_READ, seed_mixed
+    from helpers import render, tracked_files
+
+    token = "hf_bench_" + secrets.token_hex(12)
+    members: dict[str, tuple[dict[str, bytes], str | None]] = {}
+    for repo_type, sdk in (("space", "gradio"), ("model", None)):
+        project = render(versions, work / "adopt" / f"member-{repo_type}", vcs_ref=CURRENT_VERSION, repo_type=repo_type)
+        members[repo_type] = ({path: (project / path).read_bytes() for path in tracked_files(project)}, sdk)
+
+    def measure_run(size: int, label: str, match: str, *extra: str, command: str) -> dict[str, Any]:
+        with HubServer(token=token, user="admin", orgs=["fleet"]) as hub:
+            kinds = seed_mixed(hub, "fleet", size, members)
+            tmp = work / "adopt" / f"tmp-{label}"
+            tmp.mkdir(parents=True)
+            env = {**hub_env(work, hub.url, token), "TMPDIR": str(tmp)}
+            printed = work / "adopt" / f"{label}.out"
+            seconds, code, memory = fleet_run(
+                env, versions, "fleet", "--match", match, *extra, command=command, output=printed
+            )
+            # Its own count: "N would open a PR, ..." (fleet-adopt) or "Repos the template did not make (...)".
+            said = [line for line in printed.read_text().splitlines() if SUMMARY.search(line)]
+            chosen = {r for r in kinds if fnmatch.fnmatch(r.split("/", 1)[1], match)}
+            per_repo = requests_by_repo(hub, set(kinds))
+            by_kind: dict[str, list[int]] = {"member": [], "hand-made": []}
+            for repo_id in chosen:
+                by_kind["member" if kinds[repo_id] == "member" else "hand-made"].append(len(per_repo.get(repo_id, [])))
+            downloaded = [bytes_downloaded(hub, r, per_repo.get(r, [])) for r in chosen]
+            never = [r.path for r in hub.requests if r.endpoint == "resolve" and r.path.endswith(NEVER_READ)]
+            hand_made = len(by_kind["hand-made"])
+            return {
+                "repos": size,
+                "selected": len(chosen),
+                "summary": said[-1] if said else "(no summary printed)",
+                "calls_by_kind": {  # the requests of the first repo of each kind
+                    kind: [f"{r.method} {r.endpoint}" for r in per_repo.get(repo_id, [])]
+                    for kind, repo_id in {k: r for r, k in sorted(kinds.items(), reverse=True) if r in chosen}.items()
+                },
+                "members": len(by_kind["member"]),
+                "hand_made": hand_made,
+                "seconds": seconds,
+                "seconds_per_hand_made_repo": seconds / max(hand_made, 1),
+                "exit": code,
+                "prs": sum(len(repo.pulls) for repo in hub.state.repos.values()),
+                "requests": len(hub.requests),
+                "requests_per_member_max": max(by_kind["member"], default=0),
+                "requests_per_hand_made_mean": statistics.mean(by_kind["hand-made"] or [0]),
+                "requests_per_hand_made_max": max(by_kind["hand-made"], default=0),
+                "unread_repos": sum(n == 0 for n in by_kind["member"] + by_kind["hand-made"]),
+                "bytes_per_repo_mean": statistics.mean(downloaded or [0]),
+                "bytes_per_repo_max": max(downloaded, default=0),
+                "weights_data_or_code_downloads": len(never),
+                "write_requests": sum(r.method not in ("GET", "HEAD") for r in hub.requests),
+                "peak_rss_mib_fleet_process": memory.own_mib,
+                "peak_rss_mib_process_tree": memory.tree_mib,
+                "temporary_folders_left": len(list(tmp.iterdir())),
+            }
+
+    out: dict[str, Any] = {}
+    for size in sizes:
+        out[f"status {size}"] = measure_run(size, f"status-{size}", "*", command="fleet-status")
+    for workers in (1, 4):
+        out[f"adopt-dry-run {workers}"] = measure_run(
+            max(sizes), f"adopt-{workers}", sample, "--dry-run", "--workers", str(workers), command="fleet-adopt"
+        )
     return out
 
 
@@ -730,6 +818,47 @@ def report(results: dict[str, Any]) -> str:
             cost["bare_copier_update"],
             1.3,
         )
+    adopt = results.get("adopt", {})
+    for key, value in adopt.items():
+        command, n = key.split()
+        name = f"fleet-status {n} repos (10% members)" if command == "status" else f"fleet-adopt --dry-run, {n} workers"
+        scope = "" if command == "status" else f" (sample of {value['selected']} of {value['repos']}: "
+        scope += "" if command == "status" else f"{value['hand_made']} hand-made, {value['members']} members)"
+        lines.append(
+            f"{name:<48} {value['seconds']:>8.2f}s {value['seconds_per_hand_made_repo']:>10.3f} s/hand-made repo"
+            f"{scope}, {value['requests']} requests, {value['prs']} PRs, exit {value['exit']}"
+        )
+        lines.append(
+            f"{'  requests per hand-made repo (mean, max)':<48} {value['requests_per_hand_made_mean']:>9.2f}  "
+            f"max {value['requests_per_hand_made_max']}; per member max {value['requests_per_member_max']}; "
+            f"repos with no request of their own (a model with no card): {value['unread_repos']}; "
+            f"write requests: {value['write_requests']}"
+        )
+        lines.append(f"{'  it printed':<48} {value['summary']}")
+        never = value["weights_data_or_code_downloads"]
+        lines.append(
+            f"{'  bytes per repo (mean, max)':<48} {value['bytes_per_repo_mean']:>9.0f}  "
+            f"max {value['bytes_per_repo_max']}; "
+            f"weights/data/app downloads: {never} (target 0)  {'yes' if never == 0 else 'NO'}"
+        )
+        lines.append(
+            f"{'  peak RSS: fleet process, whole tree (MiB)':<48} {value['peak_rss_mib_fleet_process']:>9.0f}  "
+            f"tree {value['peak_rss_mib_process_tree']:.0f}; temporary folders left: {value['temporary_folders_left']}"
+        )
+        if command == "adopt-dry-run":
+            whole = 0.9 * 1000 * value["seconds_per_hand_made_repo"]
+            lines.append(
+                f"{'  extrapolated to 900 hand-made repos':<48} {whole:>8.0f}s  (extrapolated, not measured: the "
+                "sample's s/repo x 900, its fixed start-up counted per repo: an upper bound)"
+            )
+    statuses = [v for k, v in adopt.items() if k.startswith("status")]
+    if len(statuses) > 1:
+        small, large = statuses[0], statuses[-1]
+        growth = large["peak_rss_mib_fleet_process"] / small["peak_rss_mib_fleet_process"]
+        lines.append(
+            f"{'fleet-status peak RSS, ' + str(large['repos']) + ' vs ' + str(small['repos']) + ' repos':<48} "
+            f"{growth:>8.2f}x  target <= 1.3x (flat)  {'yes' if growth <= 1.3 else 'NO'}"
+        )
     for group, value in results.get("suite", {}).items():
         lines.append(f"{'suite ' + group:<48} {value['seconds']:>8.2f}s  {value['summary']}")
     return "\n".join(lines)
@@ -742,13 +871,19 @@ def main() -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["copy", "questions", "update", "remote", "gradio", "demo", "demo_publish", "fleet", "scale", "suite"],
+        choices=[
+            *("copy", "questions", "update", "remote", "gradio", "demo", "demo_publish", "fleet", "scale", "adopt"),
+            "suite",
+        ],
     )
     args = parser.parse_args()
     runs = 3 if args.quick else args.runs
     parts = set(
         args.only
-        or ["copy", "questions", "update", "remote", "gradio", "demo", "demo_publish", "fleet", "scale", "suite"]
+        or [
+            *("copy", "questions", "update", "remote", "gradio", "demo", "demo_publish", "fleet", "scale", "adopt"),
+            "suite",
+        ]
     )
     if args.quick:
         parts.discard("suite")
@@ -767,6 +902,8 @@ def main() -> int:
             "demo_publish": lambda: bench_demo_publish(work, versions, runs),
             "fleet": lambda: bench_fleet(work, versions, [10, 50] if args.quick else [10, 50, 200]),
             "scale": lambda: bench_fleet_scale(work, versions, [100] if args.quick else [100, 1000], runs),
+            # fleet-adopt --dry-run renders once per adoptable repo: a sample (repos 0-19 or 0-39) of the largest size.
+            "adopt": lambda: bench_adopt(work, versions, [100, 1000], "*-00[01]?" if args.quick else "*-00[0-3]?"),
             "suite": bench_suite,
         }
         for name, step in steps.items():
