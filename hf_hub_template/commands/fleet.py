@@ -23,9 +23,7 @@ def register(sub: Any) -> None:
     shown.add_argument("--markdown", action="store_true", help="print a Markdown table (for a dashboard or a post)")
     status.set_defaults(func=cmd_fleet_status)
 
-    adopt = sub.add_parser(
-        "adopt", help="open a Hub pull request making a repo the template did not make a fleet member"
-    )
+    adopt = sub.add_parser("adopt", help="open a Hub pull request that makes a hand-made repo a fleet member")
     adopt.add_argument(
         "repo_id", help="the repo, namespace/name (spaces/namespace/name and datasets/... name the type)"
     )
@@ -98,10 +96,11 @@ def cmd_adopt(args: argparse.Namespace) -> int:
     from hf_hub_template.commands._errors import CommandError
     from hf_hub_template.fleet.adopt import adopt_one
     from hf_hub_template.fleet.scan import Options
-    from hf_hub_template.hub.facts import is_repo_id
+    from hf_hub_template.hub.facts import is_repo_id, url_prefix
 
     repo_type, repo_id = args.repo_type, args.repo_id
-    for prefix, kind in (("spaces/", "space"), ("datasets/", "dataset"), ("models/", "model")):
+    for kind in REPO_TYPES:  # spaces/ns/name, datasets/ns/name (and models/ns/name, which the Hub also reads)
+        prefix = url_prefix(kind) or "models/"
         if repo_id.startswith(prefix) and repo_id.count("/") == 2:
             if repo_type not in (None, kind):
                 raise CommandError(f"{repo_id} is a {kind}, not a {repo_type}: drop --repo-type or the prefix")

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from hf_hub_template.answers import _NoAliases
+from hf_hub_template.hub.facts import STREAMLIT_PORT
 from hf_hub_template.resources import template_file
 from hf_hub_template.untrusted import bounded
 
@@ -157,7 +158,7 @@ def _space(found: Inferred, meta: dict[str, Any], files: frozenset[str], texts: 
     if sdk == "streamlit":
         raise CannotAdopt(
             "sdk: streamlit is the Hub's retired built-in SDK, which the template does not make; move the Space to "
-            "sdk: docker (a Dockerfile running streamlit on app_port 8501), then adopt it"
+            f"sdk: docker (a Dockerfile running streamlit on app_port {STREAMLIT_PORT}), then adopt it"
         )
     if sdk not in ("gradio", "docker", "static"):
         raise CannotAdopt(f"sdk {bounded(repr(sdk), 80)}: the template makes gradio, docker and static Spaces only")
