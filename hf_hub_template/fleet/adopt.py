@@ -27,13 +27,13 @@ import yaml
 
 from hf_hub_template.answers import ANSWERS_FILE, load_answers
 from hf_hub_template.fleet.infer import MAX_CARD_BYTES, CannotAdopt, Inferred, hub_rules, infer, read_card
-from hf_hub_template.fleet.scan import Answers, Options, Repo, scan, visit_one
+from hf_hub_template.fleet.scan import Answers, Options, Repo, scan, short, summary, visit_one
 from hf_hub_template.fleet.update import open_pull_request
 from hf_hub_template.git import run_git
 from hf_hub_template.hub.errors import explain, with_retries
 from hf_hub_template.template_files import TemplateRepo
 from hf_hub_template.trusted_update import SRC_PATH_LINE, clone_environment, last_line
-from hf_hub_template.untrusted import bounded, for_markdown, for_terminal, terminal_table
+from hf_hub_template.untrusted import bounded, for_markdown, for_terminal
 
 PR_TITLE = "Adopt hf-hub-template "  # then the version: one open adoption PR per repo and version
 # The only files read from a repo, each at most MAX_FILE_BYTES (its README.md: MAX_CARD_BYTES).
@@ -389,21 +389,10 @@ def _shown(value: Any) -> str:
 
 def summary_table(results: list[AdoptResult]) -> str:
     rows = [["repo", "version", "result", "pull request"]]
-    rows += [[f"{r.repo_type}:{r.repo_id}", r.version, _short(r.result), r.pr_url or "-"] for r in results]
-    lines = terminal_table(rows)
+    rows += [[f"{r.repo_type}:{r.repo_id}", r.version, short(r.result), r.pr_url or "-"] for r in results]
     counts = {status: sum(1 for r in results if r.status is status) for status in Status}
     totals = ", ".join(f"{n} {status.value.split(':')[0]}" for status, n in counts.items() if n)
-    details = [
-        for_terminal(f"{r.repo_type}:{r.repo_id}: {r.result}", keep_newlines=True)
-        for r in results
-        if _short(r.result) != r.result
-    ]
-    return "\n".join([*lines, totals, *details])
-
-
-def _short(text: str, width: int = 60) -> str:
-    first = text.splitlines()[0] if text else ""
-    return first if len(first) <= width and first == text else first[: width - 1] + "…"
+    return summary(rows, totals, results)
 
 
 def run(options: Options, dry_run: bool = False, out: TextIO = sys.stdout) -> int:

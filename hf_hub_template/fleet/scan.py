@@ -29,7 +29,7 @@ from hf_hub_template.hub.facts import REPO_TYPES
 from hf_hub_template.hub.session import connect
 from hf_hub_template.template_files import TemplateRepo
 from hf_hub_template.template_source import same_template
-from hf_hub_template.untrusted import for_terminal
+from hf_hub_template.untrusted import for_terminal, terminal_table
 
 Row = TypeVar("Row")
 
@@ -238,3 +238,19 @@ def visit_one(options: Options, repo: Repo, visitor: Visitor[Row], out: TextIO =
         visitor.begin(template, Path(scratch))
         row = _visit(api, endpoint, found, options, visitor, files is None or ANSWERS_FILE in files)
     return visitor.report([row], out)
+
+
+def short(text: str, width: int = 60) -> str:
+    """A result's first line, as a table cell of at most `width` characters."""
+    first = text.splitlines()[0] if text else ""
+    return first if len(first) <= width and first == text else first[: width - 1] + "…"
+
+
+def summary(rows: list[list[str]], totals: str, results: list[Any]) -> str:
+    """A fleet command's report: the table of `rows`, the `totals` line, then in full each result the table cut."""
+    details = [
+        for_terminal(f"{r.repo_type}:{r.repo_id}: {r.result}", keep_newlines=True)
+        for r in results
+        if short(r.result) != r.result
+    ]
+    return "\n".join([*terminal_table(rows), totals, *details])

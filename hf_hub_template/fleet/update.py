@@ -16,12 +16,12 @@ from typing import Any, TextIO
 
 from hf_hub_template import trusted_update
 from hf_hub_template.answers import ANSWERS_FILE, load_answers
-from hf_hub_template.fleet.scan import Answers, Options, Repo, scan
+from hf_hub_template.fleet.scan import Answers, Options, Repo, scan, short, summary
 from hf_hub_template.git import git_output, init_repository, run_git
 from hf_hub_template.hub.errors import explain, with_retries
 from hf_hub_template.resources import template_file
 from hf_hub_template.template_files import TemplateRepo
-from hf_hub_template.untrusted import for_terminal, terminal_table
+from hf_hub_template.untrusted import for_terminal
 
 PR_TITLE = "Update to hf-hub-template "  # then the target version: one open PR per repo and version
 CHANGELOG = template_file("CHANGELOG.md")
@@ -283,23 +283,12 @@ def run(options: Options, dry_run: bool = False, out: TextIO = sys.stdout) -> in
 def summary_table(results: list[RepoResult]) -> str:
     rows = [["repo", "from", "to", "result", "pull request"]]
     rows += [
-        [f"{r.repo_type}:{r.repo_id}", r.from_version, r.to_version, _short(r.result), r.pr_url or "-"] for r in results
+        [f"{r.repo_type}:{r.repo_id}", r.from_version, r.to_version, short(r.result), r.pr_url or "-"] for r in results
     ]
-    lines = terminal_table(rows)
     counts = {status: sum(1 for r in results if r.status is status) for status in Status}
     totals = ", ".join(
         f"{n} {status.value.replace(': ', ' (') + ')' if ': ' in status.value else status.value}"
         for status, n in counts.items()
         if n
     )
-    details = [
-        for_terminal(f"{r.repo_type}:{r.repo_id}: {r.result}", keep_newlines=True)
-        for r in results
-        if _short(r.result) != r.result
-    ]
-    return "\n".join([*lines, totals, *details])
-
-
-def _short(text: str, width: int = 60) -> str:
-    first = text.splitlines()[0] if text else ""
-    return first if len(first) <= width and first == text else first[: width - 1] + "…"
+    return summary(rows, totals, results)
