@@ -14,7 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # hf_hub_template, as the hooks import it
 sys.path.insert(0, str(ROOT / "template" / "tests"))  # hub_rules, as rendered projects import it
 
-from helpers import build_versions, fake_token, share_renders, shared_template, snapshot_template  # noqa: E402
+from helpers import (  # noqa: E402
+    build_versions,
+    fake_token,
+    share_renders,
+    shared_store,
+    shared_template,
+    snapshot_template,
+)
 from hub_server import HubServer  # noqa: E402
 
 
@@ -77,8 +84,35 @@ def _read_each_copier_yml_once() -> None:
     copier._template.load_template_config = load_once  # type: ignore[assignment]
 
 
+def _clone_each_template_once() -> None:
+    """Copier clones the template for every copy and twice for every update (ten git processes each, most
+    of what a refused answer costs). The session's template repos never change once built: this test
+    process clones each of them once per ref, and each copy gets a copy of that clone, `.git` and all."""
+    import shutil
+
+    import copier._template
+
+    clone = copier._template.clone
+    clones: dict[tuple[str, str], Path] = {}
+
+    def clone_once(url: str, ref: str = "HEAD", location: str | None = None) -> str:
+        store = shared_store(url)
+        if store is None or location is None:
+            return clone(url, ref, location)
+        if (url, ref) not in clones:
+            kept = store / "clones" / str(len(clones))
+            kept.mkdir(parents=True)
+            clone(url, ref, str(kept))
+            clones[(url, ref)] = kept
+        shutil.copytree(clones[(url, ref)], location, symlinks=True, dirs_exist_ok=True)
+        return location
+
+    copier._template.clone = clone_once  # type: ignore[assignment]
+
+
 _compile_each_source_once()
 _read_each_copier_yml_once()
+_clone_each_template_once()
 
 
 @pytest.fixture(scope="session", autouse=True)

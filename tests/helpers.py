@@ -116,6 +116,11 @@ def shared_template(template: Path) -> Path:
     return template
 
 
+def shared_store(template: str) -> Path | None:
+    """Where this process keeps what it made from `template`, if that is one of the session's template repos."""
+    return _RENDER_STORE[0] if _RENDER_STORE and template in _SHARED_TEMPLATES else None
+
+
 def _render_key(template: Path, dst: Path, vcs_ref: str, answers: dict[str, Any]) -> tuple[str, ...] | None:
     if not _RENDER_STORE or str(template) not in _SHARED_TEMPLATES or os.path.lexists(dst):
         return None
