@@ -27,7 +27,7 @@ import yaml
 
 from hf_hub_template.answers import ANSWERS_FILE, load_answers
 from hf_hub_template.fleet.infer import MAX_CARD_BYTES, CannotAdopt, Inferred, hub_rules, infer, read_card
-from hf_hub_template.fleet.scan import Answers, Options, Repo, scan, short, summary, visit_one
+from hf_hub_template.fleet.scan import Answers, Options, Outcome, Repo, scan, short, summary, visit_one
 from hf_hub_template.fleet.update import open_pull_request
 from hf_hub_template.git import run_git
 from hf_hub_template.hub.errors import explain, with_retries
@@ -60,7 +60,7 @@ class Status(enum.Enum):
 
 
 @dataclass
-class AdoptResult:
+class AdoptResult(Outcome):
     repo_type: str
     repo_id: str
     version: str = "-"
@@ -69,15 +69,6 @@ class AdoptResult:
     pr_url: str = ""
     description: str = ""  # the pull request's text (shown by --dry-run)
     files: list[str] = field(default_factory=list)
-
-    @property
-    def result(self) -> str:
-        text = self.status.value if self.status else ""
-        return f"{text}: {self.detail}" if self.detail else text
-
-    def end(self, status: Status, detail: str = "") -> AdoptResult:
-        self.status, self.detail = status, detail
-        return self
 
 
 class AdoptVisitor:

@@ -240,6 +240,27 @@ def visit_one(options: Options, repo: Repo, visitor: Visitor[Row], out: TextIO =
     return visitor.report([row], out)
 
 
+Ended = TypeVar("Ended", bound="Outcome")
+
+
+class Outcome:
+    """What a fleet command says of one repo: a status (an Enum whose value is its words) and what it is
+    about. fleet-update's RepoResult and fleet-adopt's AdoptResult are dataclasses that declare both fields."""
+
+    status: Any
+    detail: str
+
+    @property
+    def result(self) -> str:
+        """The summary's words: the status, then what it is about."""
+        text = self.status.value if self.status else ""
+        return f"{text}: {self.detail}" if self.detail else text
+
+    def end(self: Ended, status: Any, detail: str = "") -> Ended:
+        self.status, self.detail = status, detail
+        return self
+
+
 def short(text: str, width: int = 60) -> str:
     """A result's first line, as a table cell of at most `width` characters."""
     first = text.splitlines()[0] if text else ""

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from hf_hub_template import trusted_update
 from hf_hub_template.answers import ANSWERS_FILE, load_answers
-from hf_hub_template.fleet.scan import Answers, Options, Repo, scan, short, summary
+from hf_hub_template.fleet.scan import Answers, Options, Outcome, Repo, scan, short, summary
 from hf_hub_template.git import git_output, init_repository, run_git
 from hf_hub_template.hub.errors import explain, with_retries
 from hf_hub_template.resources import template_file
@@ -41,7 +41,7 @@ class Status(enum.Enum):
 
 
 @dataclass
-class RepoResult:
+class RepoResult(Outcome):
     repo_type: str
     repo_id: str
     from_version: str = "-"
@@ -54,16 +54,6 @@ class RepoResult:
     @property
     def failed(self) -> bool:
         return self.status is Status.FAILED
-
-    @property
-    def result(self) -> str:
-        """The summary's words: the status, then what it is about."""
-        text = self.status.value if self.status else ""
-        return f"{text}: {self.detail}" if self.detail else text
-
-    def end(self, status: Status, detail: str = "") -> RepoResult:
-        self.status, self.detail = status, detail
-        return self
 
 
 def changelog_between(from_version: str, to_version: str, template: str | None) -> str:
