@@ -62,6 +62,13 @@ MAX_LOCAL_PARAMETERS = 1_500_000_000
 MAX_LOCAL_WEIGHT_BYTES = 3_000_000_000
 WEIGHT_SUFFIXES = (".safetensors", ".bin")  # transformers takes the safetensors files, else the .bin ones
 
+# The card's widget examples the demo takes (partials/demo_examples.jinja's examples_refusal holds the same
+# bounds); the image and audio tasks' widget examples are URLs of files, which the demo does not fetch.
+MAX_EXAMPLES = 5
+EXAMPLE_TEXT_MAX = 500
+EXAMPLE_CONTEXT_MAX = 2000
+FILE_TASKS = frozenset({"image-classification", "image-to-text", "object-detection", "automatic-speech-recognition"})
+
 SHORT_DESCRIPTION_MAX = 60  # the Space card's limit (partials/hub_facts.jinja's short_description_max)
 TITLE_MAX = 100
 LICENSE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
@@ -289,15 +296,55 @@ def _card_answers(
             "license apache-2.0 (the template's default): the card names "
             + ("no Hub licence id" if license_ else "no licence")
         )
+    examples = widget_examples(card.get("widget"), task)  # the card's own (the Hub's widgetData adds task defaults)
+    if examples and "demo_examples" not in given:
+        out.answers["demo_examples"] = examples
+        out.reasons.append(f"examples: {len(examples)} from the card's widget (-d demo_examples=[] for the task's own)")
     datasets = card.get("datasets") or []
     datasets = [datasets] if isinstance(datasets, str) else list(datasets)
     valid = [d for d in map(str, datasets) if is_repo_id(d)]
-    if valid and "datasets" not in given:
+    if valid and "datasets" not in given and not examples:
         out.answers["datasets"] = ",".join(valid)
         out.reasons.append(
             f"datasets {', '.join(valid)}: the card names them; the first one's rows are the examples "
             "(-d datasets= keeps the built-in ones)"
         )
+
+
+def widget_examples(widget: Any, task: str) -> list[Any]:
+    """The card's widget examples as the demo_examples answer (partials/demo_examples.jinja's rule): at most
+    MAX_EXAMPLES one-line texts, or [question, context] pairs for question-answering; [] for the tasks whose
+    examples are files (an image or a recording at a URL the app would have to fetch) or when none fit."""
+    if not isinstance(widget, list) or task in FILE_TASKS:
+        return []
+    found: list[Any] = []
+    for entry in widget[:50]:
+        if not isinstance(entry, dict):
+            continue
+        if task == "question-answering":
+            pair = [_example_text(entry.get("text")), _example_text(entry.get("context"), EXAMPLE_CONTEXT_MAX)]
+            found += [pair] if all(pair) else []
+        elif task in ("feature-extraction", "sentence-similarity"):  # the source, then the sentences to compare
+            source, sentences = entry.get("source_sentence"), entry.get("sentences")
+            texts = [_example_text(t) for t in [source, *(sentences if isinstance(sentences, list) else [])]]
+            return [t for t in texts if t][:MAX_EXAMPLES] if _example_text(source) else []
+        else:
+            messages = entry.get("messages") if isinstance(entry.get("messages"), list) else []
+            said = [m.get("content") for m in messages if isinstance(m, dict) and m.get("role") == "user"]
+            text = _example_text(entry.get("text") if "text" in entry else (said[-1] if said else None))
+            found += [text] if text else []
+        if len(found) == MAX_EXAMPLES:
+            break
+    return found
+
+
+def _example_text(value: Any, limit: int = EXAMPLE_TEXT_MAX) -> str:
+    """One example text: a string, its control characters and runs of space made one space, "" when it is
+    not a string or is longer than `limit` (a cut sentence is a worse example than the task's own)."""
+    if not isinstance(value, str):
+        return ""
+    text = " ".join(CONTROL.sub(" ", value).split())
+    return text if len(text) <= limit else ""
 
 
 def _one_line(text: str, limit: int) -> str:

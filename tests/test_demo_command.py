@@ -176,6 +176,57 @@ def test_the_description_is_one_short_line():
     )
 
 
+@pytest.mark.parametrize(
+    ("task", "widget", "expected"),
+    [
+        ("text-classification", [{"text": "Great!", "example_title": "t"}, {"text": "Bad."}], ["Great!", "Bad."]),
+        ("text-generation", [{"messages": [{"role": "user", "content": "Hi?"}]}, {"text": "Once"}], ["Hi?", "Once"]),
+        ("question-answering", [{"text": "Who?", "context": "Ada."}, {"text": "No context"}], [["Who?", "Ada."]]),
+        ("sentence-similarity", [{"source_sentence": "A", "sentences": ["B", 3, "C"]}], ["A", "B", "C"]),
+        ("image-classification", [{"src": "https://example.com/cat.png"}], []),  # files: never fetched
+        ("text-classification", [{"text": "a\x1b[2J\nb"}, {"text": "x" * 501}, "text", {"text": 7}], ["a [2J b"]),
+        ("text-classification", {"text": "not a list"}, []),
+        ("fill-mask", [{"text": f"{i} <mask>."} for i in range(9)], [f"{i} <mask>." for i in range(5)]),
+    ],
+)
+def test_the_cards_widget_examples_are_the_demos_bounded_and_one_line(task, widget, expected):
+    assert demo.widget_examples(widget, task) == expected
+
+
+def test_widget_examples_come_before_the_datasets_rows_and_defaults_after_them():
+    widget = [{"text": "Loved it."}]
+    with_widget = demo.plan(model(cardData={"license": "mit", "datasets": ["acme/reviews"], "widget": widget}))
+    assert with_widget.answers["demo_examples"] == ["Loved it."] and "datasets" not in with_widget.answers
+    assert any(r.startswith("examples: 1 from the card's widget") for r in with_widget.reasons)
+    without = demo.plan(model())  # no widget: the first dataset's rows, as before
+    assert "demo_examples" not in without.answers and without.answers["datasets"] == "acme/reviews"
+    given = demo.plan(model(cardData={"widget": widget}), data={"demo_examples": []})
+    assert given.answers["demo_examples"] == []
+
+
+@pytest.mark.parametrize(
+    ("examples", "task", "refusal"),
+    [
+        (["a", "b"], "text-classification", ""),
+        ([["q", "c" * 2000]], "question-answering", ""),
+        ("a text", "text-classification", "a JSON list"),
+        ({"text": "a"}, "text-classification", "a JSON list"),
+        (["x"] * 11, "text-classification", "at most 10 examples"),
+        (["ok", "a\nb"], "text-classification", "one-line texts only"),
+        (["ok", 3], "text-classification", "one-line texts only"),
+        (["x" * 501], "text-classification", "at most 500 characters"),
+        (["q"], "question-answering", "each one [question, context]"),
+        ([["q", "c" * 2001]], "question-answering", "at most 500 characters (contexts: 2,000)"),
+    ],
+)
+def test_the_examples_question_refuses_what_the_app_cannot_show(examples, task, refusal):
+    macro = copier_jinja().get_template("partials/demo_examples.jinja").module.examples_refusal
+    said = str(macro(examples, task)).strip()
+    assert (refusal in said and said) if refusal else said == ""
+    if not refusal and task != "question-answering":  # what demo records always passes
+        assert str(macro(demo.widget_examples([{"text": e} for e in examples], task), task)).strip() == ""
+
+
 # ------------------------------------------------------------------------------------ the command
 def run_demo(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*CLI, "demo", *args], env=env, capture_output=True, text=True, timeout=300)
@@ -197,11 +248,12 @@ def test_demo_renders_a_gradio_space_from_a_model_on_the_hub(template, tmp_path,
     readme = b"---\nlicense: mit\n---\n# tiny-sentiment\n\nTells happy reviews from sad ones.\n"
     files = {"README.md": readme, "config.json": b"{}", "model.safetensors": b"\0" * 64}
     card = {"license": "mit"}
+    widget = [{"text": 'Loved it, "five stars"!', "example_title": "happy"}, {"text": "It's dull."}]
     hub.seed(
         "model",
         "acme/tiny-sentiment",
         files,
-        card_data=card,
+        card_data={**card, "widget": widget},
         pipeline_tag="text-classification",
         library_name="transformers",
         parameters=4_400_000,
@@ -220,6 +272,9 @@ def test_demo_renders_a_gradio_space_from_a_model_on_the_hub(template, tmp_path,
     assert answers["short_description"] == "Tells happy reviews from sad ones."
     assert card_of(dest)["models"] == ["acme/tiny-sentiment"] and card_of(dest)["sdk"] == "gradio"
     assert 'MODEL_ID = os.environ.get("MODEL_ID", "acme/tiny-sentiment")' in (dest / "demo_model.py").read_text()
+    # The card's widget examples are the app's examples, recorded as an answer.
+    assert answers["demo_examples"] == ['Loved it, "five stars"!', "It's dull."]
+    assert app_examples(dest) == answers["demo_examples"]
     assert rendered_rules(dest).check_repo(dest, "space") == []
     info = next(r for r in hub.requests if r.path == "/api/models/acme/tiny-sentiment")
     assert info.status == 200
@@ -233,6 +288,16 @@ def test_demo_renders_a_gradio_space_from_a_model_on_the_hub(template, tmp_path,
     assert again.returncode == 2 and "already exists" in again.stderr
     missing = run_demo(env, "acme/nothing", str(tmp_path / "none"), "--template", str(template))
     assert missing.returncode == 2 and "404" in missing.stderr and not (tmp_path / "none").exists()
+
+
+def app_examples(project: Path) -> Any:
+    """The value app.py gives EXAMPLES (a literal)."""
+    import ast
+
+    tree = ast.parse((project / "app.py").read_text())
+    found = [n.value for n in tree.body if isinstance(n, ast.AnnAssign) and getattr(n.target, "id", "") == "EXAMPLES"]
+    assert len(found) == 1
+    return ast.literal_eval(found[0])
 
 
 def test_what_the_demo_strips_is_what_the_questions_refuse():

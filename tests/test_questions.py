@@ -41,6 +41,7 @@ FREE_TEXT = {
     "thumbnail",
     "new_version",
     "eval_results",
+    "demo_examples",
 }
 
 BAD_ANSWERS = [
@@ -83,6 +84,12 @@ BAD_ANSWERS = [
         "api can't serve it; use local",
     ),
     ({"models": "acme/m", "space_sdk": "docker", "inference": "zerogpu"}, "ZeroGPU is Gradio only"),
+    ({"models": "acme/m", "demo_examples": '"one text"'}, "a JSON list"),
+    ({"models": "acme/m", "demo_examples": '["two\\nlines"]'}, "one-line texts only"),
+    (
+        {"models": "acme/m", "pipeline_tag": "question-answering", "demo_examples": '["no context"]'},
+        "[question, context]",
+    ),
     ({"space_sdk": "streamlit", "space_hardware": "zero-a10g"}, "ZeroGPU is Gradio only"),
     ({"space_sdk": "docker", "space_hardware": "zero-a10g"}, "ZeroGPU is Gradio only"),
     ({"space_sdk": "static", "space_hardware": "zero-a10g"}, "ZeroGPU is Gradio only"),
@@ -208,7 +215,7 @@ def test_good_answer_is_accepted(template, tmp_path, answers):
 @pytest.mark.parametrize("name", sorted(ASKED))
 def test_question_is_fully_declared(name):
     spec = COPIER_YML[name]
-    assert spec.get("type") in {"str", "bool", "int"}, "every question has an explicit type (never yaml)"
+    assert spec.get("type") in {"str", "bool", "int", "json"}, "every question has an explicit type (never yaml)"
     assert spec.get("help"), "every question explains the choice"
     assert "default" in spec, "every question has a default, so --defaults renders a project"
     if name in FREE_TEXT:
@@ -712,9 +719,9 @@ def test_every_question_can_be_reached_by_answering_the_gates(template, tmp_path
         asked, _ = asked_questions(template, tmp_path / str(index), **typed)
         assert len(asked) == len(set(asked)), "a question is asked once"
         reached |= set(asked)
-    # starter_files is never asked (`ask: false`): adopt records it; tests/test_starter_files.py.
+    # starter_files and demo_examples are never asked (`ask: false`): adopt and demo record them.
     never_asked = {name for name in ASKED if COPIER_YML[name].get("ask") is False}
-    assert never_asked == {"starter_files"} and reached == ASKED - never_asked
+    assert never_asked == {"starter_files", "demo_examples"} and reached == ASKED - never_asked
 
 
 def test_answers_behind_a_closed_gate_given_with_data_are_used_and_recorded(template, tmp_path):

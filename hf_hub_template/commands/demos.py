@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -84,7 +85,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"A demo of {model_id}:")
     for reason in chosen.reasons:
         print(f"  {for_terminal(reason)}")
-    args.data = [f"{key}={value}" for key, value in chosen.answers.items()]
+    # As -d writes them: a list answer (demo_examples, a json question) as JSON.
+    args.data = [
+        f"{key}={json.dumps(value) if isinstance(value, list | dict) else value}"
+        for key, value in chosen.answers.items()
+    ]
     args.defaults = True  # every answer is decided or given: nothing is asked
     rendered = cmd_new(args)
     if rendered != 0 or not args.publish:
