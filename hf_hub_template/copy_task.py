@@ -13,14 +13,20 @@ from hf_hub_template.git import init_repository
 
 
 def main(argv: list[str]) -> int:
-    """argv: `batch` or `interactive`, the template version, `remote` or `local` (copier.yml `_tasks`).
+    """argv: `batch` or `interactive`, the template version, `remote` or `local`, and `task` when a demo's
+    pipeline_tag was left empty for the Hub to fill (copier.yml `_tasks`).
 
     The first commit needs no answers file, so PyYAML (and the Hub client) load only for the remote step:
     this task runs on every copy, and its start-up is most of what it costs.
     """
-    mode, version, remote = (argv + ["interactive", "", "local"][len(argv) :])[:3]
+    mode, version, remote, task = (argv + ["interactive", "", "local", ""][len(argv) :])[:4]
     project = Path.cwd()
     answers: dict[str, object] = {}
+    if task == "task":
+        from hf_hub_template.answers import load_answers
+        from hf_hub_template.task_from_hub import fill_pipeline_tag
+
+        print(fill_pipeline_tag(project, load_answers(project)), file=sys.stderr)
     if remote == "remote":
         from hf_hub_template.answers import load_answers
         from hf_hub_template.publish import name_the_namespace

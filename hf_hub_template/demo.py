@@ -163,6 +163,11 @@ def plan(
     return out
 
 
+def task_of(info: Any) -> str:
+    """The task `info`'s model names (its pipeline_tag, else its card's), one the demo serves; Refused if not."""
+    return _task(info, _card(info), {}, Plan({}))
+
+
 def _card(info: Any) -> dict[str, Any]:
     data = info.card_data
     if data is None:

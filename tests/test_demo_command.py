@@ -306,3 +306,61 @@ def test_what_the_demo_strips_is_what_the_questions_refuse():
 
     refused = re.compile(copier_jinja().get_template("partials/validators.jinja").module.control_characters)
     assert all(bool(demo.CONTROL.match(chr(c))) == bool(refused.match(chr(c))) for c in range(0x10000))
+
+
+# ------------------------------------------------------------------- copier copy, the task left empty
+def test_a_copy_with_the_task_left_empty_takes_it_from_the_hub(template, tmp_path, hub, token):
+    """`copier copy -d models=ID -d pipeline_tag=`: the copy task reads the model's task from the Hub and renders
+    the demo for it before the first commit; when it cannot, the generic demo stays and one line says why."""
+    from helpers import copier_copy, git
+
+    files = {"README.md": b"---\nlicense: mit\n---\n# Tiny chat\n", "config.json": b"{}"}
+    hub.seed("model", "acme/tiny-chat", files, card_data={"license": "mit"}, pipeline_tag="text-generation")
+    env = hub_env(tmp_path, hub.url, None)
+    dest = tmp_path / "filled"
+
+    result = copier_copy(template, dest, env, models="acme/tiny-chat", pipeline_tag="")
+
+    assert result.returncode == 0, result.stderr
+    assert "pipeline_tag: text-generation, read from acme/tiny-chat on the Hub" in result.stderr
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert answers["pipeline_tag"] == "text-generation" and answers["models"] == "acme/tiny-chat"
+    assert 'TASK = "text-generation"' in (dest / "inference.py").read_text()
+    assert 'api_name="/chat"' in (dest / "tests" / "test_app.py").read_text()  # the chat demo's own test
+    assert git(dest, "status", "--porcelain") == "" and git(dest, "rev-list", "--count", "HEAD").strip() == "1"
+    assert answers["_src_path"] == str(template)
+
+    # Not on the Hub: the generic demo stays (the pipeline's own task), committed, and the line says what to run.
+    # (With a token: without one, the Hub answers 401 for a missing repo, which huggingface_hub reads as not
+    # found over https only; the test Hub is http.)
+    with_token = hub_env(tmp_path, hub.url, token)
+    missing = copier_copy(template, tmp_path / "generic", with_token, models="acme/not-there", pipeline_tag="")
+    assert missing.returncode == 0, missing.stderr
+    said = [line for line in missing.stderr.splitlines() if line.startswith("pipeline_tag:")]
+    assert len(said) == 1 and "acme/not-there was not found" in said[0] and "-d pipeline_tag=TASK" in said[0]
+    assert "TASK = None" in (tmp_path / "generic" / "inference.py").read_text()
+    assert yaml.safe_load((tmp_path / "generic" / ".copier-answers.yml").read_text())["pipeline_tag"] == ""
+    assert git(tmp_path / "generic", "status", "--porcelain") == ""
+
+    # api cannot guess: refused before anything is written.
+    refused = copier_copy(template, tmp_path / "api", env, models="acme/tiny-chat", pipeline_tag="", inference="api")
+    assert refused.returncode != 0 and "api needs the task: name it" in refused.stderr
+    assert not (tmp_path / "api").exists()
+
+
+def test_a_repo_the_token_cannot_see_and_a_gated_one_are_said_as_such():
+    """huggingface_hub raises RepositoryNotFoundError for a 401 or 404 on a repo (GatedRepoError, its subclass,
+    for a gated one): the message says not found or gated, never that the token was refused."""
+    import httpx
+    from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError
+
+    from hf_hub_template.hub.errors import explain
+
+    response = httpx.Response(401, request=httpx.Request("GET", "https://hub.example/api/models/acme/m"))
+    said = {
+        kind.__name__: explain(kind("x", response=response), action="read", repo_id="acme/m", endpoint="https://h")
+        for kind in (RepositoryNotFoundError, GatedRepoError)
+    }
+    assert "acme/m was not found on https://h (401); a private repo" in said["RepositoryNotFoundError"]
+    assert "acme/m is gated (401): accept its conditions" in said["GatedRepoError"]
+    assert not any("refused the token" in text for text in said.values())

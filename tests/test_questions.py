@@ -84,6 +84,7 @@ BAD_ANSWERS = [
         "api can't serve it; use local",
     ),
     ({"models": "acme/m", "space_sdk": "docker", "inference": "zerogpu"}, "ZeroGPU is Gradio only"),
+    ({"models": "acme/m", "inference": "api", "pipeline_tag": ""}, "api needs the task: name it"),
     ({"models": "acme/m", "demo_examples": '"one text"'}, "a JSON list"),
     ({"models": "acme/m", "demo_examples": '["two\\nlines"]'}, "one-line texts only"),
     (

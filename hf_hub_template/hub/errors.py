@@ -50,6 +50,17 @@ def explain(exc: BaseException, *, action: str, repo_id: str, endpoint: str, att
             f"Could not {action}: no answer from the Hub at {endpoint}{tried} ({type(exc).__name__}: {exc}). "
             "Check your network, proxy and HF_ENDPOINT, then retry."
         )
+    names = {cls.__name__ for cls in type(exc).__mro__}  # huggingface_hub's classes, without importing it
+    if "GatedRepoError" in names:
+        return (
+            f"Could not {action}: {repo_id} is gated ({status}): accept its conditions on its Hub page while logged "
+            "in, then use a token of that account (HF_TOKEN or `hf auth login`) and retry."
+        )
+    if "RepositoryNotFoundError" in names:  # the Hub says 401 or 404 alike for a repo the token cannot see
+        return (
+            f"Could not {action}: {repo_id} was not found on {endpoint} ({status}); a private repo looks the same "
+            "to a token that cannot read it."
+        )
     if status == 401:
         return f"Could not {action}: the Hub refused the token (401: invalid or expired). {LOGIN_HELP}, then retry."
     if status == 402:
