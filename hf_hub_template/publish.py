@@ -19,7 +19,7 @@ from hf_hub_template.git import run_git, work_tree_files
 from hf_hub_template.hub.content import content_ids, hub_file_id
 from hf_hub_template.hub.errors import HubStepError, explain, status_of, with_retries
 from hf_hub_template.hub.project import KIND, Project
-from hf_hub_template.hub.session import connect, with_namespace
+from hf_hub_template.hub.session import connect, login_of, with_namespace
 from hf_hub_template.join_history import already_joined, join_hub_history
 from hf_hub_template.space_settings import CREDENTIALS, CreationSettings, creation_settings
 from hf_hub_template.template_source import expand_shortcut, safe_ref
@@ -187,9 +187,9 @@ def name_the_namespace(project: Path, answers: dict[str, Any]) -> dict[str, Any]
     from hf_hub_template.answers import ANSWERS_FILE
 
     try:
-        api, _ = connect()
-        login = str(api.whoami()["name"])
-    except Exception:  # the publish step says what went wrong, once
+        api, endpoint = connect()
+        login = login_of(api, endpoint, repo_id=str(answers.get("repo_name", "")))
+    except HubStepError:  # the publish step says what went wrong, once
         return answers
     for path in sorted(project.rglob("*")):
         if ".git" in path.relative_to(project).parts or not path.is_file() or path.name == ANSWERS_FILE:

@@ -136,18 +136,16 @@ def cmd_trio(args: argparse.Namespace) -> int:
 
 def your_login(name: str) -> str:
     """The login of the token in use: the trio's namespace when --namespace is not given."""
-    from hf_hub_template.hub.errors import HubStepError, explain
-    from hf_hub_template.hub.session import connect
+    from hf_hub_template.hub.errors import HubStepError
+    from hf_hub_template.hub.session import connect, login_of
 
-    why = "the three cards link namespace/name ids"
     try:
         api, endpoint = connect(token_required=False)
+        if not api.token:
+            raise CommandError(
+                "no token: pass --namespace or log in (`hf auth login`, or set HF_TOKEN); "
+                "the three cards link namespace/name ids"
+            )
+        return login_of(api, endpoint, repo_id=name)
     except HubStepError as err:
         raise CommandError(f"{err} Or pass --namespace.") from None
-    if not api.token:
-        raise CommandError(f"no token: pass --namespace or log in (`hf auth login`, or set HF_TOKEN); {why}")
-    try:
-        return str(api.whoami()["name"])
-    except Exception as exc:  # one line, as publish says it
-        message = explain(exc, action="find your login", repo_id=name, endpoint=endpoint)
-        raise CommandError(f"{message} Or pass --namespace.") from None

@@ -77,11 +77,12 @@ def connect(*, token_required: bool = True) -> tuple[Any, str]:
 
 def with_namespace(api: Any, endpoint: str, project: Project) -> Project:
     """`project` with its namespace: its own answer, else the login of the token in use (HubStepError)."""
-    if project.namespace:
-        return project
+    return project if project.namespace else project.with_namespace(login_of(api, endpoint, repo_id=project.repo_name))
+
+
+def login_of(api: Any, endpoint: str, *, repo_id: str) -> str:
+    """The login of the token `api` uses (one whoami); HubStepError saying why when the Hub cannot tell."""
     try:
-        return project.with_namespace(api.whoami()["name"])
+        return str(api.whoami()["name"])
     except Exception as exc:
-        raise HubStepError(
-            explain(exc, action="find your user name", repo_id=project.repo_name, endpoint=endpoint)
-        ) from exc
+        raise HubStepError(explain(exc, action="find your user name", repo_id=repo_id, endpoint=endpoint)) from exc
