@@ -30,6 +30,8 @@ SRC_PATH_LINE = re.compile(r"^_src_path:[^\n]*$", re.M)
 RUNNER = """\
 import json, sys
 from copier import run_update
+from hf_hub_template.jinja_cache import compile_each_source_once
+compile_each_source_once()  # the old and the new version's renders share most of their Jinja sources
 try:
     run_update(**json.load(sys.stdin))
 except Exception as exc:  # Copier's message, not its traceback

@@ -63,6 +63,9 @@ def register(sub: Any) -> None:
 def cmd_new(args: argparse.Namespace) -> int:
     from copier import run_copy
 
+    from hf_hub_template.jinja_cache import compile_each_source_once
+
+    compile_each_source_once()  # Copier compiles each question's strings again every time it reads them
     standard = org_standard(args)
     run_copy(
         trusted_template(args, standard),
