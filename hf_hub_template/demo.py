@@ -43,6 +43,7 @@ TAILORED_TASKS = (
     "question-answering",
     "image-to-text",
     "object-detection",
+    "text-to-image",
 )
 API_TASKS = frozenset(TAILORED_TASKS)
 # Any other task gets the generic demo (one text in, the pipeline's output as JSON), which works only where
@@ -68,6 +69,13 @@ MAX_EXAMPLES = 5
 EXAMPLE_TEXT_MAX = 500
 EXAMPLE_CONTEXT_MAX = 2000
 FILE_TASKS = frozenset({"image-classification", "image-to-text", "object-detection", "automatic-speech-recognition"})
+
+# The tasks whose local and ZeroGPU demos run a diffusers pipeline (DiffusionPipeline.from_pretrained: the repo
+# needs a model_index.json; a LoRA or a single-file checkpoint has none). CPU basic takes minutes per image for
+# a real diffusion model (Stable Diffusion 1.5: 4 GB of weights, seconds per step on 2 vCPU): local is chosen
+# only for a tiny one, whose component weights (non-variant files in its folders) add up to this at most.
+DIFFUSION_TASKS = frozenset({"text-to-image"})
+MAX_LOCAL_DIFFUSION_BYTES = 200_000_000
 
 SHORT_DESCRIPTION_MAX = 60  # the Space card's limit (partials/hub_facts.jinja's short_description_max)
 TITLE_MAX = 100
@@ -228,6 +236,8 @@ def _amount(number: int, billions: str, millions: str, thousands: str, units: st
 
 def _where(info: Any, task: str, library: str | None, adapter: bool, sdk: str, gpu: bool, out: Plan) -> str:
     """Where the model runs: local, api or zerogpu, with its reason (Refused when nowhere)."""
+    if task in DIFFUSION_TASKS:
+        return _where_diffusion(info, sdk, gpu, out)
     fits, size = _size(info)
     if adapter:
         no_local = (
@@ -267,6 +277,62 @@ def _where(info: Any, task: str, library: str | None, adapter: bool, sdk: str, g
         f"{info.id} cannot be demoed: {no_local}, and {served}. Use --gpu for ZeroGPU (Gradio), "
         "or --inference local if you know it fits"
     )
+
+
+def _where_diffusion(info: Any, sdk: str, gpu: bool, out: Plan) -> str:
+    """Where a text-to-image model runs: zerogpu when asked, local when tiny, else api when a provider serves it."""
+    siblings = info.siblings or []
+    pipeline = any(s.rfilename == "model_index.json" for s in siblings)
+    size = _diffusion_bytes(siblings) if pipeline else None
+    if not pipeline:
+        no_local = "it has no model_index.json (a LoRA or a single-file checkpoint): the demo loads a whole pipeline"
+    elif size is None:
+        no_local = "the size of its pipeline's weights is unknown"
+    elif size > MAX_LOCAL_DIFFUSION_BYTES:
+        weights = _amount(size, " GB", " MB", " kB", " bytes")
+        no_local = f"a diffusion model of {weights} of weights takes minutes per image on CPU basic (2 vCPU)"
+    else:
+        no_local = ""
+    if gpu:
+        if sdk != "gradio":
+            raise Refused("--gpu runs the model on ZeroGPU, which is Gradio only: drop --gpu or use --sdk gradio")
+        if not pipeline:
+            raise Refused(f"--gpu: ZeroGPU runs the pipeline in the Space, but {no_local}")
+        out.reasons.append("inference zerogpu: you asked for a GPU; ZeroGPU lends one per image (free accounts host 2)")
+        return "zerogpu"
+    if not no_local and size is not None:
+        weights = _amount(size, " GB", " MB", " kB", " bytes")
+        out.reasons.append(f"inference local: {weights} of weights, a tiny diffusion model CPU basic runs in seconds")
+        return "local"
+    live = sorted({m.provider for m in info.inference_provider_mapping or [] if m.status == "live"})
+    if live:
+        out.reasons.append(
+            f"inference api: {no_local}; Inference Providers serve it ({', '.join(live)}), billed per call"
+        )
+        return "api"
+    raise Refused(
+        f"{info.id} cannot be demoed: {no_local}, and no inference provider serves it. Use --gpu for ZeroGPU "
+        "(Gradio), or --inference local to wait minutes per image"
+    )
+
+
+def _diffusion_bytes(siblings: list[Any]) -> int | None:
+    """The bytes of the weights DiffusionPipeline loads: each component folder's safetensors files (else its .bin
+    ones) without a variant (unet/diffusion_pytorch_model.safetensors, not ….fp16.safetensors). None if unknown."""
+    folders: dict[str, list[Any]] = {}
+    for sibling in siblings:
+        folder, _, name = sibling.rfilename.rpartition("/")
+        if folder and "/" not in folder and name.count(".") == 1 and name.endswith(WEIGHT_SUFFIXES):
+            folders.setdefault(folder, []).append(sibling)
+    total = 0
+    for files in folders.values():
+        suffix = ".safetensors" if any(s.rfilename.endswith(".safetensors") for s in files) else ".bin"
+        for sibling in (s for s in files if s.rfilename.endswith(suffix)):
+            size = sibling.size if sibling.size is not None else (sibling.lfs.size if sibling.lfs else None)
+            if size is None:
+                return None
+            total += int(size)
+    return total or None
 
 
 def _base(info: Any) -> str:

@@ -6,6 +6,8 @@ finds it). How to ask it, by the Space's SDK:
   example the app itself offers (its config's examples); an app that offers none gets an input made here (a
   sentence, a small PNG, a half-second WAV) for each parameter;
 - Docker (FastAPI): GET /examples, then POST /predict with the first one in the body the task's route takes;
+- an image answer (text-to-image) is said in words: its format, size and bytes, never its bytes themselves
+  (Gradio answers a file on the app, which is read; FastAPI a PNG data: URL);
 - Streamlit: no API to send an example to, so the page and its health check answer, and the demo is said to be
   up, not live (its script, which loads the model, runs only when a browser opens the page).
 
@@ -16,6 +18,8 @@ to let the request through), never to a public one.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import json
 import math
@@ -36,6 +40,7 @@ from hf_hub_template.untrusted import for_terminal
 
 MAX_ANSWER = 2_000  # characters of the app's answer kept (the rest is cut, saying so)
 MAX_READ = 1_000_000  # bytes read from any one HTTP answer
+MAX_IMAGE_READ = 30_000_000  # bytes read from an image answer (a 1024x1024 PNG, as a data: URL, is ~4 MB)
 TEXT = "I love this demo."  # what a text input gets when the app offers no example
 TIMEOUT = 300.0  # seconds for one answer (a CPU Space loads its model lazily on the first call)
 
@@ -47,6 +52,8 @@ IMAGE_TASKS = frozenset({"image-classification", "image-to-text", "object-detect
 SPEECH_TASKS = frozenset({"automatic-speech-recognition"})
 QUESTION_TASKS = frozenset({"question-answering"})  # {"question", "context"}; its examples are such pairs
 QUESTION = ["Where does Ada live?", "Ada lives in London."]  # when a question-answering app offers none
+PICTURE_TASKS = frozenset({"text-to-image"})  # {"text": prompt} in, an image out (a PNG data: URL from FastAPI)
+IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF8": "GIF", b"RIFF": "WebP"}
 
 
 class NotLive(Exception):
@@ -174,6 +181,8 @@ def _ask_gradio(url: str, token: str | None, timeout: float) -> Answer:
         raise NotLive(f"{url} did not answer {api_name if 'api_name' in locals() else 'its API'}: {_why(exc)}") from exc
     finally:
         client.close()
+    if _is_file(result):
+        return Answer(f"{url} ({api_name})", sent, _file_words(result, client, url, token, timeout))
     return Answer(f"{url} ({api_name})", sent, _bounded(result))
 
 
@@ -230,6 +239,58 @@ def _file_value(value: Any, client: Any, url: str) -> Any:
     return handle_file(str(file_url))
 
 
+def _is_file(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("meta", {}).get("_type") == "gradio.FileData"
+
+
+def _file_words(value: dict[str, Any], client: Any, url: str, token: str | None, timeout: float) -> str:
+    """A file the app answered (an image, for text-to-image), in words: it is read from the app when it can be."""
+    name = _bounded(str(value.get("orig_name") or Path(str(value.get("path") or "")).name or "unnamed"), 100)
+    file_url = str(value.get("url") or f"{client.src_prefixed}file={value.get('path', '')}")
+    if urlsplit(file_url)[:2] != urlsplit(url)[:2]:  # only the app's own files are read (and get the token)
+        return f"a file, {name}, at {_bounded(file_url, 300)}"
+    try:
+        content = _fetch(file_url, token=token, timeout=timeout, limit=MAX_IMAGE_READ)
+    except NotLive as exc:
+        return f"a file, {name}, that could not be read ({exc})"
+    return f"{_image_words(content)} ({name})"
+
+
+def _image_words(content: bytes) -> str:
+    """What an answer's bytes are, in words: 'a PNG image, 64x64 (1.2 kB)', or 'a file of N bytes'."""
+    kind = next((name for magic, name in IMAGE_MAGIC.items() if content.startswith(magic)), "")
+    if kind == "WebP" and content[8:12] != b"WEBP":
+        kind = ""
+    size = _amount(len(content))
+    if not kind:
+        return f"a file of {size}, not an image"
+    if kind == "PNG" and len(content) >= 24:
+        width, height = struct.unpack(">II", content[16:24])
+        return f"a PNG image, {width}x{height} ({size})"
+    return f"a {kind} image ({size})"
+
+
+def _amount(count: int) -> str:
+    for scale, unit in ((1e6, "MB"), (1e3, "kB")):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}"
+    return f"{count} bytes"
+
+
+def _picture_words(result: Any) -> str:
+    """A FastAPI text-to-image answer (a data: URL) in words; anything else as it is, bounded."""
+    if not (isinstance(result, str) and result.startswith("data:") and "," in result):
+        return _bounded(result)
+    header, _, data = result.partition(",")
+    if not header.endswith(";base64"):
+        return f"a data: URL that is not base64 ({_bounded(header, 80)})"
+    try:
+        content = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        return f"a data: URL whose base64 does not decode ({_bounded(header, 80)})"
+    return f"{_image_words(content)}, as a data: URL"
+
+
 def _words(value: Any) -> Any:
     if isinstance(value, dict) and "orig_name" in value:
         return f"file {value.get('orig_name')}"
@@ -264,12 +325,14 @@ def _ask_fastapi(url: str, pipeline_tag: str, token: str | None, timeout: float)
         body, content_type, sent = json.dumps(payload).encode(), "application/json", f"{source}: {first!r}"
     if pipeline_tag in IMAGE_TASKS | SPEECH_TASKS:
         sent = f"{sent} (its examples are files on the Space)" if examples else sent
-    answered = _http(url + "predict", token=token, timeout=timeout, body=body, content_type=content_type)
+    limit = MAX_IMAGE_READ if pipeline_tag in PICTURE_TASKS else MAX_READ
+    answered = _http(url + "predict", token=token, timeout=timeout, body=body, content_type=content_type, limit=limit)
     try:
         result = json.loads(answered)["result"]
     except (ValueError, KeyError, TypeError):
         raise NotLive(f"{url}predict answered, but not with JSON holding a result: {_bounded(answered, 200)}") from None
-    return Answer(f"{url}predict", _bounded(sent, 300), _bounded(result))
+    shown = _picture_words(result) if pipeline_tag in PICTURE_TASKS else _bounded(result)
+    return Answer(f"{url}predict", _bounded(sent, 300), shown)
 
 
 # ------------------------------------------------------------------------------------------ Streamlit
@@ -300,7 +363,30 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
 _SAME_ORIGIN = urllib.request.build_opener(_SameOriginRedirects)
 
 
-def _http(url: str, *, token: str | None, timeout: float, body: bytes | None = None, content_type: str = "") -> str:
+def _http(
+    url: str,
+    *,
+    token: str | None,
+    timeout: float,
+    body: bytes | None = None,
+    content_type: str = "",
+    limit: int = MAX_READ,
+) -> str:
+    return _fetch(url, token=token, timeout=timeout, body=body, content_type=content_type, limit=limit).decode(
+        "utf-8", "replace"
+    )
+
+
+def _fetch(
+    url: str,
+    *,
+    token: str | None,
+    timeout: float,
+    body: bytes | None = None,
+    content_type: str = "",
+    limit: int = MAX_READ,
+) -> bytes:
+    """The answer's first `limit` bytes; NotLive on any failure."""
     # urlopen would open file: and other schemes too (bandit B310): only http(s) addresses go out.
     if not url.startswith(("https://", "http://")):
         raise NotLive(f"{for_terminal(url)} is not an http(s) address")
@@ -311,7 +397,7 @@ def _http(url: str, *, token: str | None, timeout: float, body: bytes | None = N
         request.add_unredirected_header("Authorization", f"Bearer {token}")
     try:
         with _SAME_ORIGIN.open(request, timeout=timeout) as response:  # nosec B310
-            return response.read(MAX_READ).decode("utf-8", "replace")
+            return response.read(limit)
     except urllib.error.HTTPError as exc:
         said = exc.read(2_000).decode("utf-8", "replace")
         raise NotLive(f"{url} answered HTTP {exc.code}: {_bounded(said, 300)}") from None

@@ -735,6 +735,11 @@ class _Handler(BaseHTTPRequestHandler):
                 "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
             },
         }
+        if task == "text-to-image":  # the image's bytes, as a provider answers
+            from hf_hub_template.live_answer import png_bytes
+
+            self._send(200, raw=png_bytes(32, 32), headers={"Content-Type": "image/png"})
+            return
         if task not in answers:
             self._error(404, f"no stand-in for {task}")
             return

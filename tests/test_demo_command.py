@@ -103,11 +103,65 @@ def test_a_gpu_on_gradio_is_zerogpu_and_elsewhere_refused():
         demo.plan(model(**BIG), gpu=True, sdk="streamlit")
 
 
+def diffusion(model_id: str, weights: dict[str, int], **fields: Any) -> ModelInfo:
+    """A diffusers text-to-image repo: model_index.json and each component's files (`weights`), with their sizes;
+    a LoRA's `weights` are one file at its root, with no model_index.json."""
+    pipeline = {"model_index.json": 500, "unet/config.json": 900, "vae/config.json": 600}
+    files = {"README.md": 900, **(pipeline if any("/" in name for name in weights) else {}), **weights}
+    siblings = [{"rfilename": name, "size": size} for name, size in files.items()]
+    return model(
+        model_id, pipeline_tag="text-to-image", library_name="diffusers", safetensors=None, siblings=siblings, **fields
+    )
+
+
+SD = {  # Stable Diffusion 1.5's weights; the fp16 variants and the root's single-file checkpoint are not loaded
+    "unet/diffusion_pytorch_model.safetensors": 3_438_000_000,
+    "unet/diffusion_pytorch_model.fp16.safetensors": 1_719_000_000,
+    "vae/diffusion_pytorch_model.safetensors": 335_000_000,
+    "vae/diffusion_pytorch_model.bin": 335_000_000,
+    "text_encoder/model.safetensors": 492_000_000,
+    "v1-5-pruned.safetensors": 7_700_000_000,
+}
+TINY_SD = {"unet/diffusion_pytorch_model.safetensors": 90_000, "vae/diffusion_pytorch_model.safetensors": 60_000}
+IMAGE_PROVIDERS = {
+    "inferenceProviderMapping": {"fal-ai": {"status": "live", "providerId": "x/y", "task": "text-to-image"}}
+}
+
+
+def test_a_text_to_image_pipeline_runs_locally_only_when_tiny():
+    tiny = demo.plan(diffusion("acme/tiny-sd", TINY_SD))
+    assert tiny.answers["inference"] == "local" and tiny.answers["pipeline_tag"] == "text-to-image"
+    assert any(line.startswith("inference local: 150.0 kB of weights, a tiny diffusion") for line in tiny.reasons)
+    check_keys(tiny.answers)
+
+    served = demo.plan(diffusion("acme/sd", SD, **IMAGE_PROVIDERS))
+    assert served.answers["inference"] == "api"
+    reason = next(line for line in served.reasons if line.startswith("inference api"))
+    assert "4.3 GB of weights takes minutes per image on CPU basic" in reason and "fal-ai" in reason
+    with pytest.raises(demo.Refused, match=r"4\.3 GB .* minutes per image.*no inference provider.*--gpu"):
+        demo.plan(diffusion("acme/sd", SD))
+
+    gpu = demo.plan(diffusion("acme/sd", SD), gpu=True)
+    assert gpu.answers["inference"] == "zerogpu" and any(r.startswith("inference zerogpu") for r in gpu.reasons)
+    with pytest.raises(demo.Refused, match="ZeroGPU, which is Gradio only"):
+        demo.plan(diffusion("acme/sd", SD), gpu=True, sdk="docker")
+    assert demo.plan(diffusion("acme/sd", SD), inference="local").answers["inference"] == "local"
+
+
+def test_a_text_to_image_lora_has_no_pipeline_to_run_here():
+    lora = {"pytorch_lora_weights.safetensors": 20_000_000}
+    with pytest.raises(demo.Refused, match="--gpu: .*no model_index.json"):
+        demo.plan(diffusion("acme/pixel-lora", lora), gpu=True)
+    with pytest.raises(demo.Refused, match="no model_index.json.*no inference provider serves it"):
+        demo.plan(diffusion("acme/pixel-lora", lora))
+    assert demo.plan(diffusion("acme/pixel-lora", lora, **IMAGE_PROVIDERS)).answers["inference"] == "api"
+
+
 def test_no_task_is_refused_naming_what_to_pass():
     with pytest.raises(demo.Refused, match="names no task.*-d pipeline_tag=TASK"):
         demo.plan(model(pipeline_tag=None))
-    with pytest.raises(demo.Refused, match="cannot serve text-to-image yet.*-d pipeline_tag=TASK"):
-        demo.plan(model(pipeline_tag="text-to-image"))
+    with pytest.raises(demo.Refused, match="cannot serve text-to-video yet.*-d pipeline_tag=TASK"):
+        demo.plan(model(pipeline_tag="text-to-video"))
     assert (
         demo.plan(model(pipeline_tag=None), data={"pipeline_tag": "fill-mask"}).answers["pipeline_tag"] == "fill-mask"
     )
@@ -288,6 +342,24 @@ def test_demo_renders_a_gradio_space_from_a_model_on_the_hub(template, tmp_path,
     assert again.returncode == 2 and "already exists" in again.stderr
     missing = run_demo(env, "acme/nothing", str(tmp_path / "none"), "--template", str(template))
     assert missing.returncode == 2 and "404" in missing.stderr and not (tmp_path / "none").exists()
+
+
+def test_demo_plans_a_text_to_image_space_from_a_diffusers_pipeline_on_the_hub(template, tmp_path, hub, token):
+    """The Hub counts no parameters for a diffusers repo: the sizes of its components' files decide."""
+    weights = {"unet/diffusion_pytorch_model.safetensors": 90_000, "vae/diffusion_pytorch_model.safetensors": 60_000}
+    files = {"model_index.json": b"{}", "unet/config.json": b"{}", **{k: b"\0" * v for k, v in weights.items()}}
+    card = {"license": "mit", "widget": [{"text": "A red fox in the snow"}]}
+    hub.seed("model", "acme/tiny-sd", files, card_data=card, pipeline_tag="text-to-image", library_name="diffusers")
+    dest = tmp_path / "space"
+
+    result = run_demo(hub_env(tmp_path, hub.url, token), "acme/tiny-sd", str(dest), "--template", str(template))
+
+    assert result.returncode == 0, result.stderr
+    assert "inference local: 150.0 kB of weights, a tiny diffusion model CPU basic runs in seconds" in result.stdout
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert answers["pipeline_tag"] == "text-to-image" and answers["inference"] == "local"
+    assert f"diffusers=={DEMO.demo_pins['diffusers']}" in (dest / "requirements.txt").read_text()
+    assert "gr.Image(" in (dest / "app.py").read_text() and app_examples(dest) == ["A red fox in the snow"]
 
 
 def app_examples(project: Path) -> Any:

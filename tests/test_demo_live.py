@@ -192,6 +192,21 @@ def test_the_fastapi_bodies_follow_the_template_s_demo_kinds():
     assert {task for task, kind in kinds.items() if kind in DEMO.image_kinds} == live_answer.IMAGE_TASKS
     assert {task for task, kind in kinds.items() if kind == "speech"} == live_answer.SPEECH_TASKS
     assert {task for task, kind in kinds.items() if kind == "question-answering"} == live_answer.QUESTION_TASKS
+    assert {task for task, kind in kinds.items() if kind == "text-to-image"} == live_answer.PICTURE_TASKS
+
+
+def test_an_image_answer_is_said_in_words_never_as_its_bytes():
+    import base64
+
+    png = live_answer.png_bytes(64, 32)
+    url = "data:image/png;base64," + base64.b64encode(png).decode()
+    assert live_answer._picture_words(url) == f"a PNG image, 64x32 ({len(png)} bytes), as a data: URL"
+    assert live_answer._picture_words("data:image/png;base64,@@@") == (
+        "a data: URL whose base64 does not decode (data:image/png;base64)"
+    )
+    assert live_answer._picture_words("just text") == "just text"
+    assert live_answer._image_words(b"\xff\xd8\xff" + b"\0" * 2000) == "a JPEG image (2.0 kB)"
+    assert live_answer._image_words(b"<html>") == "a file of 6 bytes, not an image"
 
 
 def test_live_answer_asks_a_gradio_demo_through_gradio_client(running_hub, template, tmp_path):
@@ -356,6 +371,7 @@ def test_asking_needs_the_wait_and_secrets_need_publish(tmp_path):
         ("question-answering", "first example", '"London"'),
         ("image-to-text", "a 64x48 PNG made here", "a caption from the stand-in"),
         ("object-detection", "a 64x48 PNG made here", "cat"),
+        ("text-to-image", "first example", "a PNG image, 32x32"),
     ],
 )
 def test_each_kind_of_api_demo_answers_its_first_example_or_an_input_made_here(

@@ -88,6 +88,8 @@ def test_a_space_naming_a_model_renders_its_task_demo(template, tmp_path, sdk, t
     assert f"transformers=={DEMO.demo_pins['transformers']}" in requirements
     assert f"datasets=={DEMO.demo_pins['datasets']}" in requirements
     assert "spaces==" not in requirements and "huggingface_hub==" not in requirements
+    diffusers = f"diffusers=={DEMO.demo_pins['diffusers']}"  # only a text-to-image demo runs diffusers
+    assert requirements.count("diffusers") == requirements.count(diffusers) == (task == "text-to-image")
 
 
 def test_without_a_model_the_starter_stays(template, tmp_path):
@@ -172,7 +174,7 @@ def test_bad_inference_choices_are_refused_at_the_prompt(template, tmp_path, ans
 
 
 def test_the_pins_are_the_versions_the_suite_runs():
-    for package in ("torch", "transformers", "datasets", "huggingface_hub", "spaces", "pillow"):
+    for package in ("torch", "transformers", "datasets", "huggingface_hub", "spaces", "pillow", "diffusers"):
         assert metadata.version(package) == DEMO.demo_pins[package], package
 
 

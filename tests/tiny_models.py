@@ -30,6 +30,7 @@ TASK_MODELS = {
     "question-answering": "tinyorg/tiny-qa",
     "image-to-text": "tinyorg/tiny-captioner",
     "object-detection": "tinyorg/tiny-yolos",
+    "text-to-image": "tinyorg/tiny-stable-diffusion",
 }
 DATASET_ID = "tinyorg/tiny-reviews"
 BERT = {"vocab_size": len(SPECIAL) + len(WORDS), "hidden_size": 16, "num_hidden_layers": 1}
@@ -68,6 +69,8 @@ def build(task: str, folder: Path) -> Path:
     import transformers as tf
 
     folder.mkdir(parents=True, exist_ok=True)
+    if task == "text-to-image":
+        return _stable_diffusion(folder)
     labels = {"id2label": {0: "NEGATIVE", 1: "POSITIVE"}, "label2id": {"NEGATIVE": 0, "POSITIVE": 1}}
     if task in ("text-classification", "token-classification", "feature-extraction", "sentence-similarity"):
         tokenizer = _bert_tokenizer(folder)
@@ -168,6 +171,60 @@ def build(task: str, folder: Path) -> Path:
         raise ValueError(f"no tiny model for {task}")
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
+    return folder
+
+
+def _stable_diffusion(folder: Path) -> Path:
+    """A Stable Diffusion pipeline of a few thousand weights that draws 64x64 images (as diffusers' own tests'
+    dummy components): UNet, VAE, CLIP text encoder and a character-level CLIP tokenizer, no safety checker."""
+    import torch
+    from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
+
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    tokens = ["<|startoftext|>", "<|endoftext|>", *letters, *(c + "</w>" for c in letters)]
+    tokenizer = CLIPTokenizer(vocab={t: i for i, t in enumerate(tokens)}, merges=[], model_max_length=16)
+    torch.manual_seed(0)
+    unet = UNet2DConditionModel(
+        sample_size=32,
+        block_out_channels=(4, 8),
+        layers_per_block=1,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
+        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        cross_attention_dim=8,
+        attention_head_dim=2,
+        norm_num_groups=2,
+    )
+    vae = AutoencoderKL(
+        block_out_channels=(4, 8),
+        down_block_types=("DownEncoderBlock2D",) * 2,
+        up_block_types=("UpDecoderBlock2D",) * 2,
+        latent_channels=4,
+        norm_num_groups=2,
+    )
+    text = CLIPTextConfig(
+        vocab_size=len(tokens),
+        hidden_size=8,
+        intermediate_size=16,
+        projection_dim=8,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        max_position_embeddings=16,
+        bos_token_id=0,
+        eos_token_id=1,
+        pad_token_id=1,
+    )
+    pipe = StableDiffusionPipeline(
+        unet=unet,
+        vae=vae,
+        text_encoder=CLIPTextModel(text),
+        tokenizer=tokenizer,
+        scheduler=DDIMScheduler(clip_sample=False, steps_offset=1),
+        safety_checker=None,
+        feature_extractor=None,
+        requires_safety_checker=False,
+    )
+    pipe.save_pretrained(folder)
     return folder
 
 
