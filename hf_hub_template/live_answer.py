@@ -117,7 +117,7 @@ def _not_live(api: Any, repo_id: str, err: NotLive) -> str:
     if log:
         lines.append("Last lines of the run log:")
         lines += [f"  | {for_terminal(line)}" for line in log]
-    lines += [f"Likely cause: {for_terminal(cause)}" for cause in diagnose(log)]
+    lines += [f"Likely cause: {for_terminal(cause)}" for cause in diagnose([*log, str(err)])]
     return "\n".join(lines)
 
 

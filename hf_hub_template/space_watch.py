@@ -73,6 +73,21 @@ DIAGNOSES: list[tuple[str, str]] = [
         r"KeyError: '([A-Z][A-Z0-9_]+)'|environment variable ([A-Z][A-Z0-9_]+) (?:is )?not set",
         "the app reads {0}, which the Space does not set: add it as a secret or variable in the Space's settings.",
     ),
+    (
+        r"GatedRepoError|Access to model \S+ is restricted",
+        "the model is gated: accept its conditions with the account whose read token is the Space secret HF_TOKEN "
+        "(Settings → Variables and secrets), then restart the Space.",
+    ),
+    (
+        r"401 Client Error|Invalid credentials in Authorization header|Invalid user token|Invalid username or password",
+        "the Hub refused the Space's HF_TOKEN (401): set the secret HF_TOKEN to a valid read token of its own (an "
+        "api demo's must be allowed to make calls to Inference Providers), then restart the Space.",
+    ),
+    (
+        r"402 Client Error|Payment Required|exceeded your monthly included credits",
+        "Inference Providers refused the call for credit (402): add credit to the account of the Space's HF_TOKEN, "
+        "or run the model in the Space (inference: local or zerogpu).",
+    ),
 ]
 
 

@@ -129,6 +129,9 @@ def test_every_diagnosis_has_a_log_that_triggers_it(pattern, advice):
         "ran out of memory": "Killed",
         "YAML block was rejected": "Error: Invalid YAML in README.md metadata",
         "the app reads": "KeyError: 'OPENAI_API_KEY'",
+        "the model is gated": "GatedRepoError: 401 Client Error. Access to model a/b is restricted.",
+        "refused the Space's HF_TOKEN": "HfHubHTTPError: 401 Client Error: Unauthorized for url: https://router.x/",
+        "refused the call for credit": "HfHubHTTPError: 402 Client Error: Payment Required for url: https://router.x/",
     }
     import re
 
@@ -136,5 +139,15 @@ def test_every_diagnosis_has_a_log_that_triggers_it(pattern, advice):
     match = re.search(pattern, line)
     assert match, f"the example for {advice!r} does not match its pattern"
     captured = next((group for group in match.groups() if group), "")
-    assert diagnose(["some other line", line])[0] == advice.format(captured)
+    assert advice.format(captured) in diagnose(["some other line", line])
     assert diagnose(["all good", "Running on local URL"]) == []
+
+
+def test_a_demo_whose_call_meets_a_refused_token_says_so(monkeypatch):
+    """An api demo with a wrong HF_TOKEN runs and fails each call: what the call met is diagnosed with the log."""
+    from hf_hub_template import live_answer, space_watch
+
+    monkeypatch.setattr(space_watch, "last_log_lines", lambda api, repo_id, build: [])
+    met = live_answer.NotLive("the call failed: 401 Client Error: Unauthorized for url: https://router.x/m")
+    said = live_answer._not_live(None, "acme/demo", met)
+    assert "Likely cause: the Hub refused the Space's HF_TOKEN (401)" in said
