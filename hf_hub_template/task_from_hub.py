@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from hf_hub_template.hub.project import Project
+
 # Seconds for the one `model_info` request: the copy waits for it.
 TIMEOUT = 10.0
 
@@ -20,11 +22,12 @@ def fill_pipeline_tag(project: Path, answers: dict[str, Any]) -> str:
     from hf_hub_template import demo
     from hf_hub_template.untrusted import bounded, for_terminal
 
-    model_id = next((m.strip() for m in str(answers.get("models", "")).split(",") if m.strip()), "")
+    space = Project.from_answers(answers)
+    model_id = space.demo_model
     retry = "copier update --trust --defaults -d pipeline_tag=TASK (after the first commit)"
     try:
         task = read_task(model_id)
-        if answers.get("inference") == "api" and task not in demo.API_TASKS:
+        if space.inference == "api" and task not in demo.API_TASKS:
             raise demo.Refused(f"{model_id} is a {task} model, which the api demo cannot call")
     except demo.Refused as why:
         return (

@@ -69,3 +69,8 @@ def test_load_says_what_is_missing(tmp_path: Path):
         Project.load(tmp_path)
     (tmp_path / ".copier-answers.yml").write_text(yaml.safe_dump({"repo_name": "x", "namespace": "n"}))
     assert Project.load(tmp_path).repo_id == "n/x"
+
+
+def test_the_demo_model_is_the_first_model_named():
+    assert Project.from_answers({"models": " acme/a , acme/b"}).demo_model == "acme/a"
+    assert Project.from_answers({"models": ""}).demo_model == ""

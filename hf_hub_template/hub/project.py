@@ -89,6 +89,11 @@ class Project:
         """Does the Hub build and start something after an upload (a Space that is not static)?"""
         return self.repo_type == "space" and self.space_sdk != "static"
 
+    @property
+    def demo_model(self) -> str:
+        """The model a demo Space loads: the first of `models` ("" when it names none)."""
+        return self.models[0] if self.models else ""
+
     def with_namespace(self, namespace: str) -> Project:
         return replace(self, namespace=namespace)
 
