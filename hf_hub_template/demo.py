@@ -151,7 +151,9 @@ def plan(
     adapter = library == "peft" or "adapter_config.json" in files
     if "inference" in given:
         out.answers["inference"] = given["inference"]
-        out.reasons.append(f"inference {given['inference']}: given")
+        slow = task in DIFFUSION_TASKS and given["inference"] == "local"
+        said = "; CPU basic takes minutes per image for a real diffusion model (--gpu: ZeroGPU)" if slow else ""
+        out.reasons.append(f"inference {given['inference']}: given{said}")
     else:
         out.answers["inference"] = _where(info, task, library, adapter, space_sdk, gpu, out)
 

@@ -145,7 +145,9 @@ def test_a_text_to_image_pipeline_runs_locally_only_when_tiny():
     assert gpu.answers["inference"] == "zerogpu" and any(r.startswith("inference zerogpu") for r in gpu.reasons)
     with pytest.raises(demo.Refused, match="ZeroGPU, which is Gradio only"):
         demo.plan(diffusion("acme/sd", SD), gpu=True, sdk="docker")
-    assert demo.plan(diffusion("acme/sd", SD), inference="local").answers["inference"] == "local"
+    asked = demo.plan(diffusion("acme/sd", SD), inference="local")
+    assert asked.answers["inference"] == "local"
+    assert any(r.startswith("inference local: given; CPU basic takes minutes per image") for r in asked.reasons)
 
 
 def test_a_text_to_image_lora_has_no_pipeline_to_run_here():
