@@ -75,6 +75,9 @@ def resume_command(members: list[Member]) -> str:
 def render_all(template: str, members: list[Member], *, vcs_ref: str | None, user_defaults: dict[str, Any]) -> None:
     from copier import run_copy
 
+    from hf_hub_template.jinja_cache import compile_each_source_once
+
+    compile_each_source_once()  # the three renders share most of their Jinja sources
     for member in members:
         if member.folder.exists() and any(member.folder.iterdir()):
             raise OrgStandardError(f"{member.folder} is not empty; nothing was written. Choose another DEST or --name.")
