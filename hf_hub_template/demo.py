@@ -402,8 +402,9 @@ def widget_examples(widget: Any, task: str) -> list[Any]:
             texts = [_example_text(t) for t in [source, *(sentences if isinstance(sentences, list) else [])]]
             return [t for t in texts if t][:MAX_EXAMPLES] if _example_text(source) else []
         else:
-            messages = entry.get("messages") if isinstance(entry.get("messages"), list) else []
-            said = [m.get("content") for m in messages if isinstance(m, dict) and m.get("role") == "user"]
+            messages = entry.get("messages")
+            turns = messages if isinstance(messages, list) else []
+            said = [m.get("content") for m in turns if isinstance(m, dict) and m.get("role") == "user"]
             text = _example_text(entry.get("text") if "text" in entry else (said[-1] if said else None))
             found += [text] if text else []
         if len(found) == MAX_EXAMPLES:
