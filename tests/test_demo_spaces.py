@@ -1,9 +1,12 @@
 """Spaces that demo the user's model on the user's data.
 
 Tiny random models (tests/tiny_models.py) and a tiny dataset are served by the loopback test Hub; each
-task's app, in each SDK, is rendered and its own tests run with HF_ENDPOINT pointing there: the app
-downloads the model with the real libraries, loads it, and answers a real call (gradio_client,
-Streamlit's AppTest, HTTP for FastAPI).
+task's app, in each SDK, is rendered and its own tests run twice. Offline: against an empty loopback Hub
+that records every request, the project's tests pass on the stand-in they make themselves
+(tests/stand_in.py: the same tiny model, or for `api` a loopback endpoint), the test that needs the real
+model is skipped saying why, and nothing but that test's one check reaches the Hub. Then that test alone,
+with HF_ENDPOINT pointing at the test Hub: the app downloads the model with the real libraries, loads it,
+and answers a real call (gradio_client, Streamlit's AppTest, HTTP for FastAPI).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import yaml
 from helpers import copier_jinja, fake_token, hub_env, render
 from hub_server import HubServer
 from test_generated_projects import run_project_tests
-from tiny_models import DATASET_ID, TASK_MODELS, build, dataset_files, folder_files
+from tiny_models import DATASET_ID, STAND_IN, TASK_MODELS, build, dataset_files, folder_files, stand_in
 
 DEMO = copier_jinja().get_template("partials/demo.jinja").module
 FACTS = copier_jinja().get_template("partials/hub_facts.jinja").module
@@ -53,17 +56,38 @@ def demo_answers(sdk: str, task: str, inference: str = "local", with_data: bool 
     }
 
 
-def run_against(hub: HubServer, project: Path, tmp_path: Path, **extra: str) -> None:
+def run_against(hub: HubServer, project: Path, tmp_path: Path, *pytest_args: str, **extra: str) -> str:
     env = hub_env(tmp_path, hub.url, hub.state.token)
     env.update(HF_HUB_DISABLE_XET="1", TOKENIZERS_PARALLELISM="false", **extra)
     saved = dict(os.environ)
     os.environ.clear()
     os.environ.update(env)
     try:
-        run_project_tests(project)
+        return run_project_tests(project, *pytest_args)
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+HUB_TEST = "test_demo_answers_with_the_hub_model"  # the rendered test that needs MODEL_ID
+
+
+def run_offline(project: Path, tmp_path: Path) -> None:
+    """The project's whole `pytest`, its model on no Hub: an empty loopback Hub (it records every request)
+    gets demo_model.py's one question from the skipped Hub model test, and nothing else."""
+    model = yaml.safe_load((project / ".copier-answers.yml").read_text())["models"].split(",")[0].strip()
+    with HubServer(token=fake_token()) as empty:
+        output = run_against(empty, project, tmp_path / "offline", "-rs")
+        asked = [r.path.partition("?")[0] for r in empty.requests]
+    skipped = [line for line in output.splitlines() if line.startswith("SKIPPED [1] tests/test_app.py")]
+    assert "1 skipped" in output and len(skipped) == 1 and f"{model} is not on the Hub" in skipped[0], output[-3000:]
+    assert asked == [f"/api/models/{model}"], asked
+
+
+def run_hub_test(hub: HubServer, project: Path, tmp_path: Path, **extra: str) -> None:
+    """The project's Hub model test alone, against the test Hub: it runs, and passes."""
+    output = run_against(hub, project, tmp_path, "-k", HUB_TEST, **extra)
+    assert "1 passed" in output and "skipped" not in output, output[-3000:]
 
 
 # ------------------------------------------------------------------------------------------ render
@@ -88,6 +112,8 @@ def test_a_space_naming_a_model_renders_its_task_demo(template, tmp_path, sdk, t
     assert f"transformers=={DEMO.demo_pins['transformers']}" in requirements
     assert f"datasets=={DEMO.demo_pins['datasets']}" in requirements
     assert "spaces==" not in requirements and "huggingface_hub==" not in requirements
+    rendered = copier_jinja().get_template(STAND_IN).render(pipeline_tag=task, inference="local")
+    assert (project / "tests" / "stand_in.py").read_text().rstrip() == rendered.rstrip()
     diffusers = f"diffusers=={DEMO.demo_pins['diffusers']}"  # only a text-to-image demo runs diffusers
     assert requirements.count("diffusers") == requirements.count(diffusers) == (task == "text-to-image")
 
@@ -184,8 +210,9 @@ def test_the_pins_are_the_versions_the_suite_runs():
 @pytest.mark.parametrize("task", TASKS)
 def test_each_task_demo_loads_its_model_and_answers(template, tmp_path, demo_hub, sdk, task):
     project = render(template, tmp_path / "demo", **demo_answers(sdk, task))
+    run_offline(project, tmp_path)
     demo_hub.clear_log()
-    run_against(demo_hub, project, tmp_path)
+    run_hub_test(demo_hub, project, tmp_path)
     fetched = {r.path for r in demo_hub.requests if r.endpoint == "resolve" and r.status == 200}
     assert any(TASK_MODELS[task] in path for path in fetched), "the app did not download its model"
     assert any(DATASET_ID in path for path in fetched), "the app did not read its dataset"
@@ -224,22 +251,44 @@ def test_update_from_the_last_release_keeps_a_space_s_own_app(versions, tmp_path
     ("sdk", "task"), [(sdk, task) for sdk in SDKS for task in DEMO.api_tasks if task != "translation"]
 )
 def test_api_demos_call_inference_with_the_space_token(template, tmp_path, demo_hub, sdk, task):
-    """`api` sends each call to the inference route (a loopback stand-in, through INFERENCE_URL) with HF_TOKEN,
-    and shows what it answers; nothing downloads the model."""
+    """`api` sends each call to the inference route (the test Hub's stand-in, through INFERENCE_URL) with
+    HF_TOKEN, and shows what it answers; nothing downloads the model. Offline, the project's own loopback
+    endpoint (tests/stand_in.py) takes the calls, with a token the test makes."""
     answers = demo_answers(sdk, task, "api", with_data=False)
     project = render(template, tmp_path / "demo", **answers)
+    run_offline(project, tmp_path)
     demo_hub.clear_log()
-    run_against(demo_hub, project, tmp_path, INFERENCE_URL=f"{demo_hub.url}/inference/{task}")
+    run_hub_test(demo_hub, project, tmp_path, INFERENCE_URL=f"{demo_hub.url}/inference/{task}")
     calls = [r for r in demo_hub.requests if r.endpoint == "inference"]
     assert calls and all(r.status == 200 and r.authorization == f"Bearer {demo_hub.state.token}" for r in calls)
     assert not [r for r in demo_hub.requests if r.endpoint == "resolve"], "api must not download the model"
+
+
+@pytest.mark.parametrize("task", [task for task in DEMO.api_tasks if task in TASK_MODELS])
+def test_the_api_stand_in_answers_as_the_test_hub_does(task):
+    """A project's loopback endpoint (stand_in.py, for `api`) answers each task as the suite's test Hub does,
+    and keeps the Authorization header of each call."""
+    import json
+    import urllib.request
+
+    def answer(url: str, token: str) -> Any:
+        request = urllib.request.Request(url, data=b"{}", headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body, content_type = response.read(), response.headers["Content-Type"]
+        return json.loads(body) if content_type == "application/json" else (content_type, body)
+
+    with HubServer(token=fake_token()) as hub, stand_in(task, "api").Endpoint() as endpoint:
+        assert answer(endpoint.url, endpoint.token) == answer(f"{hub.url}/inference/{task}", hub.state.token)
+    assert endpoint.authorizations == [f"Bearer {endpoint.token}"]
+    assert endpoint.env()["INFERENCE_URL"] == endpoint.url and endpoint.env()["HF_TOKEN"] == endpoint.token
 
 
 @pytest.mark.slow
 def test_zerogpu_demo_runs_off_zerogpu_too(template, tmp_path, demo_hub):
     """The registry's `spaces` package: off ZeroGPU its decorator runs the function as is, on CPU."""
     project = render(template, tmp_path / "demo", **demo_answers("gradio", "text-classification", "zerogpu"))
-    run_against(demo_hub, project, tmp_path)
+    run_offline(project, tmp_path)
+    run_hub_test(demo_hub, project, tmp_path)
 
 
 @pytest.mark.slow

@@ -51,15 +51,15 @@ def project(request: pytest.FixtureRequest, template: Path, tmp_path_factory: py
     )
 
 
-def run_project_tests(project: Path) -> None:
-    """The rendered project's own `python -m pytest`, as its README says, must pass."""
+def run_project_tests(project: Path, *pytest_args: str) -> str:
+    """The rendered project's own `python -m pytest`, as its README says, must pass; its output."""
     if (project / "index.html").exists():
         need_chromium()
     ARTIFACTS.mkdir(exist_ok=True)
     env = {**os.environ, "SCREENSHOT_DIR": str(ARTIFACTS), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     env.pop("PYTEST_ADDOPTS", None)
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args],
         cwd=project,
         env=env,
         capture_output=True,
@@ -68,6 +68,7 @@ def run_project_tests(project: Path) -> None:
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and " failed" not in result.stdout
+    return result.stdout
 
 
 @pytest.mark.slow

@@ -41,7 +41,7 @@ def test_without_starter_files_no_app_file_is_rendered(template, tmp_path, sdk):
 
 def test_demo_files_are_left_out_too(template, tmp_path):
     bare = files(render(template, tmp_path / "d", models="acme/m", datasets="acme/d", starter_files=False))
-    assert not {"inference.py", "examples.py", "tests/demo_inputs.py"} & bare
+    assert not {"inference.py", "examples.py", "tests/demo_inputs.py", "tests/stand_in.py"} & bare
 
 
 def test_an_update_that_changes_the_starter_never_touches_the_spaces_own_app(template, tmp_path):
