@@ -2,6 +2,7 @@
 
     python3 -m uv run python bench/run.py            # everything (about 40 minutes on 2 cores)
     python3 -m uv run python bench/run.py --quick    # fewer runs, no suite, 200- or 1,000-repo fleet
+    python3 -m uv run python bench/run.py --only copy --peers DIR   # and the peer templates cloned in DIR
 
 Prints a table (each ratio next to its target) and writes bench/results/latest.json.
 """
@@ -13,6 +14,7 @@ import fnmatch
 import json
 import os
 import re
+import resource
 import secrets
 import shutil
 import statistics
@@ -21,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +62,28 @@ def measure(run: Callable[[], Any], runs: int, setup: Callable[[], Any] | None =
     return spread(samples)
 
 
+def interleaved(
+    measures: dict[str, tuple[Callable[[], Any], Callable[[], Any] | None]], runs: int
+) -> dict[str, dict[str, Any]]:
+    """Each measure's runs in turn (A B C A B C ...): a ratio to the floor holds when the machine's load drifts.
+
+    Besides the wall time, the CPU time of the processes each run started (user + system, the run's git and
+    task processes included): on a shared machine it varies far less than the wall time."""
+    samples: dict[str, list[float]] = {key: [] for key in measures}
+    cpu: dict[str, list[float]] = {key: [] for key in measures}
+    for _ in range(runs):
+        for key, (run, setup) in measures.items():
+            if setup:
+                setup()
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            run()
+            samples[key].append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[key].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return {key: {**spread(sorted(values)), "cpu": spread(sorted(cpu[key]))} for key, values in samples.items()}
+
+
 def sh(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(list(args), cwd=cwd, env=env, capture_output=True, text=True)
     if result.returncode != 0:
@@ -74,40 +99,68 @@ def trivial_template(root: Path) -> Path:
     (root / "template" / "{{_copier_conf.answers_file}}.jinja").write_text("{{ _copier_answers|to_nice_yaml }}")
     git(root, "init", "-q", "-b", "main")
     tag_release(root, "1.0.0")
-    return root
+    return packed(root)
+
+
+def packed(repo: Path) -> Path:
+    """The repo as Copier gets a template from a server, or from any repo git has gc'd: one pack. A repo just
+    built holds loose objects, and Copier's local clone links each one (40 ms more of every copy here)."""
+    git(repo, "gc", "--quiet")
+    return repo
 
 
 def versions_repo(root: Path) -> Path:
     """This template tagged 0.9.0, 1.0.0 and the current version (the tests' helper builds them)."""
-    return build_versions(root / "versions")
+    return packed(build_versions(root / "versions"))
 
 
-def bench_copy(work: Path, versions: Path, trivial: Path, runs: int) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+# Peer templates (a clone of each, named as here, in the folder given with --peers; nothing is downloaded):
+# the answers their required questions need, and the name the table gives them.
+PEERS = {
+    "copier-uv": (
+        "pawamoy/copier-uv",
+        [
+            *("-d", "project_name=demo", "-d", "project_description=A demo", "-d", "author_fullname=A Person"),
+            *("-d", "author_email=a@example.com", "-d", "author_username=a", "-d", "repository_namespace=a"),
+            *("-d", "repository_name=demo"),
+        ],
+    ),
+    "python-project-template": ("lincc-frameworks/python-project-template", []),
+}
+
+
+def bench_copy(work: Path, versions: Path, trivial: Path, runs: int, peers: Path | None = None) -> dict[str, Any]:
     dst = work / "copy" / "demo"
 
     def clean() -> None:
         shutil.rmtree(dst.parent, ignore_errors=True)
 
-    out["trivial"] = measure(lambda: sh(*COPIER, "copy", "--defaults", "--quiet", str(trivial), str(dst)), runs, clean)
+    measures: dict[str, tuple[Callable[[], Any], Callable[[], Any] | None]] = {
+        "trivial": (lambda: sh(*COPIER, "copy", "--defaults", "--quiet", str(trivial), str(dst)), clean)
+    }
     for repo_type, sdk in KINDS:
         data = ["-d", f"repo_type={repo_type}", *(["-d", f"space_sdk={sdk}"] if sdk else [])]
-        out[f"{repo_type}-{sdk}" if sdk else repo_type] = measure(
-            lambda data=data: sh(*COPIER, "copy", "--defaults", "--quiet", "--trust", *data, str(versions), str(dst)),
-            runs,
+        measures[f"{repo_type}-{sdk}" if sdk else repo_type] = (
+            partial(sh, *COPIER, "copy", "--defaults", "--quiet", "--trust", *data, str(versions), str(dst)),
             clean,
         )
-    return out
+    for folder, (name, data) in PEERS.items():
+        if peers and (peers / folder / "copier.yml").is_file():
+            measures[f"peer {name}"] = (
+                partial(sh, *COPIER, "copy", "--defaults", "--quiet", "--trust", *data, str(peers / folder), str(dst)),
+                clean,
+            )
+    return interleaved(measures, runs)
 
 
 def bench_update(work: Path, versions: Path, trivial: Path, runs: int) -> dict[str, Any]:
-    out: dict[str, Any] = {}
     # The trivial template's floor: 1.0.0 -> 1.1.0 with one changed file.
     trivial2 = work / "trivial2"
     shutil.copytree(trivial, trivial2)
     (trivial2 / "template" / "README.md.jinja").write_text("# {{ name }}\n\nUpdated.\n")
     git(trivial2, "commit", "-qam", "v2")
     git(trivial2, "tag", "1.1.0")
+    packed(trivial2)
     project = work / "update" / "demo"
 
     def fresh(src: Path, ref: str, *data: str) -> Callable[[], None]:
@@ -121,19 +174,18 @@ def bench_update(work: Path, versions: Path, trivial: Path, runs: int) -> dict[s
 
         return setup
 
-    out["trivial"] = measure(
-        lambda: sh(*COPIER, "update", "--defaults", "--quiet", cwd=project), runs, fresh(trivial2, "1.0.0")
-    )
+    measures: dict[str, tuple[Callable[[], Any], Callable[[], Any] | None]] = {
+        "trivial": (lambda: sh(*COPIER, "update", "--defaults", "--quiet", cwd=project), fresh(trivial2, "1.0.0"))
+    }
     for repo_type, sdk in KINDS:
         data = ["-d", f"repo_type={repo_type}", *(["-d", f"sdk={sdk}"] if sdk else [])]
-        out[f"{repo_type}-{sdk}" if sdk else repo_type] = measure(
+        measures[f"{repo_type}-{sdk}" if sdk else repo_type] = (
             lambda: sh(
                 *COPIER, "update", "--defaults", "--quiet", "--trust", "--vcs-ref", CURRENT_VERSION, cwd=project
             ),
-            runs,
             fresh(versions, OLD_VERSION, *data),
         )
-    return out
+    return interleaved(measures, runs)
 
 
 def hub_env(work: Path, url: str, token: str) -> dict[str, str]:
@@ -729,20 +781,27 @@ def report(results: dict[str, Any]) -> str:
             f"{(f'{target}x' if target else ''):>7}  {ok}"
         )
 
+    def add_cpu(name: str, value: dict[str, Any], floor: dict[str, Any]) -> None:
+        """The same measure's CPU time (its processes'), against the floor's: steadier on a busy machine."""
+        if "cpu" in value and "cpu" in floor:
+            add(f"  cpu {name}", value["cpu"], None if value is floor else floor["cpu"], None)
+
     copy = results.get("copy", {})
     for key, value in copy.items():
         add(
             f"copy --defaults {key}",
             value,
             None if key == "trivial" else copy["trivial"],
-            None if key == "trivial" else 1.3,
+            None if key == "trivial" or key.startswith("peer ") else 1.3,
         )
+        add_cpu(f"copy {key}", value, copy["trivial"])
     for key, count in results.get("questions", {}).items():
         ok = "yes" if count <= MOST else "NO"
         lines.append(f"{'questions asked by default, ' + key:<48} {count:>9}  target <= {MOST}  {ok}")
     update = results.get("update", {})
     for key, value in update.items():
         add(f"update {key}", value, None if key == "trivial" else update["trivial"], None if key == "trivial" else 1.3)
+        add_cpu(f"update {key}", value, update["trivial"])
     remote = results.get("remote")
     if remote:
         add("remote hook (create + upload, subprocess)", remote["hook"], remote["bare_upload_folder"], None)
@@ -876,6 +935,11 @@ def main() -> int:
             "suite",
         ],
     )
+    parser.add_argument(
+        "--peers",
+        type=Path,
+        help="a folder holding clones of peer templates (copier-uv, python-project-template): copy measures them too",
+    )
     args = parser.parse_args()
     runs = 3 if args.quick else args.runs
     parts = set(
@@ -893,7 +957,7 @@ def main() -> int:
         versions = versions_repo(work)
         trivial = trivial_template(work / "trivial")
         steps = {
-            "copy": lambda: bench_copy(work, versions, trivial, runs),
+            "copy": lambda: bench_copy(work, versions, trivial, runs, args.peers),
             "questions": lambda: count_questions(versions, work / "questions"),
             "update": lambda: bench_update(work, versions, trivial, runs),
             "remote": lambda: bench_remote(work, versions, runs),
