@@ -1,13 +1,15 @@
 """From a model on the Hub to the answers of a demo Space (`hf-hub-template demo MODEL_ID [DEST]`).
 
 `read_model` asks the Hub about the model (one `model_info`, a second one for the files' sizes when the
-Hub counts no parameters, and the card's text); `plan` turns what it read into ordinary Copier answers,
-each decision with a one-line reason, or refuses (`Refused`) saying what to pass instead. `plan` makes no
-request, so the tests give it `ModelInfo` objects as the Hub would.
+Hub counts no parameters, and the card's text), `read_base` about a PEFT adapter's base model the same way;
+`plan` turns what it read into ordinary Copier answers, each decision with a one-line reason, or refuses
+(`Refused`) saying what to pass instead. `plan` makes no request, so the tests give it `ModelInfo` objects
+as the Hub would.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +56,10 @@ DEMO_TASKS = (*TAILORED_TASKS, *GENERIC_TASKS)
 # The libraries whose repos transformers' `pipeline` loads (the local and ZeroGPU demos use nothing else):
 # sentence-transformers repos carry a transformers model at their root, timm ones load through TimmWrapper.
 LOCAL_LIBRARIES = frozenset({"transformers", "sentence-transformers", "timm"})
+# A PEFT adapter (library_name peft, or an adapter_config.json) runs on its base model: transformers loads the
+# base that adapter_config.json names, then applies the adapter (peft installed). That file is a few hundred
+# bytes: more than this is not read.
+ADAPTER_CONFIG_MAX = 100_000
 
 # What fits the default hardware, CPU basic (2 vCPU, 16 GB of RAM): 1.5 B parameters are 6 GB in float32,
 # which leaves room for the activations, the app and a second copy while loading; beyond that a 2-vCPU
@@ -102,10 +108,7 @@ def read_model(model_id: str) -> tuple[Any, str | None]:
 
     api, endpoint = connect(token_required=False)
     try:
-        info = api.model_info(model_id, expand=EXPAND)
-        if not (info.safetensors and info.safetensors.total):
-            # `expand` and `files_metadata` cannot go in one request (huggingface_hub refuses it).
-            info.siblings = api.model_info(model_id, files_metadata=True).siblings
+        info = _model_info(api, model_id)
     except Exception as exc:
         raise Refused(explain(exc, action=f"read the model {model_id}", repo_id=model_id, endpoint=endpoint)) from exc
     readme = None
@@ -118,6 +121,50 @@ def read_model(model_id: str) -> tuple[Any, str | None]:
     return info, readme
 
 
+def _model_info(api: Any, model_id: str) -> Any:
+    info = api.model_info(model_id, expand=EXPAND)
+    if not (info.safetensors and info.safetensors.total):
+        # `expand` and `files_metadata` cannot go in one request (huggingface_hub refuses it).
+        info.siblings = api.model_info(model_id, files_metadata=True).siblings
+    return info
+
+
+def is_adapter(info: Any) -> bool:
+    """A PEFT adapter: the Hub (or its card) names peft as its library, or it holds an adapter_config.json."""
+    return _library(info) == "peft" or any(s.rfilename == "adapter_config.json" for s in info.siblings or [])
+
+
+def read_base(info: Any) -> Any | None:
+    """The `ModelInfo` of the base model a PEFT adapter applies to, as `read_model` reads a model; None for a
+    model that is no adapter, or an adapter that names no base (adapter_config.json's base_model_name_or_path,
+    else its card's base_model). Refused when the base it names cannot be read."""
+    from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+    from hf_hub_template.hub.errors import explain
+    from hf_hub_template.hub.session import connect
+
+    if not is_adapter(info):
+        return None
+    api, endpoint = connect(token_required=False)
+    named: Any = None
+    try:  # what transformers reads; a gated adapter without access falls back to the card
+        with open(api.hf_hub_download(info.id, "adapter_config.json"), encoding="utf-8") as file:
+            config = json.loads(file.read(ADAPTER_CONFIG_MAX))
+        named = config.get("base_model_name_or_path") if isinstance(config, dict) else None
+    except Exception:  # noqa: BLE001  (no file, no access, not JSON: the card's base_model)
+        named = None
+    base_id = named if isinstance(named, str) and named else _base(info)
+    try:
+        validate_repo_id(base_id)  # a local path, as adapters trained on a local copy name: not on the Hub
+    except HFValidationError:
+        return None
+    try:
+        return _model_info(api, base_id)
+    except Exception as exc:
+        action = f"read {info.id}'s base model {base_id}"
+        raise Refused(explain(exc, action=action, repo_id=base_id, endpoint=endpoint)) from exc
+
+
 def plan(
     info: Any,
     *,
@@ -126,8 +173,10 @@ def plan(
     gpu: bool = False,
     data: dict[str, Any] | None = None,
     readme: str | None = None,
+    base: Any | None = None,
 ) -> Plan:
-    """The answers of a Space that demos `info`'s model (a huggingface_hub `ModelInfo`), and why.
+    """The answers of a Space that demos `info`'s model (a huggingface_hub `ModelInfo`), and why; `base` is a
+    PEFT adapter's base model (`read_base`).
 
     `sdk`, `inference` and `data` (the -d answers) win over anything read; Refused when no demo can be made."""
     given = dict(data or {})
@@ -138,37 +187,45 @@ def plan(
     model_id = info.id
     name = model_id.split("/")[-1]
     card = _card(info)
-    files = {s.rfilename for s in info.siblings or []}
-    library = info.library_name or card.get("library_name") or ("transformers" if "config.json" in files else None)
+    library = _library(info)
     out = Plan({"repo_type": "space", "space_sdk": given.get("space_sdk", "gradio"), "models": model_id})
     space_sdk = out.answers["space_sdk"]
     if space_sdk == "static":
         raise Refused("a static Space runs no Python, so it cannot demo a model: use --sdk gradio, streamlit or docker")
     out.reasons.append(f"sdk {space_sdk}: {'given' if 'space_sdk' in given else 'the default (--sdk to change)'}")
 
-    task = _task(info, card, given, out)
+    task = _task(info, card, given, out, base)
 
-    adapter = library == "peft" or "adapter_config.json" in files
+    adapter = is_adapter(info)
     if "inference" in given:
         out.answers["inference"] = given["inference"]
         slow = task in DIFFUSION_TASKS and given["inference"] == "local"
         said = "; CPU basic takes minutes per image for a real diffusion model (--gpu: ZeroGPU)" if slow else ""
         out.reasons.append(f"inference {given['inference']}: given{said}")
     else:
-        out.answers["inference"] = _where(info, task, library, adapter, space_sdk, gpu, out)
+        out.answers["inference"] = _where(info, task, library, adapter, space_sdk, gpu, out, base)
+    if adapter:
+        _adapter_answers(info, base, out)
 
     _card_answers(info, card, name, task, readme, given, out)
-    if info.gated or info.private:
+    # The models the Space downloads: the model, and an adapter's base model.
+    locked = [m for m in (info, base if adapter else None) if m is not None and (m.gated or m.private)]
+    if locked:
         out.answers["space_secrets"] = "HF_TOKEN"
-        what = "private" if info.private else "gated"
+        what = "; ".join(f"{m.id} is {'private' if m.private else 'gated'}" for m in locked)
+        ids = " and ".join(m.id for m in locked)
         out.reasons.append(
-            f"space_secrets HF_TOKEN: {model_id} is {what}; the Space reads it with a read token of its own "
-            f"(fine-grained, read access to {model_id}), never the one you publish with: put HF_TOKEN=... in a "
-            "file and pass it to `hf-hub-template publish --secrets-file FILE`"
+            f"space_secrets HF_TOKEN: {what}; the Space reads {'them' if len(locked) > 1 else 'it'} with a read "
+            f"token of its own (fine-grained, read access to {ids}), never the one you publish with: put "
+            "HF_TOKEN=... in a file and pass it to `hf-hub-template publish --secrets-file FILE`"
         )
-    if info.private:  # a public app would show a private model to anyone: the Space is private too
+    private = [m.id for m in locked if m.private]
+    if private:  # a public app would show a private model to anyone: the Space is private too
         out.answers["visibility"] = "private"
-        out.reasons.append(f"visibility private: {model_id} is private, so is its demo (-d visibility=... to change)")
+        out.reasons.append(
+            f"visibility private: {' and '.join(private)} {'are' if len(private) > 1 else 'is'} private, so is "
+            "its demo (-d visibility=... to change)"
+        )
     out.answers.update(given)
     return out
 
@@ -185,7 +242,13 @@ def _card(info: Any) -> dict[str, Any]:
     return data.to_dict() if hasattr(data, "to_dict") else dict(data)
 
 
-def _task(info: Any, card: dict[str, Any], given: dict[str, Any], out: Plan) -> str:
+def _library(info: Any) -> str | None:
+    """The library that loads `info`'s model: the Hub's, the card's, else transformers when it has a config.json."""
+    files = {s.rfilename for s in info.siblings or []}
+    return info.library_name or _card(info).get("library_name") or ("transformers" if "config.json" in files else None)
+
+
+def _task(info: Any, card: dict[str, Any], given: dict[str, Any], out: Plan, base: Any | None = None) -> str:
     known = ", ".join(DEMO_TASKS)
     if "pipeline_tag" in given:
         task = str(given["pipeline_tag"])
@@ -196,6 +259,9 @@ def _task(info: Any, card: dict[str, Any], given: dict[str, Any], out: Plan) -> 
         out.answers["pipeline_tag"] = task
         return task
     read = info.pipeline_tag or card.get("pipeline_tag")
+    whose = "the model's pipeline_tag"
+    if not read and base is not None:  # an adapter whose card names no task does its base model's
+        read, whose = base.pipeline_tag or _card(base).get("pipeline_tag"), f"its base model {base.id}'s pipeline_tag"
     if not read:
         raise Refused(
             f"{info.id} names no task (no pipeline_tag on the Hub or in its card): say which with "
@@ -208,7 +274,7 @@ def _task(info: Any, card: dict[str, Any], given: dict[str, Any], out: Plan) -> 
             "-d pipeline_tag=TASK demos it as another task"
         )
     out.answers["pipeline_tag"] = task
-    out.reasons.append(f"task {task}: the model's pipeline_tag")
+    out.reasons.append(f"task {task}: {whose}")
     return task
 
 
@@ -236,15 +302,20 @@ def _amount(number: int, billions: str, millions: str, thousands: str, units: st
     return f"{number}{units}"
 
 
-def _where(info: Any, task: str, library: str | None, adapter: bool, sdk: str, gpu: bool, out: Plan) -> str:
-    """Where the model runs: local, api or zerogpu, with its reason (Refused when nowhere)."""
+def _where(
+    info: Any, task: str, library: str | None, adapter: bool, sdk: str, gpu: bool, out: Plan, base: Any | None = None
+) -> str:
+    """Where the model runs: local, api or zerogpu, with its reason (Refused when nowhere). An adapter runs
+    where its base model runs: the base's size and library decide (the adapter's own weights are small)."""
     if task in DIFFUSION_TASKS:
         return _where_diffusion(info, sdk, gpu, out)
-    fits, size = _size(info)
-    if adapter:
+    fits, size = _size(base if adapter and base is not None else info)
+    if adapter and base is not None:
+        library, size = _library(base), f"{size} (its base model {base.id}, plus the adapter)"
+    if adapter and base is None:
         no_local = (
-            "a PEFT adapter: the demo loads one model with transformers and cannot apply an adapter yet "
-            f"(demo its base model {_base(info) or 'instead'})"
+            "a PEFT adapter whose base model is not on the Hub (adapter_config.json's base_model_name_or_path, "
+            f"or the card's base_model: {_base(info) or 'none'})"
         )
     elif library not in LOCAL_LIBRARIES:
         no_local = f"its library is {library or 'not named'}, and the local demo loads models with transformers"
@@ -257,7 +328,7 @@ def _where(info: Any, task: str, library: str | None, adapter: bool, sdk: str, g
     if gpu:
         if sdk != "gradio":
             raise Refused("--gpu runs the model on ZeroGPU, which is Gradio only: drop --gpu or use --sdk gradio")
-        if adapter or library not in LOCAL_LIBRARIES:
+        if (adapter and base is None) or library not in LOCAL_LIBRARIES:
             raise Refused(f"--gpu: ZeroGPU runs the model in the Space, but {no_local}")
         out.reasons.append("inference zerogpu: you asked for a GPU; ZeroGPU lends one per call (free accounts host 2)")
         return "zerogpu"
@@ -335,6 +406,20 @@ def _diffusion_bytes(siblings: list[Any]) -> int | None:
                 return None
             total += int(size)
     return total or None
+
+
+def _adapter_answers(info: Any, base: Any | None, out: Plan) -> None:
+    """A PEFT adapter's demo records library_name peft (the app loads the base model plus the adapter, and
+    pins peft) and names the base model second in `models` (the Space card links both; the first is the demo's)."""
+    out.answers["library_name"] = "peft"
+    if base is not None and is_repo_id(base.id):
+        out.answers["models"] = f"{info.id},{base.id}"
+        out.reasons.append(
+            f"models {info.id},{base.id}: a PEFT adapter and its base model; the app loads the base plus the "
+            "adapter (library_name peft: requirements.txt pins peft)"
+        )
+    else:
+        out.reasons.append("library_name peft: a PEFT adapter; the app loads its base model plus the adapter")
 
 
 def _base(info: Any) -> str:

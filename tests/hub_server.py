@@ -752,6 +752,9 @@ class _Handler(BaseHTTPRequestHandler):
         repo = self._find(plural, repo_id)
         if repo is None:
             return
+        if repo.facts.get("gated") and not self._authorized():  # the info is public; the files need access
+            self._error(401, f"Access to model {repo_id} is restricted: you must be authenticated.", "GatedRepo")
+            return
         content = repo.files.get(unquote(path))
         if content is None:
             self._error(404, "Entry not found", "EntryNotFound")

@@ -181,7 +181,9 @@ def test_a_gated_or_private_model_names_the_hf_token_secret():
     assert public_demo.answers["visibility"] == "public"
 
 
-def test_a_peft_adapter_is_said_to_be_unsupported_unless_a_provider_serves_it():
+def test_a_peft_adapter_without_its_base_model_runs_only_where_a_provider_serves_it():
+    """Without its base model's facts (read_base found none on the Hub) an adapter cannot run in the Space;
+    tests/test_demo_adapters.py runs one that has them."""
     adapter = model(
         "acme/lora",
         pipeline_tag="text-generation",
@@ -189,7 +191,7 @@ def test_a_peft_adapter_is_said_to_be_unsupported_unless_a_provider_serves_it():
         cardData={"base_model": "acme/base", "license": "mit"},
         siblings=[{"rfilename": "adapter_config.json"}, {"rfilename": "adapter_model.safetensors"}],
     )
-    with pytest.raises(demo.Refused, match="PEFT adapter.*cannot apply an adapter yet.*acme/base"):
+    with pytest.raises(demo.Refused, match="PEFT adapter whose base model is not on the Hub.*acme/base"):
         demo.plan(adapter)
     served = model(
         "acme/lora",
@@ -199,6 +201,7 @@ def test_a_peft_adapter_is_said_to_be_unsupported_unless_a_provider_serves_it():
         **PROVIDERS,
     )
     assert demo.plan(served).answers["inference"] == "api"
+    assert demo.plan(served).answers["library_name"] == "peft"  # recorded; an api demo installs no peft
 
 
 def test_overrides_win():

@@ -200,7 +200,7 @@ def test_bad_inference_choices_are_refused_at_the_prompt(template, tmp_path, ans
 
 
 def test_the_pins_are_the_versions_the_suite_runs():
-    for package in ("torch", "transformers", "datasets", "huggingface_hub", "spaces", "pillow", "diffusers"):
+    for package in ("torch", "transformers", "peft", "datasets", "huggingface_hub", "spaces", "pillow", "diffusers"):
         assert metadata.version(package) == DEMO.demo_pins[package], package
 
 

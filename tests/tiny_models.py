@@ -96,3 +96,25 @@ def sample_wav(seconds: float = 0.5, rate: int = 16000) -> bytes:
         out.setframerate(rate)
         out.writeframes(frames)
     return buffer.getvalue()
+
+
+def adapter(base: Path, base_id: str, folder: Path) -> Path:
+    """A LoRA adapter (peft) of the tiny text classifier saved at `base`, whose adapter_config.json names
+    the base by its Hub id `base_id`. Its classification head, which peft saves whole, answers POSITIVE
+    whatever the text: an app that applies the adapter says POSITIVE with a score near 1, while the
+    random base alone gives about 0.5."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForSequenceClassification
+
+    model = AutoModelForSequenceClassification.from_pretrained(base)
+    tuned = get_peft_model(model, LoraConfig(task_type="SEQ_CLS", r=2, lora_alpha=4, target_modules=["query"]))
+    head = tuned.base_model.model.classifier.modules_to_save["default"]
+    with torch.no_grad():
+        head.weight.zero_()
+        head.bias.copy_(torch.tensor([-8.0, 8.0]))  # NEGATIVE, POSITIVE
+    tuned.peft_config["default"].base_model_name_or_path = base_id
+    # No embedding layers (the vocabulary is the base's): peft would otherwise look the base up on the Hub.
+    tuned.save_pretrained(folder, save_embedding_layers=False)
+    (folder / "README.md").unlink()  # peft's card template: each test writes the card it needs
+    return folder

@@ -79,7 +79,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     secret_values = read_secrets_option(args.secrets_file)
     try:
         info, readme = demo.read_model(model_id)
-        chosen = demo.plan(info, sdk=args.sdk, inference=args.inference, gpu=args.gpu, data=given, readme=readme)
+        base = demo.read_base(info)  # a PEFT adapter's base model (None for any other model)
+        chosen = demo.plan(
+            info, sdk=args.sdk, inference=args.inference, gpu=args.gpu, data=given, readme=readme, base=base
+        )
     except (demo.Refused, HubStepError) as err:
         raise CommandError(f"{for_terminal(err)}; nothing was written.") from None
     print(f"A demo of {model_id}:")
