@@ -27,15 +27,16 @@ def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
+# Contexts are passed as dicts: test_questions reads keyword arguments of render() as template answers.
 def test_a_source_is_compiled_once_for_every_environment_with_the_same_settings(compiles: list[str]) -> None:
     source = "{{ name | upper }} " + secrets.token_hex(4)
     first, second = SandboxedEnvironment(keep_trailing_newline=True), SandboxedEnvironment(keep_trailing_newline=True)
-    assert first.from_string(source).render(name="a").startswith("A ")
-    assert second.from_string(source).render(name="b").startswith("B ")  # Copier's next render, a new environment
+    assert first.from_string(source).render({"name": "a"}).startswith("A ")
+    assert second.from_string(source).render({"name": "b"}).startswith("B ")  # Copier's next render, a new environment
     assert compiles.count(source) == 1
     # Settings that change the code compile it again: other delimiters leave {{ }} as text.
     other = SandboxedEnvironment(variable_start_string="[[", variable_end_string="]]")
-    assert other.from_string(source).render(name="c") == source
+    assert other.from_string(source).render({"name": "c"}) == source
     assert compiles.count(source) == 2
 
 
@@ -58,7 +59,7 @@ def test_extensions_still_see_each_source_copier_yield_state_is_reset(compiles: 
     looped = "{% yield item from items %}{{ item }}{% endyield %}" + secrets.token_hex(4)
     plain = "plain-" + secrets.token_hex(4)
     for _ in range(2):  # the second time, both are reused
-        env.from_string(looped).render(items=[1, 2])
+        env.from_string(looped).render({"items": [1, 2]})
         assert get_yield_context(env).yield_name == "item"
         assert env.from_string(plain).render() == plain
         assert get_yield_context(env).yield_name is None
