@@ -30,8 +30,11 @@ SRC_PATH_LINE = re.compile(r"^_src_path:[^\n]*$", re.M)
 RUNNER = """\
 import json, sys
 from copier import run_update
-from hf_hub_template.jinja_cache import compile_each_source_once
-compile_each_source_once()  # the old and the new version's renders share most of their Jinja sources
+try:  # the old and the new version's renders share most of their Jinja sources: compile each once
+    from hf_hub_template.jinja_cache import compile_each_source_once
+    compile_each_source_once()
+except ImportError:  # a source checkout run without installing (-I: no cwd on sys.path): Copier alone
+    pass
 try:
     run_update(**json.load(sys.stdin))
 except Exception as exc:  # Copier's message, not its traceback
