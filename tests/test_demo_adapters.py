@@ -273,3 +273,20 @@ def test_a_gated_or_private_model_needs_hf_token_and_says_so(template, tmp_path,
     assert set(labels) == {"NEGATIVE", "POSITIVE"}
     if model_id != base_id:  # the adapter's head, applied
         assert labels["POSITIVE"] > 0.99
+
+
+@pytest.mark.slow
+def test_a_cached_adapter_whose_base_is_not_cached_says_the_hub_cannot_be_reached(template, tmp_path, adapter_hub):
+    """The Hub unreachable, the adapter in the cache and its base not: the app loads nothing and says why in the
+    words of the failure (the Hub cannot be reached), not "unset HF_HUB_OFFLINE", which the app set itself."""
+    project = demo_of(adapter_hub, template, tmp_path, ADAPTER_ID)
+    fetch = f"from huggingface_hub import snapshot_download; snapshot_download({ADAPTER_ID!r})"
+    assert run_app_code(project, tmp_path, adapter_hub, fetch, None).returncode == 0
+    env = {**hub_env(tmp_path / "app", "http://127.0.0.1:9", None), "HF_HUB_DISABLE_XET": "1"}
+    offline = subprocess.run(
+        [sys.executable, "-c", CHECK], cwd=project, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert offline.returncode == 1, offline.stdout
+    last = offline.stderr.strip().splitlines()[-1]
+    assert f"{BASE_ID} cannot be loaded: the Hub (http://127.0.0.1:9) cannot be reached" in last, offline.stderr
+    assert "HF_HUB_OFFLINE" not in last and "connect, or set MODEL_ID to a local folder" in last
