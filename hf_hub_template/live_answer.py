@@ -363,18 +363,9 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
 _SAME_ORIGIN = urllib.request.build_opener(_SameOriginRedirects)
 
 
-def _http(
-    url: str,
-    *,
-    token: str | None,
-    timeout: float,
-    body: bytes | None = None,
-    content_type: str = "",
-    limit: int = MAX_READ,
-) -> str:
-    return _fetch(url, token=token, timeout=timeout, body=body, content_type=content_type, limit=limit).decode(
-        "utf-8", "replace"
-    )
+def _http(url: str, **request: Any) -> str:
+    """The answer as text (`_fetch`'s bytes decoded, undecodable bytes replaced); NotLive on any failure."""
+    return _fetch(url, **request).decode("utf-8", "replace")
 
 
 def _fetch(

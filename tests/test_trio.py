@@ -109,12 +109,14 @@ def test_create_remote_makes_the_three_in_link_order(template, tmp_path, hub, to
     assert_token_absent(token, result.stdout, result.stderr, hub=hub, folders=[tmp_path / "out"])
 
 
-@pytest.mark.slow  # each waits out the client's retries of the injected 500s
+@pytest.mark.slow  # three renders and two publishing runs each
 @pytest.mark.parametrize("failing", ["dataset", "model", "space"])
 def test_a_failure_at_any_step_keeps_all_three_and_one_command_resumes(template, tmp_path, hub, token, failing):
     env = hub_env(tmp_path, hub.url, token)
     ids = {t: f"fakeuser/{NAMES[t]}" for t in NAMES}
-    hub.fail(f"commit@{ids[failing]}", 500)  # every upload of that repo fails until healed
+    # Every upload of that repo fails until healed: a 403, which no one retries (a 500 would be retried with
+    # back-off for about 70 s; test_remote.py's retry tests wait those out once).
+    hub.fail(f"commit@{ids[failing]}", 403)
     result = trio(template, tmp_path / "out", env, "--create-remote", "--no-wait")
     assert result.returncode == 1
     for name in NAMES.values():
