@@ -68,7 +68,8 @@ class Answer:
     example_ran: bool = True  # False: the app has no API to run an example through (Streamlit), only its page
 
     def shown(self) -> str:
-        return for_terminal(self.text)
+        """The answer as it may be printed; an empty one said in words (a tiny random model may say nothing)."""
+        return for_terminal(self.text) if self.text.strip() else "(an empty text)"
 
     def lines(self, repo_id: str) -> list[str]:
         """What the commands print: what was sent where, what came back, and that the demo is live."""

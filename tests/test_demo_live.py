@@ -344,6 +344,51 @@ def test_a_local_demo_of_a_tiny_model_answers_in_every_sdk(running_hub, template
     assert any(model in path for path in downloads), "the Space's app downloaded its model from the test Hub"
 
 
+@pytest.mark.slow  # each Space imports torch and transformers (or diffusers) and loads a tiny model
+@pytest.mark.parametrize(
+    "task",
+    [
+        "text-to-image",
+        "zero-shot-classification",
+        "question-answering",
+        "fill-mask",
+        "object-detection",
+        "image-to-text",
+    ],
+)
+def test_demo_publish_of_a_tiny_model_of_each_new_task_prints_the_apps_own_answer(
+    running_hub, template, tmp_path, task
+):
+    """`demo MODEL_ID --publish` for a tiny real model whose card says its task: the Space is created, runs the
+    model, and the command ends with what the running app answered to its first example (or an image made here)."""
+    from tiny_models import TASK_MODELS, build, folder_files
+
+    hub = running_hub
+    model = TASK_MODELS[task]
+    library = "diffusers" if task == "text-to-image" else "transformers"
+    sized = {} if library == "diffusers" else {"parameters": 9_000}  # the Hub counts no diffusers parameters
+    files = folder_files(build(task, tmp_path / "model"))
+    card = f"---\npipeline_tag: {task}\nlibrary_name: {library}\nlicense: mit\n---\n# A tiny {task} model\n"
+    files["README.md"] = card.encode()
+    hub.seed("model", model, files, card_data={"license": "mit"}, pipeline_tag=task, library_name=library, **sized)
+    name = model.split("/")[1]
+    env = hub_env(tmp_path, hub.url, hub.state.token)
+    args = ["demo", model, str(tmp_path / name), "--template", str(template), "--vcs-ref", "HEAD"]
+
+    result = run_cli(env, *args, "--publish", "--poll-interval", "0.5")
+
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    assert f"task {task}: the model's pipeline_tag" in out and "inference local:" in out
+    answered = next(line for line in out.splitlines() if line.startswith("It answered: "))
+    assert len(answered) > len("It answered: ") + 1  # a random captioner may say nothing: "(an empty text)"
+    if task == "text-to-image":
+        assert "a PNG image" in answered
+    assert out.rstrip().endswith(f"The demo fakeuser/{name} is live: it answered.")
+    downloads = {r.path for r in hub.requests if r.endpoint == "resolve" and r.status == 200}
+    assert any(model in path for path in downloads), "the Space's app downloaded its model from the test Hub"
+
+
 def test_asking_needs_the_wait_and_secrets_need_publish(tmp_path):
     env = hub_env(tmp_path, "http://127.0.0.1:9", None)
     secrets = tmp_path / "space.env"
@@ -430,3 +475,8 @@ def test_the_token_never_follows_a_redirect_to_another_host():
         app.shutdown()
         elsewhere.shutdown()
     assert seen == [f"Bearer {token}"], "the app got the token; nothing else was asked"
+
+
+def test_an_empty_answer_is_said_in_words():
+    said = live_answer.Answer("http://127.0.0.1:1/", "first example", " ").lines("acme/demo")
+    assert said[1] == "It answered: (an empty text)" and said[2] == "The demo acme/demo is live: it answered."
