@@ -111,6 +111,9 @@ def test_only_an_adapter_demo_that_runs_in_the_space_pins_peft(template, tmp_pat
     assert "peft" not in (plain / "requirements.txt").read_text() + (api / "requirements.txt").read_text()
     answers = [yaml.safe_load((p / ".copier-answers.yml").read_text()) for p in (adapter, plain, api)]
     assert [a.get("library_name") for a in answers] == ["peft", None, "peft"]
+    # The Space fetches the adapter and its base when it builds (the plain demo: its one model).
+    cards = [yaml.safe_load((p / "README.md").read_text().split("---")[1]) for p in (adapter, plain, api)]
+    assert [c.get("preload_from_hub") for c in cards] == [["acme/lora", "acme/base"], ["acme/lora"], None]
     # The seq2seq kind loads the tokenizer itself: an adapter keeps its base model's.
     inference = (adapter / "inference.py").read_text()
     assert "from demo_model import BASE_MODEL_ID, MODEL_ID" in inference
