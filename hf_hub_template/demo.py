@@ -287,12 +287,27 @@ def _size(info: Any) -> tuple[bool | None, str]:
     for suffix in WEIGHT_SUFFIXES:
         weights = [s for s in siblings if s.rfilename.endswith(suffix) and "/" not in s.rfilename]
         if weights:
-            sizes = [s.size if s.size is not None else (s.lfs.size if s.lfs else None) for s in weights]
+            sizes = [_file_size(s) for s in weights]
             if any(size is None for size in sizes):
                 return None, "weights of unknown size"
             size = sum(int(s) for s in sizes if s is not None)
             return size <= MAX_LOCAL_WEIGHT_BYTES, f"{_amount(size, ' GB', ' MB', ' kB', ' bytes')} of {suffix} weights"
     return None, "no weight files the demo can load"
+
+
+def _file_size(sibling: Any) -> int | None:
+    """A file's bytes as `model_info(files_metadata=True)` lists them (an LFS file's from its pointer)."""
+    return sibling.size if sibling.size is not None else (sibling.lfs.size if sibling.lfs else None)
+
+
+def _live_providers(info: Any) -> list[str]:
+    """The inference providers serving the model now (a mapping in staging does not count)."""
+    return sorted({m.provider for m in info.inference_provider_mapping or [] if m.status == "live"})
+
+
+def _zerogpu_needs_gradio(sdk: str) -> None:
+    if sdk != "gradio":
+        raise Refused("--gpu runs the model on ZeroGPU, which is Gradio only: drop --gpu or use --sdk gradio")
 
 
 def _amount(number: int, billions: str, millions: str, thousands: str, units: str) -> str:
@@ -326,8 +341,7 @@ def _where(
     else:
         no_local = ""
     if gpu:
-        if sdk != "gradio":
-            raise Refused("--gpu runs the model on ZeroGPU, which is Gradio only: drop --gpu or use --sdk gradio")
+        _zerogpu_needs_gradio(sdk)
         if (adapter and base is None) or library not in LOCAL_LIBRARIES:
             raise Refused(f"--gpu: ZeroGPU runs the model in the Space, but {no_local}")
         out.reasons.append("inference zerogpu: you asked for a GPU; ZeroGPU lends one per call (free accounts host 2)")
@@ -335,7 +349,7 @@ def _where(
     if not no_local:
         out.reasons.append(f"inference local: {size} fits the free CPU basic hardware")
         return "local"
-    live = sorted({m.provider for m in info.inference_provider_mapping or [] if m.status == "live"})
+    live = _live_providers(info)
     if live and task in API_TASKS:
         out.reasons.append(
             f"inference api: {no_local}, and Inference Providers serve it ({', '.join(live)}); billed per call"
@@ -367,8 +381,7 @@ def _where_diffusion(info: Any, sdk: str, gpu: bool, out: Plan) -> str:
     else:
         no_local = ""
     if gpu:
-        if sdk != "gradio":
-            raise Refused("--gpu runs the model on ZeroGPU, which is Gradio only: drop --gpu or use --sdk gradio")
+        _zerogpu_needs_gradio(sdk)
         if not pipeline:
             raise Refused(f"--gpu: ZeroGPU runs the pipeline in the Space, but {no_local}")
         out.reasons.append("inference zerogpu: you asked for a GPU; ZeroGPU lends one per image (free accounts host 2)")
@@ -377,7 +390,7 @@ def _where_diffusion(info: Any, sdk: str, gpu: bool, out: Plan) -> str:
         weights = _amount(size, " GB", " MB", " kB", " bytes")
         out.reasons.append(f"inference local: {weights} of weights, a tiny diffusion model CPU basic runs in seconds")
         return "local"
-    live = sorted({m.provider for m in info.inference_provider_mapping or [] if m.status == "live"})
+    live = _live_providers(info)
     if live:
         out.reasons.append(
             f"inference api: {no_local}; Inference Providers serve it ({', '.join(live)}), billed per call"
@@ -401,7 +414,7 @@ def _diffusion_bytes(siblings: list[Any]) -> int | None:
     for files in folders.values():
         suffix = ".safetensors" if any(s.rfilename.endswith(".safetensors") for s in files) else ".bin"
         for sibling in (s for s in files if s.rfilename.endswith(suffix)):
-            size = sibling.size if sibling.size is not None else (sibling.lfs.size if sibling.lfs else None)
+            size = _file_size(sibling)
             if size is None:
                 return None
             total += int(size)
