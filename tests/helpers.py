@@ -280,6 +280,21 @@ def copier_jinja() -> Any:
 
 
 # ------------------------------------------------------------------------ the Hub test server
+def run_cli(
+    env: dict[str, str] | None, *args: str, cwd: Path = ROOT, timeout: float = 600, stdin: Any = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m hf_hub_template ARGS` in its own process, as a person runs the command; output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "hf_hub_template", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=stdin,
+    )
+
+
 def fake_token() -> str:
     return "hf_test_" + secrets.token_hex(12)
 

@@ -6,12 +6,11 @@ are reported with the reason, and get no pull request (fast lane: no app runs)."
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers import CURRENT_VERSION, ROOT, fake_token, git, hub_env, render, row, seed_from, snapshot_template
+from helpers import CURRENT_VERSION, ROOT, fake_token, git, hub_env, render, row, run_cli, seed_from, snapshot_template
 from hub_server import HubServer
 
 from hf_hub_template.fleet.infer import CannotAdopt, hub_rules, infer, read_card
@@ -119,14 +118,7 @@ def namespace(templates: Path, tmp_path: Path):
 
 
 def cli(env: dict[str, str], templates: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hf_hub_template", *args, "--template", str(templates)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return run_cli(env, *args, "--template", str(templates))
 
 
 def merge(hub: HubServer, repo_type: str, repo_id: str, num: int = 1) -> None:

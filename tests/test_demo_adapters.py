@@ -19,13 +19,12 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import ROOT, assert_token_absent, check_keys, copier_jinja, fake_token, hub_env, render
+from helpers import assert_token_absent, check_keys, copier_jinja, fake_token, hub_env, render, run_cli
 from hub_server import HubServer
 from huggingface_hub.hf_api import ModelInfo
 
 from hf_hub_template import demo
 
-CLI = [sys.executable, "-m", "hf_hub_template"]
 DEMO = copier_jinja().get_template("partials/demo.jinja").module
 ADAPTER_FILES = ("README.md", "adapter_config.json", "adapter_model.safetensors")
 
@@ -134,7 +133,7 @@ def test_an_adapter_demo_keeps_its_library_through_an_update(template, tmp_path)
 
 # ------------------------------------------------------------------- the command, on the test Hub
 def run_demo(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, "demo", *args], env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    return run_cli(env, "demo", *args, timeout=300)
 
 
 def adapter_config(base_id: str) -> bytes:

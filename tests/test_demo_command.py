@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import importlib.util
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from helpers import assert_token_absent, check_keys, copier_jinja, hub_env
+from helpers import assert_token_absent, check_keys, copier_jinja, hub_env, run_cli
 from huggingface_hub.hf_api import ModelInfo
 
 from hf_hub_template import demo
 
-CLI = [sys.executable, "-m", "hf_hub_template"]
 DEMO = copier_jinja().get_template("partials/demo.jinja").module
 
 
@@ -288,7 +286,7 @@ def test_the_examples_question_refuses_what_the_app_cannot_show(examples, task, 
 
 # ------------------------------------------------------------------------------------ the command
 def run_demo(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, "demo", *args], env=env, capture_output=True, text=True, timeout=300)
+    return run_cli(env, "demo", *args, cwd=Path.cwd(), timeout=300)
 
 
 def card_of(project: Path) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, assert_token_absent, copier_jinja, fake_token, hub_env, render
+from helpers import assert_token_absent, copier_jinja, fake_token, hub_env, render
+from helpers import run_cli as cli_process
 from hub_server import HubServer
 
 from hf_hub_template import live_answer
@@ -228,14 +229,11 @@ def test_live_answer_asks_a_gradio_demo_through_gradio_client(running_hub, templ
 
 
 # --------------------------------------------------------------------------- demo MODEL_ID --publish, end to end
-CLI = [sys.executable, "-m", "hf_hub_template"]
 BIG = {"pipeline_tag": "text-classification", "library_name": "transformers", "parameters": 7_000_000_000}
 
 
 def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*CLI, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL
-    )
+    return cli_process(env, *args, stdin=subprocess.DEVNULL)
 
 
 def seed_big_model(hub: HubServer, repo_id: str = "acme/big-sentiment") -> None:

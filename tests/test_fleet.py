@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from helpers import (
     CURRENT_VERSION,
-    ROOT,
     assert_token_absent,
     copy_old,
     fake_token,
@@ -22,6 +21,7 @@ from helpers import (
     hub_env,
     render,
     row,
+    run_cli,
     seed_from,
     tag_release,
     tracked_files,
@@ -76,25 +76,7 @@ def fleet(versions: Path, tmp_path: Path):
 
 
 def fleet_update(env: dict[str, str], versions: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "hf_hub_template",
-            "fleet-update",
-            NAMESPACE,
-            "--vcs-ref",
-            CURRENT_VERSION,
-            "--template",
-            str(versions),
-            *extra,
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return run_cli(env, "fleet-update", NAMESPACE, "--vcs-ref", CURRENT_VERSION, "--template", str(versions), *extra)
 
 
 def main_files(hub: HubServer) -> dict[tuple[str, str], dict[str, bytes]]:
@@ -265,14 +247,7 @@ def test_only_what_the_template_owns_is_downloaded(versions, tmp_path):
             files = {path: (project / path).read_bytes() for path in tracked_files(project)}
             hub.seed("model", name, {**files, "model.safetensors": weights, "eval/results.csv": b"a,b\n1,2\n"})
         env = hub_env(tmp_path, hub.url, token)
-        result = subprocess.run(
-            [sys.executable, "-m", "hf_hub_template", "fleet-update", NAMESPACE, "--template", str(versions)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        result = run_cli(env, "fleet-update", NAMESPACE, "--template", str(versions))
         assert result.returncode == 0, result.stdout + result.stderr
         assert "up to date" in row(result.stdout, "model:fleet/current-model")
         touched = [r for r in hub.requests if "model.safetensors" in r.path or "eval/results.csv" in r.path]
@@ -304,14 +279,7 @@ def test_shards_split_the_namespace_exactly(fleet, versions):
 
 
 def fleet_status(env: dict[str, str], versions: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hf_hub_template", "fleet-status", NAMESPACE, "--template", str(versions), *extra],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return run_cli(env, "fleet-status", NAMESPACE, "--template", str(versions), *extra)
 
 
 @pytest.mark.slow  # an update, then two whole-namespace reports

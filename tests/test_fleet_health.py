@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers import CURRENT_VERSION, ROOT, fake_token, hub_env, render, row, seed_from, snapshot_template
+from helpers import CURRENT_VERSION, ROOT, fake_token, hub_env, render, row, run_cli, seed_from, snapshot_template
 from hub_server import HubServer
 
 NAMESPACE = "org"
@@ -83,14 +82,7 @@ def namespace(template: Path, tmp_path: Path):
 
 
 def fleet_status(env: dict[str, str], template: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hf_hub_template", "fleet-status", NAMESPACE, "--template", str(template), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return run_cli(env, "fleet-status", NAMESPACE, "--template", str(template), *args)
 
 
 def by_repo(result: subprocess.CompletedProcess[str]) -> dict[str, dict]:
