@@ -24,42 +24,7 @@ from helpers import (  # noqa: E402
 )
 from hub_server import HubServer  # noqa: E402
 
-
-def _compile_each_source_once() -> None:
-    """Copier builds a new Jinja environment for every copy, in a new clone of the template, and compiles
-    each question's default, `when` and validator and each file again (half a copy's time). The code Jinja
-    compiles depends only on the source and the environment's settings (the file name is only the code's
-    co_filename, put back below), so this test process compiles each source once."""
-    from types import CodeType
-
-    from jinja2 import Environment
-    from jinja2.lexer import get_lexer
-
-    compile_source = Environment.compile
-    compiled: dict[tuple[object, ...], CodeType | str] = {}
-
-    def named(code: CodeType, filename: str) -> CodeType:
-        consts = tuple(named(const, filename) if isinstance(const, CodeType) else const for const in code.co_consts)
-        return code.replace(co_filename=filename, co_consts=consts)
-
-    def compile_once(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
-        if not isinstance(source, str):
-            return compile_source(self, source, name, filename, raw, defer_init)
-        key = (
-            source, name, raw, defer_init, type(self), get_lexer(self),
-            tuple(sorted((key, type(ext)) for key, ext in self.extensions.items())),
-            frozenset(self.filters), frozenset(self.tests), self.optimized, self.finalize, self.is_async,
-            self.code_generator_class, self.sandboxed, getattr(self, "intercepted_binops", None),
-            getattr(self, "intercepted_unops", None),
-        )  # fmt: skip
-        if key not in compiled:
-            compiled[key] = compile_source(self, source, name, filename, raw, defer_init)
-            return compiled[key]
-        code = compiled[key]
-        filename = filename or "<template>"
-        return code if isinstance(code, str) or code.co_filename == filename else named(code, filename)
-
-    Environment.compile = compile_once  # type: ignore[method-assign]
+from hf_hub_template.jinja_cache import compile_each_source_once  # noqa: E402
 
 
 def _read_each_copier_yml_once() -> None:
@@ -110,7 +75,9 @@ def _clone_each_template_once() -> None:
     copier._template.clone = clone_once  # type: ignore[assignment]
 
 
-_compile_each_source_once()
+# Copier builds a new Jinja environment for every copy and compiles every question's strings and each file again:
+# this test process compiles each source once, as `hf-hub-template new` and `update` do.
+compile_each_source_once()
 _read_each_copier_yml_once()
 _clone_each_template_once()
 
