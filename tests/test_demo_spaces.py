@@ -12,15 +12,19 @@ and answers a real call (gradio_client, Streamlit's AppTest, HTTP for FastAPI).
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pytest
+import warm_python
 import yaml
 from helpers import copier_jinja, fake_token, hub_env, render
 from hub_server import HubServer
@@ -32,6 +36,7 @@ FACTS = copier_jinja().get_template("partials/hub_facts.jinja").module
 SDKS = ["gradio", "streamlit", "docker"]
 TASKS = [task for task in TASK_MODELS if task != "translation"]  # translation: summarization's kind
 GENERIC = "text-to-audio"  # a task with no demo of its own: the generic one (text in, raw output as JSON)
+COLD = "text-classification"  # its app tests, in each SDK, start every Python cold, through the real python
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +51,31 @@ def demo_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubServer]:
         yield hub
 
 
+@dataclass
+class Warm:
+    """Warm starts (tests/warm_python.py): the project's pytest and the app it starts fork from zygotes that
+    imported torch, transformers, gradio, streamlit ... once. A zygote serves only its own environment, so each
+    run gets the same one: one HF_HOME (emptied before each run, a fresh cache as before) and one empty
+    recording Hub (its log cleared per run) for the offline pass."""
+
+    folder: Path
+    python: str
+    empty: HubServer
+
+    def env(self) -> dict[str, str]:
+        return {warm_python.DIR_VAR: str(self.folder), warm_python.OWNER_VAR: str(os.getpid())}
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warm]:
+    folder = tmp_path_factory.mktemp("warm-python")
+    with HubServer(token=fake_token()) as empty:
+        yield Warm(folder, str(warm_python.make_bin(folder)), empty)
+    warm_python.stop(folder)
+    started = len(list(folder.glob("*.log")))  # one zygote per environment: a per-test value in it starts one each
+    assert started <= 10, f"{started} zygotes: an environment variable differs from run to run (see {folder})"
+
+
 def demo_answers(sdk: str, task: str, inference: str = "local", with_data: bool = True) -> dict[str, Any]:
     return {
         "space_sdk": sdk,
@@ -56,14 +86,19 @@ def demo_answers(sdk: str, task: str, inference: str = "local", with_data: bool 
     }
 
 
-def run_against(hub: HubServer, project: Path, tmp_path: Path, *pytest_args: str, **extra: str) -> str:
+def run_against(
+    hub: HubServer, project: Path, tmp_path: Path, *pytest_args: str, warm: Warm | None = None, **extra: str
+) -> str:
     env = hub_env(tmp_path, hub.url, hub.state.token)
     env.update(HF_HUB_DISABLE_XET="1", TOKENIZERS_PARALLELISM="false", **extra)
+    if warm:
+        env.update(HF_HOME=str(warm.folder / "hf-home"), **warm.env())
+        shutil.rmtree(warm.folder / "hf-home", ignore_errors=True)
     saved = dict(os.environ)
     os.environ.clear()
     os.environ.update(env)
     try:
-        return run_project_tests(project, *pytest_args)
+        return run_project_tests(project, *pytest_args, python=warm.python if warm else sys.executable)
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -72,21 +107,22 @@ def run_against(hub: HubServer, project: Path, tmp_path: Path, *pytest_args: str
 HUB_TEST = "test_demo_answers_with_the_hub_model"  # the rendered test that needs MODEL_ID
 
 
-def run_offline(project: Path, tmp_path: Path) -> None:
+def run_offline(project: Path, tmp_path: Path, warm: Warm | None = None) -> None:
     """The project's whole `pytest`, its model on no Hub: an empty loopback Hub (it records every request)
     gets demo_model.py's one question from the skipped Hub model test, and nothing else."""
     model = yaml.safe_load((project / ".copier-answers.yml").read_text())["models"].split(",")[0].strip()
-    with HubServer(token=fake_token()) as empty:
-        output = run_against(empty, project, tmp_path / "offline", "-rs")
+    with contextlib.nullcontext(warm.empty) if warm else HubServer(token=fake_token()) as empty:
+        empty.clear_log()
+        output = run_against(empty, project, tmp_path / "offline", "-rs", warm=warm)
         asked = [r.path.partition("?")[0] for r in empty.requests]
     skipped = [line for line in output.splitlines() if line.startswith("SKIPPED [1] tests/test_app.py")]
     assert "1 skipped" in output and len(skipped) == 1 and f"{model} is not on the Hub" in skipped[0], output[-3000:]
     assert asked == [f"/api/models/{model}"], asked
 
 
-def run_hub_test(hub: HubServer, project: Path, tmp_path: Path, **extra: str) -> None:
+def run_hub_test(hub: HubServer, project: Path, tmp_path: Path, warm: Warm | None = None, **extra: str) -> None:
     """The project's Hub model test alone, against the test Hub: it runs, and passes."""
-    output = run_against(hub, project, tmp_path, "-k", HUB_TEST, **extra)
+    output = run_against(hub, project, tmp_path, "-k", HUB_TEST, warm=warm, **extra)
     assert "1 passed" in output and "skipped" not in output, output[-3000:]
 
 
@@ -208,11 +244,11 @@ def test_the_pins_are_the_versions_the_suite_runs():
 @pytest.mark.slow
 @pytest.mark.parametrize("sdk", SDKS)
 @pytest.mark.parametrize("task", TASKS)
-def test_each_task_demo_loads_its_model_and_answers(template, tmp_path, demo_hub, sdk, task):
+def test_each_task_demo_loads_its_model_and_answers(template, tmp_path, demo_hub, warm, sdk, task):
     project = render(template, tmp_path / "demo", **demo_answers(sdk, task))
-    run_offline(project, tmp_path)
+    run_offline(project, tmp_path, None if task == COLD else warm)
     demo_hub.clear_log()
-    run_hub_test(demo_hub, project, tmp_path)
+    run_hub_test(demo_hub, project, tmp_path, None if task == COLD else warm)
     fetched = {r.path for r in demo_hub.requests if r.endpoint == "resolve" and r.status == 200}
     assert any(TASK_MODELS[task] in path for path in fetched), "the app did not download its model"
     assert any(DATASET_ID in path for path in fetched), "the app did not read its dataset"
@@ -250,15 +286,17 @@ def test_update_from_the_last_release_keeps_a_space_s_own_app(versions, tmp_path
 @pytest.mark.parametrize(
     ("sdk", "task"), [(sdk, task) for sdk in SDKS for task in DEMO.api_tasks if task != "translation"]
 )
-def test_api_demos_call_inference_with_the_space_token(template, tmp_path, demo_hub, sdk, task):
+def test_api_demos_call_inference_with_the_space_token(template, tmp_path, demo_hub, warm, sdk, task):
     """`api` sends each call to the inference route (the test Hub's stand-in, through INFERENCE_URL) with
     HF_TOKEN, and shows what it answers; nothing downloads the model. Offline, the project's own loopback
     endpoint (tests/stand_in.py) takes the calls, with a token the test makes."""
     answers = demo_answers(sdk, task, "api", with_data=False)
     project = render(template, tmp_path / "demo", **answers)
-    run_offline(project, tmp_path)
+    run_offline(project, tmp_path, None if task == COLD else warm)
     demo_hub.clear_log()
-    run_hub_test(demo_hub, project, tmp_path, INFERENCE_URL=f"{demo_hub.url}/inference/{task}")
+    run_hub_test(
+        demo_hub, project, tmp_path, None if task == COLD else warm, INFERENCE_URL=f"{demo_hub.url}/inference/{task}"
+    )
     calls = [r for r in demo_hub.requests if r.endpoint == "inference"]
     assert calls and all(r.status == 200 and r.authorization == f"Bearer {demo_hub.state.token}" for r in calls)
     assert not [r for r in demo_hub.requests if r.endpoint == "resolve"], "api must not download the model"

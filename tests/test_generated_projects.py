@@ -51,15 +51,16 @@ def project(request: pytest.FixtureRequest, template: Path, tmp_path_factory: py
     )
 
 
-def run_project_tests(project: Path, *pytest_args: str) -> str:
-    """The rendered project's own `python -m pytest`, as its README says, must pass; its output."""
+def run_project_tests(project: Path, *pytest_args: str, python: str = sys.executable) -> str:
+    """The rendered project's own `python -m pytest`, as its README says, must pass; its output. `python`: the
+    interpreter to run it with (the demo tests pass tests/warm_python.py's shim)."""
     if (project / "index.html").exists():
         need_chromium()
     ARTIFACTS.mkdir(exist_ok=True)
     env = {**os.environ, "SCREENSHOT_DIR": str(ARTIFACTS), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     env.pop("PYTEST_ADDOPTS", None)
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args],
+        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args],
         cwd=project,
         env=env,
         capture_output=True,

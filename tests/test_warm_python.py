@@ -1,0 +1,158 @@
+"""tests/warm_python.py: a Python started through the shim runs as the real python would, forked from a
+zygote whose environment is its own (here a light one: WARM_PYTHON_PRELOAD=json)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import warm_python
+
+SCRIPT = """\
+import json, os, sys
+print(json.dumps({"argv": sys.argv, "cwd": os.getcwd(), "path0": sys.path[0], "exe": sys.executable,
+                  "name": __name__, "file": globals().get("__file__"), "seen": os.environ.get("SEEN"),
+                  "hf_token": os.environ.get("HF_TOKEN"), "keys": sorted(os.environ)}))
+print("to stderr", file=sys.stderr)
+sys.exit(int(os.environ.get("CODE", "0")))
+"""
+
+
+@pytest.fixture
+def warm(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
+    folder = tmp_path / "warm"
+    shim = warm_python.make_bin(folder)
+    env = {
+        **os.environ,
+        warm_python.DIR_VAR: str(folder),
+        warm_python.OWNER_VAR: str(os.getpid()),
+        warm_python.PRELOAD_VAR: "json",
+    }
+    env.pop("HF_TOKEN", None)
+    yield shim, env
+    warm_python.stop(folder)
+
+
+def run(argv: list[str], env: dict[str, str], cwd: Path, **kwargs) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True, timeout=60, **kwargs)
+
+
+def test_a_script_sees_the_request_s_argv_cwd_env_and_its_output_and_code_come_back(warm, tmp_path):
+    import json
+
+    shim, env = warm
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "main.py").write_text(SCRIPT)
+    work = tmp_path / "work"
+    work.mkdir()
+    result = run([str(shim), str(tmp_path / "app" / "main.py"), "x", "y"], {**env, "SEEN": "1", "CODE": "3"}, work)
+    assert result.returncode == 3 and result.stderr == "to stderr\n", result.stderr
+    seen = json.loads(result.stdout)
+    assert seen["argv"] == [str(tmp_path / "app" / "main.py"), "x", "y"] and seen["cwd"] == str(work)
+    assert seen["path0"] == str(tmp_path / "app") and seen["exe"] == str(shim) and seen["name"] == "__main__"
+    assert seen["file"] == str(tmp_path / "app" / "main.py") and seen["seen"] == "1"
+    assert seen["keys"] == sorted({**env, "SEEN": "1", "CODE": "3"})
+    assert len(warm_python.zygote_pids(shim.parent.parent)) == 1, "no zygote served it"
+    # a per-run variable (HF_TOKEN) may differ: the same zygote serves, the child sees its own value
+    again = run([str(shim), "main.py"], {**env, "SEEN": "1", "CODE": "3", "HF_TOKEN": "per-run"}, tmp_path / "app")
+    assert again.returncode == 3 and json.loads(again.stdout)["hf_token"] == "per-run"
+    assert json.loads(again.stdout)["argv"] == ["main.py"]
+    assert len(warm_python.zygote_pids(shim.parent.parent)) == 1
+
+
+def test_dash_m_and_dash_c_run_as_python_runs_them(warm, tmp_path):
+    import json
+
+    shim, env = warm
+    (tmp_path / "mod.py").write_text(SCRIPT)
+    module = run([str(shim), "-m", "mod", "a"], env, tmp_path)
+    seen = json.loads(module.stdout)
+    assert module.returncode == 0 and seen["argv"] == [str(tmp_path / "mod.py"), "a"]
+    assert seen["path0"] == str(tmp_path) and seen["name"] == "__main__"
+    code = run(
+        [str(shim), "-c", "import sys; print(sys.argv, repr(sys.path[0])); raise SystemExit(5)", "b"], env, tmp_path
+    )
+    assert (code.returncode, code.stdout) == (5, "['-c', 'b'] ''\n")
+    failing = run([str(shim), "-c", "import atexit; atexit.register(print, 'bye'); 1/0"], env, tmp_path)
+    assert failing.returncode == 1 and "ZeroDivisionError" in failing.stderr and failing.stdout == "bye\n"
+    message = run([str(shim), "-c", "import sys; sys.exit('no way')"], env, tmp_path)
+    assert (message.returncode, message.stderr) == (1, "no way\n")
+
+
+def test_terminate_ends_the_child_and_popen_sees_minus_15(warm, tmp_path):
+    shim, env = warm
+    started = tmp_path / "started"
+    code = f"import pathlib, time; pathlib.Path({str(started)!r}).write_text('x'); time.sleep(60)"
+    process = subprocess.Popen([str(shim), "-c", code], env=env, cwd=tmp_path)
+    _wait_for(started)
+    process.terminate()
+    assert process.wait(timeout=10) == -signal.SIGTERM
+
+
+def test_a_killed_shim_kills_its_child(warm, tmp_path):
+    shim, env = warm
+    pid_file = tmp_path / "pid"
+    part, done = f"{str(pid_file)!r} + '.part'", repr(str(pid_file))
+    code = f"import os, pathlib, time; pathlib.Path({part}).write_text(str(os.getpid())); os.rename({part}, {done})"
+    code += "; time.sleep(60)"
+    process = subprocess.Popen([str(shim), "-c", code], env=env, cwd=tmp_path)
+    _wait_for(pid_file)
+    child = int(pid_file.read_text())
+    assert child != process.pid
+    process.kill()
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child), "the child outlived its shim"
+
+
+def test_another_environment_gets_another_zygote(warm, tmp_path):
+    shim, env = warm
+    for extra in ({}, {"MODEL_ID": "a"}, {"HF_HUB_OFFLINE": "1"}, {"HF_HUB_OFFLINE": "1", "MODEL_ID": "b"}):
+        assert run([str(shim), "-c", "pass"], {**env, **extra}, tmp_path).returncode == 0
+    assert len(warm_python.zygote_pids(shim.parent.parent)) == 2
+    assert warm_python.stop(shim.parent.parent) == 2
+
+
+def test_without_the_folder_or_with_an_option_the_real_python_runs(warm, tmp_path):
+    shim, env = warm
+    code = "import sys; print(sys.executable)"
+    plain = {k: v for k, v in env.items() if k != warm_python.DIR_VAR}
+    assert run([str(shim), "-c", code], plain, tmp_path).stdout == f"{sys.executable}\n"
+    assert run([str(shim), "-I", "-c", code], env, tmp_path).stdout == f"{sys.executable}\n"
+    assert warm_python.zygote_pids(shim.parent.parent) == []
+    assert (shim.parent / "ruff").resolve() == (Path(sys.executable).parent / "ruff").resolve()
+
+
+def test_a_zygote_refuses_to_serve_when_a_preloaded_module_reads_a_per_run_variable(warm, tmp_path):
+    shim, env = warm
+    (tmp_path / "reads_model.py").write_text("import os\nMODEL = os.environ.get('MODEL_ID')\n")
+    env = {**env, "PYTHONPATH": str(tmp_path), warm_python.PRELOAD_VAR: "json,reads_model"}
+    result = run([str(shim), "-c", "pass"], env, tmp_path)
+    assert result.returncode == 1 and "reads_model reads MODEL_ID at import" in result.stderr, result.stderr
+
+
+def _wait_for(path: Path) -> None:
+    deadline = time.monotonic() + 30
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.02)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as stat:  # a zombie waiting for its parent counts as gone
+            return stat.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -1,0 +1,483 @@
+"""Warm starts for the Pythons a rendered demo project starts: a per-worker fork server ("zygote").
+
+The suite hands a project `<dir>/bin/python` (the shim, `make_bin`) as its Python. The shim, a tiny
+stdlib-only script run with `-IS`, sends its argv, cwd, environment and fds 0-2 to a zygote: a Python that
+imported the heavy libraries (torch, transformers, gradio, streamlit, ...) once and forks a copy of itself
+per request, which then runs `-m module`, `-c code` or a script exactly as `python` would. Inside, the
+child's `sys.executable` is the shim, so the app a project's tests start goes through it too.
+
+Environment variables read at import (HF_ENDPOINT, HF_HOME, HF_HUB_OFFLINE, ...) would be stale in a child
+of a zygote imported under another environment: a zygote serves only requests whose environment equals its
+own, but for PER_RUN (variables the preloaded modules do not read at import; the zygote traces every read
+while it imports and refuses to serve if one does, unless REFRESH re-reads it in each child). Anything the
+shim cannot serve exactly (a python option such as -I, -u, -X) runs the real python; so does every call
+when WARM_PYTHON_DIR is unset.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+DIR_VAR = "WARM_PYTHON_DIR"  # the per-worker folder of sockets, pid files and logs; unset: the real python
+OWNER_VAR = "WARM_PYTHON_OWNER"  # the pid whose end ends the zygotes
+PRELOAD_VAR = "WARM_PYTHON_PRELOAD"  # comma-separated modules instead of PRELOAD (this module's own tests)
+# Differ from run to run, and no preloaded module reads them at import (checked by tracing, see _trace_reads):
+PER_RUN = ("PYTEST_CURRENT_TEST", "MODEL_ID", "GRADIO_SERVER_PORT", "INFERENCE_URL", "HF_TOKEN")
+# Read at import by a preloaded module: each child sets the module's value again from its own environment.
+REFRESH = {
+    ("GRADIO_SERVER_PORT", "gradio.http_server"): ("INITIAL_PORT_VALUE", "7860", int),
+    ("GRADIO_SERVER_PORT", "gradio.node_server"): ("INITIAL_PORT_VALUE", "7860", int),
+}
+PRELOAD = (
+    "numpy",
+    "PIL.Image",
+    "torch",
+    "transformers",
+    "transformers.pipelines",
+    "huggingface_hub",
+    "datasets",
+    "diffusers",
+    "peft",
+    "gradio",
+    "gradio_client",
+    "streamlit",
+    "streamlit.testing.v1",
+    "fastapi",
+    "uvicorn",
+    "pytest",
+    "_pytest.pytester",
+)
+IDLE_SECONDS = 15 * 60
+START_SECONDS = 180
+HEADER = struct.Struct("!I")
+
+
+# ------------------------------------------------------------------------------------------ the shim
+def make_bin(folder: Path, real: str = sys.executable) -> Path:
+    """`folder/bin`: python, python3, python3.X are the shim, every other entry of the real python's bin
+    folder a link to it (a project's tests look for tools such as hadolint beside sys.executable)."""
+    bin_dir = folder / "bin"
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    names = {"python", "python3", f"python{sys.version_info[0]}.{sys.version_info[1]}"}
+    for entry in Path(real).parent.iterdir():
+        if entry.name not in names and not (bin_dir / entry.name).exists():
+            (bin_dir / entry.name).symlink_to(entry)
+    here = Path(__file__).resolve()
+    text = (
+        f"#!{real} -IS\n"
+        f"import sys\nsys.path.insert(0, {str(here.parent)!r})\n"
+        f"import {here.stem}\n{here.stem}.shim({real!r})\n"
+    )
+    for name in names:
+        (bin_dir / name).write_text(text)
+        (bin_dir / name).chmod(0o755)
+    return bin_dir / "python"
+
+
+def served(argv: list[str]) -> tuple[str, str] | None:
+    """('-m', module) / ('-c', code) / ('script', path) when the shim can serve `python argv` exactly."""
+    if len(argv) >= 2 and argv[0] in ("-m", "-c"):
+        return argv[0], argv[1]
+    if argv and not argv[0].startswith("-"):
+        return "script", argv[0]
+    return None
+
+
+def env_key(env: dict[str, str], real: str) -> str:
+    kept = sorted((k, v) for k, v in env.items() if k not in PER_RUN)
+    return hashlib.sha256(json.dumps([real, kept]).encode()).hexdigest()[:16]
+
+
+def shim(real: str) -> None:
+    argv = sys.argv[1:]
+    folder = os.environ.get(DIR_VAR)
+    if not folder or served(argv) is None:
+        os.execv(real, [real, *argv])
+    env = dict(os.environ)
+    key = env_key(env, real)
+    path = Path(folder) / f"{key}.sock"
+    conn = _connect(path) or _start_zygote(Path(folder), key, env, real)
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.dup2(os.open(os.devnull, os.O_RDWR), fd)
+    request = {"argv": argv, "cwd": os.getcwd(), "env": env, "executable": os.path.abspath(sys.argv[0])}
+    payload = json.dumps(request).encode()
+    socket.send_fds(conn, [HEADER.pack(len(payload))], [0, 1, 2])
+    conn.sendall(payload)
+    reader = conn.makefile("r")
+    line = reader.readline()
+    if not line.startswith("pid "):
+        sys.stderr.write(f"warm_python: the zygote answered {line!r}; see {folder}/{key}.log\n")
+        sys.exit(1)
+    pid = int(line.split()[1])
+
+    def forward(signum: int, _frame: Any) -> None:
+        try:
+            os.kill(pid, signum)
+        except ProcessLookupError:
+            pass
+
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2):
+        signal.signal(signum, forward)
+    while True:
+        try:
+            line = reader.readline()
+            break
+        except InterruptedError:
+            continue
+    kind, _, value = line.strip().partition(" ")
+    if kind == "signal":
+        signum = int(value)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        time.sleep(1)
+        sys.exit(128 + signum)
+    if kind != "exit":
+        sys.stderr.write(f"warm_python: the zygote's supervisor answered {line!r}; see {folder}/{key}.log\n")
+        sys.exit(1)
+    sys.exit(int(value))
+
+
+def _connect(path: Path) -> socket.socket | None:
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.connect(str(path))
+    except OSError:
+        conn.close()
+        return None
+    return conn
+
+
+def _start_zygote(folder: Path, key: str, env: dict[str, str], real: str) -> socket.socket:
+    """One zygote per key: the first shim starts it (under a file lock) and every shim waits for its socket."""
+    with open(folder / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        conn = _connect(folder / f"{key}.sock")
+        if conn:
+            return conn
+        home = folder / f"zygote-{key}"
+        home.mkdir(exist_ok=True)
+        log = open(folder / f"{key}.log", "ab")
+        zygote = subprocess.Popen(
+            [real, __file__, "zygote", str(folder), key],
+            env={k: v for k, v in env.items() if k not in PER_RUN},
+            cwd=home,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline:
+            conn = _connect(folder / f"{key}.sock")
+            if conn:
+                return conn
+            if zygote.poll() is not None:
+                break
+            time.sleep(0.05)
+        tail = (folder / f"{key}.log").read_text(errors="replace")[-3000:]
+        sys.stderr.write(f"warm_python: the zygote for {key} did not start:\n{tail}\n")
+        sys.exit(1)
+
+
+def zygote_pids(folder: Path) -> list[int]:
+    return [int(path.read_text()) for path in folder.glob("*.pid")]
+
+
+def stop(folder: Path) -> int:
+    """End every zygote started under `folder` (its children end with their shims); how many there were."""
+    pids = zygote_pids(folder)
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    return len(pids)
+
+
+# ------------------------------------------------------------------------------------------ the zygote
+def _trace_reads(reads: list[tuple[str, str]]) -> Any:
+    """While the zygote imports: note every PER_RUN variable read through os.environ, with the module reading."""
+    environ_type = type(os.environ)
+    getitem = environ_type.__getitem__
+    skip = {"os", "collections.abc", "_collections_abc"}  # os.getenv, Mapping.get, __contains__
+
+    def traced(self: Any, key: str) -> Any:
+        if key in PER_RUN:
+            frame = sys._getframe(1)
+            while frame and frame.f_globals.get("__name__") in skip:
+                frame = frame.f_back
+            reads.append((key, frame.f_globals.get("__name__", "?") if frame else "?"))
+        return getitem(self, key)
+
+    environ_type.__getitem__ = traced  # type: ignore[method-assign]
+    return lambda: setattr(environ_type, "__getitem__", getitem)
+
+
+def _preload() -> list[str]:
+    """Import PRELOAD; the problems that forbid serving (an unrefreshed import-time read of a PER_RUN variable)."""
+    reads: list[tuple[str, str]] = []
+    untrace = _trace_reads(reads)
+    try:
+        names = os.environ[PRELOAD_VAR].split(",") if os.environ.get(PRELOAD_VAR) else PRELOAD
+        for name in names:
+            started = time.monotonic()
+            try:
+                __import__(name)
+            except Exception as error:  # noqa: BLE001 (a child importing it meets the same error itself)
+                print(f"preload {name}: {type(error).__name__}: {error}", flush=True)
+            print(f"preload {name}: {time.monotonic() - started:.2f} s", flush=True)
+    finally:
+        untrace()
+    return [f"{module} reads {var} at import" for var, module in reads if (var, module) not in REFRESH]
+
+
+def zygote(folder: Path, key: str) -> None:
+    sys.path.pop(0)  # this file's folder: a child sets its own sys.path[0]
+    problems = _preload()
+    import threading
+
+    if threading.active_count() != 1:
+        problems.append(f"threads at fork time: {[t.name for t in threading.enumerate()]}")
+    if problems:
+        print("the zygote cannot serve: " + "; ".join(problems), flush=True)
+        sys.exit(1)
+    native = [Path(f"/proc/self/task/{t}/comm").read_text().strip() for t in os.listdir("/proc/self/task")]
+    print(f"ready: {len(sys.modules)} modules, native threads {native}", flush=True)
+    digest = {k: hashlib.sha256(v.encode()).hexdigest()[:8] for k, v in sorted(os.environ.items())}
+    print(f"environment (sha256 of each value): {json.dumps(digest)}", flush=True)  # why keys differ
+    owner = int(os.environ.get(OWNER_VAR, "0"))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop(): the finally below removes socket and pid
+    (folder / f"{key}.pid").write_text(str(os.getpid()))
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    partial = folder / f"{key}.sock.{os.getpid()}"
+    listener.bind(str(partial))
+    listener.listen(64)
+    listener.settimeout(1.0)
+    os.rename(partial, folder / f"{key}.sock")  # connectable only once it listens
+    last = time.monotonic()
+    try:
+        while time.monotonic() - last < IDLE_SECONDS:
+            _reap()
+            if owner and not _alive(owner):
+                break
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            last = time.monotonic()
+            conn.settimeout(None)
+            try:
+                request, fds = _receive(conn)
+            except (OSError, ValueError) as error:
+                print(f"bad request: {error}", flush=True)
+                conn.close()
+                continue
+            sys.stdout.flush()
+            sys.stderr.flush()
+            if os.fork() == 0:
+                try:
+                    _supervise(listener, conn, request, fds)
+                finally:
+                    os._exit(70)
+            conn.close()
+            for fd in fds:
+                os.close(fd)
+    finally:
+        times = os.times()  # the children's include every run this zygote served, reaped by their supervisors
+        print(f"cpu: {times.user + times.system:.1f} s, children {times.children_user + times.children_system:.1f} s")
+        for name in (f"{key}.sock", f"{key}.pid"):
+            (folder / name).unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _reap() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
+    head, fds, _, _ = socket.recv_fds(conn, HEADER.size, 3)
+    if len(head) != HEADER.size or len(fds) != 3:
+        for fd in fds:
+            os.close(fd)
+        raise ValueError(f"header {head!r}, {len(fds)} fds")
+    (size,) = HEADER.unpack(head)
+    data = b""
+    while len(data) < size:
+        chunk = conn.recv(size - len(data))
+        if not chunk:
+            raise ValueError("the shim left mid-request")
+        data += chunk
+    return json.loads(data), fds
+
+
+def _supervise(listener: socket.socket, conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
+    """The supervisor: fork the child, tell the shim its pid, wait; tell the shim how it ended. The shim gone
+    first (killed): kill the child's process group."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    listener.close()
+    pid = os.fork()
+    if pid == 0:
+        conn.close()
+        try:
+            code = _run_child(request, fds)
+        except BaseException:  # noqa: BLE001 (the child must never return into the zygote's loop)
+            code = 70
+        os._exit(code)
+    for fd in fds:
+        os.close(fd)
+    conn.sendall(f"pid {pid}\n".encode())
+    pidfd = os.pidfd_open(pid)
+    import select
+
+    poller = select.poll()
+    poller.register(conn, select.POLLIN | select.POLLHUP)
+    poller.register(pidfd, select.POLLIN)
+    while True:
+        events = dict(poller.poll())
+        if pidfd in events:
+            _, status = os.waitpid(pid, 0)
+            if os.WIFSIGNALED(status):
+                answer = f"signal {os.WTERMSIG(status)}\n"
+            else:
+                answer = f"exit {os.waitstatus_to_exitcode(status)}\n"
+            try:
+                conn.sendall(answer.encode())
+            except OSError:
+                pass
+            os._exit(0)
+        if conn.fileno() in events:  # the shim closed the connection: it is gone
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+            os._exit(0)
+
+
+def _run_child(request: dict[str, Any], fds: list[int]) -> int:
+    """Become `python argv` in the request's cwd and environment, as a real python would start."""
+    import atexit
+    import builtins
+    import threading
+    import types
+
+    os.setpgrp()
+    for signum in signal.valid_signals():
+        if signum not in (signal.SIGKILL, signal.SIGSTOP):
+            try:
+                signal.signal(signum, signal.SIG_DFL)
+            except (OSError, ValueError):
+                pass
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    sys.stdout.reconfigure(line_buffering=os.isatty(1))
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    for (var, module_name), (attribute, default, convert) in REFRESH.items():
+        module = sys.modules.get(module_name)
+        if module is not None:
+            setattr(module, attribute, convert(os.environ.get(var, default)))
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed()  # a real python seeds numpy's global generator afresh
+    sys.executable = request["executable"]
+    argv = request["argv"]
+    sys.orig_argv = [sys.executable, *argv]
+    main = types.ModuleType("__main__")
+    main.__dict__["__builtins__"] = builtins
+    sys.modules["__main__"] = main
+    how, what = served(argv)  # type: ignore[misc]
+    code = 0
+    try:
+        if how == "-m":
+            sys.argv = ["-m", *argv[2:]]
+            sys.path.insert(0, os.getcwd())
+            import runpy
+
+            runpy._run_module_as_main(what, alter_argv=True)  # type: ignore[attr-defined]
+        elif how == "-c":
+            sys.argv = ["-c", *argv[2:]]
+            sys.path.insert(0, "")
+            exec(compile(what, "<string>", "exec"), main.__dict__)
+        else:
+            script = os.path.abspath(what)
+            sys.argv = list(argv)
+            sys.path.insert(0, os.path.dirname(os.path.realpath(script)))
+            from importlib.machinery import SourceFileLoader
+
+            main.__dict__.update(__file__=script, __cached__=None, __loader__=SourceFileLoader("__main__", script))
+            with open(script, "rb") as source:
+                exec(compile(source.read(), script, "exec"), main.__dict__)
+    except SystemExit as done:
+        code = _exit_code(done.code)
+    except KeyboardInterrupt:
+        _finish(threading, atexit)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+        return 130
+    except BaseException:  # noqa: BLE001 (as python: the traceback on stderr, exit code 1)
+        sys.excepthook(*sys.exc_info())
+        code = 1
+    return _finish(threading, atexit, code)
+
+
+def _exit_code(code: Any) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _finish(threading: Any, atexit: Any, code: int = 0) -> int:
+    """What python does at exit: wait for non-daemon threads, run atexit handlers, flush stdio."""
+    try:
+        threading._shutdown()
+    except BaseException:  # noqa: BLE001
+        pass
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            code = code or 120
+    return code
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["zygote"]:
+    zygote(Path(sys.argv[2]), sys.argv[3])
