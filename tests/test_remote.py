@@ -212,7 +212,9 @@ def rendered_project(
 ) -> tuple[Path, dict[str, str]]:
     project = tmp_path / "demo"
     env = hub_env(tmp_path, hub.url, token)
-    hub.fail("create", 500)  # render with a failed remote step, then test the retry against each state
+    # Render with a failed remote step, then test the retry against each state. 403 is not retried: a 5xx
+    # would wait on the back-off (1 s, then 2 s) in every test that starts here.
+    hub.fail("create", 403)
     result = copier_copy(template, project, env, create_remote="true", namespace="fakeuser", **answers)
     assert result.returncode == 0, result.stderr
     hub.heal()
