@@ -464,7 +464,7 @@ def test_the_token_never_follows_a_redirect_to_another_host():
 
     app = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirects)
     for server in (elsewhere, app):
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()  # quick shutdown()
     token = fake_token()
     try:
         with pytest.raises(NotLive, match="redirected elsewhere"):

@@ -303,7 +303,7 @@ class Listener:
         self.seen = seen
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True).start()  # quick shutdown()
 
     def close(self) -> None:
         self.server.shutdown()

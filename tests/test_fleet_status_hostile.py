@@ -234,7 +234,7 @@ def served_template(tmp_path: Path, files: dict[str, str]) -> Iterator[tuple[str
             fetched.append(self.path)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Logged, directory=str(served)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()  # quick shutdown()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/tpl.git", fetched
     finally:
