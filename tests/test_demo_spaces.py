@@ -72,8 +72,9 @@ def warm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warm]:
     with HubServer(token=fake_token()) as empty:
         yield Warm(folder, str(warm_python.make_bin(folder)), empty)
     warm_python.stop(folder)
-    started = len(list(folder.glob("*.log")))  # one zygote per environment: a per-test value in it starts one each
-    assert started <= 10, f"{started} zygotes: an environment variable differs from run to run (see {folder})"
+    # One zygote per environment, 9 for the whole module; a value differing per test would start one per test.
+    started = len(list(folder.glob("*.log")))
+    assert started <= 12, f"{started} zygotes: an environment variable differs from run to run (see {folder})"
 
 
 def demo_answers(sdk: str, task: str, inference: str = "local", with_data: bool = True) -> dict[str, Any]:
