@@ -257,10 +257,7 @@ def publish(
         try:
             return with_retries(call)[0]
         except Exception as exc:
-            attempts = getattr(exc, "attempts_used", 1)
-            raise HubStepError(
-                explain(exc, action=action, repo_id=target.repo_id, endpoint=endpoint, attempts=attempts)
-            ) from exc
+            raise HubStepError(explain(exc, action=action, repo_id=target.repo_id, endpoint=endpoint)) from exc
 
     created = True
     try:

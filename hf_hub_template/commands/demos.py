@@ -8,17 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hf_hub_template.commands import _options as option
 from hf_hub_template.commands._errors import CommandError
-from hf_hub_template.commands._options import (
-    add_data_option,
-    add_secrets_file_option,
-    add_template_options,
-    add_waiting_options,
-    org_standard,
-    parse_data,
-    read_secrets_option,
-    trusted_template,
-)
 from hf_hub_template.commands.projects import cmd_new
 from hf_hub_template.hub.project import Project
 from hf_hub_template.untrusted import for_terminal
@@ -40,22 +31,22 @@ def register(sub: Any) -> None:
         action="store_true",
         help="create the Space, wait until it runs, ask it once with its first example and print the answer",
     )
-    add_waiting_options(dem)
-    add_secrets_file_option(dem)
-    add_data_option(dem, help="an answer (wins)")
-    add_template_options(dem)
+    option.add_waiting_options(dem)
+    option.add_secrets_file_option(dem)
+    option.add_data_option(dem, help="an answer (wins)")
+    option.add_template_options(dem)
     dem.set_defaults(func=cmd_demo)
 
     trio = sub.add_parser("trio", help="render a model, its dataset and a Space that demos both, linked")
     trio.add_argument("dest", type=Path, help="the folder to create the three projects in")
     trio.add_argument("--name", required=True, help="the model's repo name; the others add -data and -demo")
     trio.add_argument("--namespace", help="Hub user or organisation of all three (default: your login)")
-    add_data_option(
+    option.add_data_option(
         trio,
         metavar="[TYPE.]KEY=VALUE",
         help="an answer for the three, or for one with a model./dataset./space. prefix",
     )
-    add_template_options(trio)
+    option.add_template_options(trio)
     trio.add_argument("--create-remote", action="store_true", help="create the three on the Hub and upload them")
     trio.add_argument("--no-wait", action="store_true", help="do not watch the Space build and start")
     trio.set_defaults(func=cmd_trio)
@@ -73,10 +64,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     args.dest = args.dest or Path(model_id.split("/")[-1])
     if args.dest.exists() or args.dest.is_symlink():
         raise CommandError(f"{args.dest} already exists; nothing was written. Name a new folder as DEST.")
-    given = parse_data(args.data)
+    given = option.parse_data(args.data)
     if args.secrets_file and not args.publish:
         raise CommandError("--secrets-file gives the Space its secrets when it is created: add --publish")
-    secret_values = read_secrets_option(args.secrets_file)
+    secret_values = option.read_secrets_option(args.secrets_file)
     try:
         info, readme = demo.read_model(model_id)
         base = demo.read_base(info)  # a PEFT adapter's base model (None for any other model)
@@ -117,14 +108,14 @@ def cmd_trio(args: argparse.Namespace) -> int:
     from hf_hub_template import trio
     from hf_hub_template.org_standard import declared_questions
 
-    standard = org_standard(args)
-    data = trio.split_data(parse_data(args.data), declared_questions())
+    standard = option.org_standard(args)
+    data = trio.split_data(option.parse_data(args.data), declared_questions())
     if standard:
         data = {repo_type: standard.answers(given) for repo_type, given in data.items()}
     namespace = args.namespace or your_login(args.name)
     members = trio.plan(args.dest, args.name, namespace, data)
     trio.render_all(
-        trusted_template(args, standard),
+        option.trusted_template(args, standard),
         members,
         vcs_ref=args.vcs_ref,
         user_defaults=standard.defaults if standard else {},

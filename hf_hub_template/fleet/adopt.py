@@ -27,13 +27,24 @@ import yaml
 
 from hf_hub_template.answers import ANSWERS_FILE, load_answers
 from hf_hub_template.fleet.infer import MAX_CARD_BYTES, CannotAdopt, Inferred, hub_rules, infer, read_card
-from hf_hub_template.fleet.scan import Answers, Options, Outcome, Repo, scan, short, summary, visit_one
+from hf_hub_template.fleet.scan import (
+    Answers,
+    Options,
+    Outcome,
+    OutcomeRows,
+    Repo,
+    print_dry_run,
+    scan,
+    short,
+    summary,
+    visit_one,
+)
 from hf_hub_template.fleet.update import open_pull_request
 from hf_hub_template.git import run_git
 from hf_hub_template.hub.errors import explain, with_retries
 from hf_hub_template.template_files import TemplateRepo
 from hf_hub_template.trusted_update import SRC_PATH_LINE, clone_environment, last_line
-from hf_hub_template.untrusted import bounded, for_markdown, for_terminal
+from hf_hub_template.untrusted import bounded, for_markdown
 
 PR_TITLE = "Adopt hf-hub-template "  # then the version: one open adoption PR per repo and version
 # The only files read from a repo, each at most MAX_FILE_BYTES (its README.md: MAX_CARD_BYTES).
@@ -71,11 +82,12 @@ class AdoptResult(Outcome):
     files: list[str] = field(default_factory=list)
 
 
-class AdoptVisitor:
+class AdoptVisitor(OutcomeRows[AdoptResult]):
     """fleet-adopt's visit of each repo without the template's answers file: infer, render, open one PR.
     A repo with answers naming the operator's template is a member already; one naming another, skipped."""
 
     command = "fleet-adopt"
+    statuses = Status
     nothing_done = "nothing was adopted"
 
     def __init__(self, options: Options, dry_run: bool = False, strict: bool = False) -> None:
@@ -93,27 +105,21 @@ class AdoptVisitor:
     def not_from_a_template(self, repo: Repo) -> AdoptResult:  # the scan hands such repos to non_member
         return AdoptResult(repo.repo_type, repo.repo_id).end(Status.FAILED, f"its {ANSWERS_FILE} could not be read")
 
-    def foreign(self, repo: Repo, source: str, answers: dict[str, Any]) -> AdoptResult:
-        outcome = AdoptResult(repo.repo_type, repo.repo_id, version=str(answers.get("_commit", "-")))
-        return outcome.end(Status.FOREIGN_TEMPLATE, source)
-
-    def failed(self, repo: Repo, message: str) -> AdoptResult:
-        return AdoptResult(repo.repo_type, repo.repo_id).end(Status.FAILED, message)
+    def row(self, repo: Repo, commit: str = "-") -> AdoptResult:
+        return AdoptResult(repo.repo_type, repo.repo_id, version=commit)
 
     def visit(self, api: Any, endpoint: str, repo: Repo, found: Answers) -> AdoptResult:
-        outcome = AdoptResult(repo.repo_type, repo.repo_id, version=str(found.answers.get("_commit", "-")))
+        outcome = self.row(repo, str(found.answers.get("_commit", "-")))
         return outcome.end(Status.MEMBER, "fleet-update keeps it current")
 
     def non_member(self, api: Any, endpoint: str, repo: Repo, scratch: Path) -> AdoptResult:
-        outcome = AdoptResult(repo.repo_type, repo.repo_id)
+        outcome = self.row(repo)
         try:
             return self._adopt(api, endpoint, repo, scratch, outcome)
         except CannotAdopt as err:
             return outcome.end(Status.CANNOT_ADOPT, str(err))
         except Exception as exc:
-            action = f"adopt {repo.repo_id}"
-            attempts = getattr(exc, "attempts_used", 1)
-            message = explain(exc, action=action, repo_id=repo.repo_id, endpoint=endpoint, attempts=attempts)
+            message = explain(exc, action=f"adopt {repo.repo_id}", repo_id=repo.repo_id, endpoint=endpoint)
             return outcome.end(Status.FAILED, message)
 
     def _adopt(self, api: Any, endpoint: str, repo: Repo, scratch: Path, outcome: AdoptResult) -> AdoptResult:
@@ -155,10 +161,7 @@ class AdoptVisitor:
 
     def report(self, rows: list[AdoptResult], out: TextIO) -> int:
         if self.dry_run:
-            for outcome in rows:
-                if outcome.description:
-                    shown = f"===== {outcome.repo_type} {outcome.repo_id}\n{outcome.description}"
-                    print(for_terminal(shown, keep_newlines=True), file=out)
+            print_dry_run(rows, lambda row: row.description, out)
         print(summary_table(rows), file=out)
         done = (Status.PR_OPENED, Status.PR_ALREADY_OPEN, Status.WOULD_OPEN, Status.MEMBER)
         if any(r.status is Status.FAILED for r in rows) or (self.strict and any(r.status not in done for r in rows)):

@@ -16,12 +16,12 @@ import fnmatch
 import hashlib
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol, TextIO, TypeVar
+from typing import Any, Generic, Protocol, TextIO, TypeVar
 
 from hf_hub_template.answers import ANSWERS_FILE, load_answers
 from hf_hub_template.hub.errors import HubStepError, explain, with_retries
@@ -179,8 +179,7 @@ def _visit(api: Any, endpoint: str, repo: Repo, options: Options, visitor: Visit
 
 
 def _failed(visitor: Visitor[Row], repo: Repo, exc: BaseException, action: str, endpoint: str) -> Row:
-    attempts = getattr(exc, "attempts_used", 1)
-    return visitor.failed(repo, explain(exc, action=action, repo_id=repo.repo_id, endpoint=endpoint, attempts=attempts))
+    return visitor.failed(repo, explain(exc, action=action, repo_id=repo.repo_id, endpoint=endpoint))
 
 
 def _read_and_visit(api: Any, endpoint: str, repo: Repo, options: Options, visitor: Visitor[Row], scratch: Path) -> Row:
@@ -247,6 +246,8 @@ class Outcome:
     """What a fleet command says of one repo: a status (an Enum whose value is its words) and what it is
     about. fleet-update's RepoResult and fleet-adopt's AdoptResult are dataclasses that declare both fields."""
 
+    repo_type: str
+    repo_id: str
     status: Any
     detail: str
 
@@ -259,6 +260,31 @@ class Outcome:
     def end(self: Ended, status: Any, detail: str = "") -> Ended:
         self.status, self.detail = status, detail
         return self
+
+
+class OutcomeRows(Generic[Ended]):
+    """The rows fleet-update and fleet-adopt give a repo whose answers name another template, or that
+    failed: a row made by `row` (the repo, at the template version its answers recorded), ended with the
+    command's own FOREIGN_TEMPLATE or FAILED status (`statuses`, the command's Status enum)."""
+
+    statuses: Any
+
+    def row(self, repo: Repo, commit: str = "-") -> Ended:
+        raise NotImplementedError
+
+    def foreign(self, repo: Repo, source: str, answers: dict[str, Any]) -> Ended:
+        return self.row(repo, str(answers.get("_commit", "-"))).end(self.statuses.FOREIGN_TEMPLATE, source)
+
+    def failed(self, repo: Repo, message: str) -> Ended:
+        return self.row(repo).end(self.statuses.FAILED, message)
+
+
+def print_dry_run(rows: Sequence[Ended], shown: Callable[[Ended], str], out: TextIO) -> None:
+    """--dry-run: what each repo would get (`shown` of its row: a diff, a pull request's text), under a
+    `===== TYPE ID` line; rows with nothing to show are left out."""
+    for row in rows:
+        if shown(row):
+            print(for_terminal(f"===== {row.repo_type} {row.repo_id}\n{shown(row)}", keep_newlines=True), file=out)
 
 
 def short(text: str, width: int = 60) -> str:

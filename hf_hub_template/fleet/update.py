@@ -16,12 +16,11 @@ from typing import Any, TextIO
 
 from hf_hub_template import trusted_update
 from hf_hub_template.answers import ANSWERS_FILE, load_answers
-from hf_hub_template.fleet.scan import Answers, Options, Outcome, Repo, scan, short, summary
+from hf_hub_template.fleet.scan import Answers, Options, Outcome, OutcomeRows, Repo, print_dry_run, scan, short, summary
 from hf_hub_template.git import git_output, init_repository, run_git
 from hf_hub_template.hub.errors import explain, with_retries
 from hf_hub_template.resources import template_file
 from hf_hub_template.template_files import TemplateRepo
-from hf_hub_template.untrusted import for_terminal
 
 PR_TITLE = "Update to hf-hub-template "  # then the target version: one open PR per repo and version
 CHANGELOG = template_file("CHANGELOG.md")
@@ -79,11 +78,12 @@ def changelog_between(from_version: str, to_version: str, template: str | None) 
     return "\n\n".join(kept) or "(no CHANGELOG entries found between these versions)"
 
 
-class UpdateVisitor:
+class UpdateVisitor(OutcomeRows[RepoResult]):
     """fleet-update's visit of one repo whose answers name the operator's template: stop when it is current,
     else download only the files the template owns and open a pull request with `copier update`'s result."""
 
     command = "fleet-update"
+    statuses = Status
     nothing_done = "nothing was updated"
 
     def __init__(self, options: Options, dry_run: bool = False) -> None:
@@ -95,14 +95,10 @@ class UpdateVisitor:
         self.template, self.target = template, self.options.vcs_ref or template.newest_release()
 
     def not_from_a_template(self, repo: Repo) -> RepoResult:
-        return RepoResult(repo.repo_type, repo.repo_id).end(Status.NOT_FROM_A_TEMPLATE)
+        return self.row(repo).end(Status.NOT_FROM_A_TEMPLATE)
 
-    def foreign(self, repo: Repo, source: str, answers: dict[str, Any]) -> RepoResult:
-        outcome = RepoResult(repo.repo_type, repo.repo_id, from_version=str(answers.get("_commit", "-")))
-        return outcome.end(Status.FOREIGN_TEMPLATE, source)
-
-    def failed(self, repo: Repo, message: str) -> RepoResult:
-        return RepoResult(repo.repo_type, repo.repo_id).end(Status.FAILED, message)
+    def row(self, repo: Repo, commit: str = "-") -> RepoResult:
+        return RepoResult(repo.repo_type, repo.repo_id, from_version=commit)
 
     def visit(self, api: Any, endpoint: str, repo: Repo, found: Answers) -> RepoResult:
         """Everything is read at the commit listed, and the answers that are checked are the ones in the work
@@ -112,13 +108,10 @@ class UpdateVisitor:
         options, template = self.options, self.template
         repo_id, repo_type, revision = repo.repo_id, repo.repo_type, repo.revision
         answers = found.answers
-        outcome = RepoResult(repo_type, repo_id, from_version=str(answers.get("_commit", "-")))
+        outcome = self.row(repo, str(answers.get("_commit", "-")))
 
         def failed(exc: BaseException, action: str) -> RepoResult:
-            attempts = getattr(exc, "attempts_used", 1)
-            return outcome.end(
-                Status.FAILED, explain(exc, action=action, repo_id=repo_id, endpoint=endpoint, attempts=attempts)
-            )
+            return outcome.end(Status.FAILED, explain(exc, action=action, repo_id=repo_id, endpoint=endpoint))
 
         # A first look, to download nothing for a repo refused; the answers rendered are checked again below.
         try:
@@ -177,10 +170,7 @@ class UpdateVisitor:
 
     def report(self, results: list[RepoResult], out: TextIO) -> int:
         if self.dry_run:
-            for outcome in results:
-                if outcome.diff:
-                    shown = f"===== {outcome.repo_type} {outcome.repo_id}\n{outcome.diff}"
-                    print(for_terminal(shown, keep_newlines=True), file=out)
+            print_dry_run(results, lambda row: row.diff, out)
         print(summary_table(results), file=out)
         return 1 if any(r.failed for r in results) else 0
 
@@ -258,7 +248,6 @@ def _open_pr(
                 action=f"open a pull request on {outcome.repo_id}",
                 repo_id=outcome.repo_id,
                 endpoint=endpoint,
-                attempts=getattr(exc, "attempts_used", 1),
             ),
         )
     if already:

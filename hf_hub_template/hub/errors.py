@@ -40,8 +40,11 @@ def is_unreachable(exc: BaseException) -> bool:
     return "ConnectError" in names or "gaierror" in names
 
 
-def explain(exc: BaseException, *, action: str, repo_id: str, endpoint: str, attempts: int = 1) -> str:
-    """The message for a failure of `action` (for example "create the Space") on `repo_id`."""
+def explain(exc: BaseException, *, action: str, repo_id: str, endpoint: str, attempts: int | None = None) -> str:
+    """The message for a failure of `action` (for example "create the Space") on `repo_id`; the tries are
+    the ones `with_retries` made (its `attempts_used`) unless given."""
+    if attempts is None:
+        attempts = getattr(exc, "attempts_used", 1)
     status = status_of(exc)
     namespace = repo_id.split("/")[0]
     tried = f" after {attempts} tries" if attempts > 1 else ""
