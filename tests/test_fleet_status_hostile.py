@@ -15,13 +15,13 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers import CURRENT_VERSION, ROOT, copier_copy, fake_token, hub_env, render, tracked_files
+from helpers import CURRENT_VERSION, copier_copy, fake_token, hub_env, render, tracked_files
+from helpers import run_cli as cli_process
 from hub_server import HubServer
 
 NAMESPACE = "fleet"
@@ -39,15 +39,7 @@ RAW_ANSWERS = {"not-a-mapping": b"- just\n- a list\n", "alias": b"a: &x [1, 2]\n
 
 
 def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hf_hub_template", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        stdin=subprocess.DEVNULL,
-    )
+    return cli_process(env, *args, stdin=subprocess.DEVNULL)
 
 
 @pytest.fixture(scope="module")
