@@ -351,6 +351,9 @@ def _supervise(listener: socket.socket, conn: socket.socket, request: dict[str, 
         try:
             code = _run_child(request, fds)
         except BaseException:  # noqa: BLE001 (the child must never return into the zygote's loop)
+            import traceback
+
+            traceback.print_exc()
             code = 70
         os._exit(code)
     for fd in fds:
