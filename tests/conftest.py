@@ -144,8 +144,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: -weight[item.path])
 
 
+_slow: set[str] = set()  # the tests marked slow, as the reports say (xdist's controller has no items)
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     _durations[report.nodeid] = _durations.get(report.nodeid, 0.0) + report.duration
+    if "slow" in report.keywords:
+        _slow.add(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """Each lane's tests and the seconds its tests took on the workers' clocks, so the CI log shows what
+    the fast lane (`-m "not slow"`) costs inside the whole run."""
+    if hasattr(config, "workerinput") or not _durations:
+        return
+    for lane, ids in (("fast", set(_durations) - _slow), ("slow", _slow & set(_durations))):
+        if ids:
+            seconds = sum(_durations[i] for i in ids)
+            terminalreporter.write_line(f"{lane} lane: {len(ids)} tests, {seconds:.0f} s of test time on the workers")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
