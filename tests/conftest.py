@@ -137,10 +137,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     are short and both workers finish together. Within a module the order stays."""
     cache = getattr(config, "cache", None)  # absent with -p no:cacheprovider
     known: dict[str, float] = cache.get(DURATIONS, {}) if cache else {}
-    unknown = sorted(known.values())[len(known) // 2] if known else 1.0  # a new test: the median
+    median = sorted(known.values())[len(known) // 2] if known else None  # a new test: the median
+
+    def guess(item: pytest.Item) -> float:
+        """No durations yet (a fresh clone, as CI has): a slow test weighs as about 30 fast ones."""
+        return median if median is not None else 10.0 if item.get_closest_marker("slow") else 0.3
+
     weight: dict[Path, float] = {}
     for item in items:
-        weight[item.path] = weight.get(item.path, 0.0) + known.get(item.nodeid, unknown)
+        weight[item.path] = weight.get(item.path, 0.0) + known.get(item.nodeid, guess(item))
     items.sort(key=lambda item: -weight[item.path])
 
 
