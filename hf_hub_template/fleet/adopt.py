@@ -103,13 +103,13 @@ class AdoptVisitor(OutcomeRows[AdoptResult]):
         self.questions = loaded if isinstance(loaded, dict) else {}
 
     def not_from_a_template(self, repo: Repo) -> AdoptResult:  # the scan hands such repos to non_member
-        return AdoptResult(repo.repo_type, repo.repo_id).end(Status.FAILED, f"its {ANSWERS_FILE} could not be read")
+        return self.row(repo).end(Status.FAILED, f"its {ANSWERS_FILE} could not be read")
 
-    def row(self, repo: Repo, commit: str = "-") -> AdoptResult:
-        return AdoptResult(repo.repo_type, repo.repo_id, version=commit)
+    def row(self, repo: Repo, version: str = "-") -> AdoptResult:
+        return AdoptResult(repo.repo_type, repo.repo_id, version=version)
 
     def visit(self, api: Any, endpoint: str, repo: Repo, found: Answers) -> AdoptResult:
-        outcome = self.row(repo, str(found.answers.get("_commit", "-")))
+        outcome = self.row(repo, self.recorded_version(found.answers))
         return outcome.end(Status.MEMBER, "fleet-update keeps it current")
 
     def non_member(self, api: Any, endpoint: str, repo: Repo, scratch: Path) -> AdoptResult:
@@ -133,7 +133,7 @@ class AdoptVisitor(OutcomeRows[AdoptResult]):
         inferred = infer(repo.repo_type, repo.repo_id, meta, files, texts, self.questions)
         rendered, refused = render(self.template, self.options.template, self.version, inferred.answers, scratch)
         recorded = load_answers(rendered)
-        outcome.version = str(recorded.get("_commit", "-"))
+        outcome.version = self.recorded_version(recorded)
         changes, added_keys = compose(texts, files, rendered, recorded, inferred, self.options.template)
         view = lay_out(scratch / "view", files, texts | changes)
         errors, advice = hub_rules().errors_and_warnings(view, repo.repo_type)

@@ -269,11 +269,16 @@ class OutcomeRows(Generic[Ended]):
 
     statuses: Any
 
-    def row(self, repo: Repo, commit: str = "-") -> Ended:
+    def row(self, repo: Repo, version: str = "-") -> Ended:
         raise NotImplementedError
 
+    @staticmethod
+    def recorded_version(answers: dict[str, Any]) -> str:
+        """The template version an answers file recorded (its `_commit`), as the tables show it; "-" if none."""
+        return str(answers.get("_commit", "-"))
+
     def foreign(self, repo: Repo, source: str, answers: dict[str, Any]) -> Ended:
-        return self.row(repo, str(answers.get("_commit", "-"))).end(self.statuses.FOREIGN_TEMPLATE, source)
+        return self.row(repo, self.recorded_version(answers)).end(self.statuses.FOREIGN_TEMPLATE, source)
 
     def failed(self, repo: Repo, message: str) -> Ended:
         return self.row(repo).end(self.statuses.FAILED, message)
@@ -283,8 +288,8 @@ def print_dry_run(rows: Sequence[Ended], shown: Callable[[Ended], str], out: Tex
     """--dry-run: what each repo would get (`shown` of its row: a diff, a pull request's text), under a
     `===== TYPE ID` line; rows with nothing to show are left out."""
     for row in rows:
-        if shown(row):
-            print(for_terminal(f"===== {row.repo_type} {row.repo_id}\n{shown(row)}", keep_newlines=True), file=out)
+        if text := shown(row):
+            print(for_terminal(f"===== {row.repo_type} {row.repo_id}\n{text}", keep_newlines=True), file=out)
 
 
 def short(text: str, width: int = 60) -> str:

@@ -97,8 +97,8 @@ class UpdateVisitor(OutcomeRows[RepoResult]):
     def not_from_a_template(self, repo: Repo) -> RepoResult:
         return self.row(repo).end(Status.NOT_FROM_A_TEMPLATE)
 
-    def row(self, repo: Repo, commit: str = "-") -> RepoResult:
-        return RepoResult(repo.repo_type, repo.repo_id, from_version=commit)
+    def row(self, repo: Repo, version: str = "-") -> RepoResult:
+        return RepoResult(repo.repo_type, repo.repo_id, from_version=version)
 
     def visit(self, api: Any, endpoint: str, repo: Repo, found: Answers) -> RepoResult:
         """Everything is read at the commit listed, and the answers that are checked are the ones in the work
@@ -108,7 +108,7 @@ class UpdateVisitor(OutcomeRows[RepoResult]):
         options, template = self.options, self.template
         repo_id, repo_type, revision = repo.repo_id, repo.repo_type, repo.revision
         answers = found.answers
-        outcome = self.row(repo, str(answers.get("_commit", "-")))
+        outcome = self.row(repo, self.recorded_version(answers))
 
         def failed(exc: BaseException, action: str) -> RepoResult:
             return outcome.end(Status.FAILED, explain(exc, action=action, repo_id=repo_id, endpoint=endpoint))
@@ -152,7 +152,7 @@ class UpdateVisitor(OutcomeRows[RepoResult]):
         update, base = trusted_update.run_update(work, template.git_dir, found.scratch, vcs_ref=to_version)
         if update.returncode != 0:
             return outcome.end(Status.FAILED, trusted_update.last_line(update))
-        outcome.to_version = str(load_answers(work).get("_commit", "-"))
+        outcome.to_version = self.recorded_version(load_answers(work))
         conflicts = sorted(set(git_output(work, "diff", "--name-only", "--diff-filter=U").split()))
         if conflicts:
             return outcome.end(Status.CONFLICT, ", ".join(conflicts))
