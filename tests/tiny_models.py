@@ -11,8 +11,10 @@ and the stand-in a project's offline test makes are one recipe.
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import io
+import shutil
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -47,7 +49,9 @@ def stand_in(task: str, inference: str = "local") -> ModuleType:
     from helpers import copier_jinja
 
     source = copier_jinja().get_template(STAND_IN).render(pipeline_tag=task, inference=inference)
-    path = Path(tempfile.mkdtemp(prefix="stand-in-")) / "stand_in.py"
+    folder = tempfile.mkdtemp(prefix="stand-in-")
+    atexit.register(shutil.rmtree, folder, True)  # kept while this process may show its lines in a traceback
+    path = Path(folder) / "stand_in.py"
     path.write_text(source)
     spec = importlib.util.spec_from_file_location(f"stand_in_{task}_{inference}".replace("-", "_"), path)
     assert spec and spec.loader

@@ -25,6 +25,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -106,8 +107,7 @@ def shim(real: str) -> None:
         os.execv(real, [real, *argv])
     env = dict(os.environ)
     key = env_key(env, real)
-    path = Path(folder) / f"{key}.sock"
-    conn = _connect(path) or _start_zygote(Path(folder), key, env, real)
+    conn = _connect(_socket(Path(folder), key)) or _start_zygote(Path(folder), key, env, real)
     for fd in (0, 1, 2):
         try:
             os.fstat(fd)
@@ -151,6 +151,17 @@ def shim(real: str) -> None:
     sys.exit(int(value))
 
 
+def _socket(folder: Path, key: str) -> Path:
+    """Where the zygote for `key` listens: in `folder`, unless its path would pass the 107 bytes a Unix
+    socket's address may hold (a deep test folder); then in a short folder of the temporary directory named
+    after `folder`, so every shim and zygote of it finds the same one."""
+    if len(os.fsencode(folder)) + len(key) + 20 <= 107:
+        return folder / f"{key}.sock"
+    short = Path(tempfile.gettempdir()) / f"warm-{hashlib.sha256(os.fsencode(folder)).hexdigest()[:12]}"
+    short.mkdir(mode=0o700, exist_ok=True)
+    return short / f"{key}.sock"
+
+
 def _connect(path: Path) -> socket.socket | None:
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
@@ -165,7 +176,7 @@ def _start_zygote(folder: Path, key: str, env: dict[str, str], real: str) -> soc
     """One zygote per key: the first shim starts it (under a file lock) and every shim waits for its socket."""
     with open(folder / f"{key}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        conn = _connect(folder / f"{key}.sock")
+        conn = _connect(_socket(folder, key))
         if conn:
             return conn
         home = folder / f"zygote-{key}"
@@ -183,7 +194,7 @@ def _start_zygote(folder: Path, key: str, env: dict[str, str], real: str) -> soc
         log.close()
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
-            conn = _connect(folder / f"{key}.sock")
+            conn = _connect(_socket(folder, key))
             if conn:
                 return conn
             if zygote.poll() is not None:
@@ -264,11 +275,12 @@ def zygote(folder: Path, key: str) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop(): the finally below removes socket and pid
     (folder / f"{key}.pid").write_text(str(os.getpid()))
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    partial = folder / f"{key}.sock.{os.getpid()}"
+    address = _socket(folder, key)
+    partial = address.with_name(f"{address.name}.{os.getpid()}")
     listener.bind(str(partial))
     listener.listen(64)
     listener.settimeout(1.0)
-    os.rename(partial, folder / f"{key}.sock")  # connectable only once it listens
+    os.rename(partial, address)  # connectable only once it listens
     last = time.monotonic()
     try:
         while time.monotonic() - last < IDLE_SECONDS:
@@ -300,8 +312,13 @@ def zygote(folder: Path, key: str) -> None:
     finally:
         times = os.times()  # the children's include every run this zygote served, reaped by their supervisors
         print(f"cpu: {times.user + times.system:.1f} s, children {times.children_user + times.children_system:.1f} s")
-        for name in (f"{key}.sock", f"{key}.pid"):
-            (folder / name).unlink(missing_ok=True)
+        address.unlink(missing_ok=True)
+        (folder / f"{key}.pid").unlink(missing_ok=True)
+        if address.parent != folder:
+            try:
+                address.parent.rmdir()  # the short folder, once its last zygote is gone
+            except OSError:
+                pass
 
 
 def _alive(pid: int) -> bool:
