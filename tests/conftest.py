@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # hf_hub_template, as the hooks import it
 sys.path.insert(0, str(ROOT / "template" / "tests"))  # hub_rules, as rendered projects import it
 
+import warm_python  # noqa: E402
 from helpers import (  # noqa: E402
     build_versions,
     fake_token,
@@ -23,6 +24,7 @@ from helpers import (  # noqa: E402
     shared_store,
     shared_template,
     snapshot_template,
+    use_python,
 )
 from hub_server import HubServer  # noqa: E402
 
@@ -146,6 +148,25 @@ def _bytecode_kept_for_subprocesses(tmp_path_factory: pytest.TempPathFactory) ->
         patch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
         patch.setenv("PYTHONPYCACHEPREFIX", str(folder))
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _light_warm_python(
+    tmp_path_factory: pytest.TempPathFactory, _bytecode_kept_for_subprocesses: None
+) -> Iterator[None]:
+    """The Copier and CLI processes the tests start (and the renders and copy tasks those start) each imported
+    Copier again: a third of a `copier copy`. helpers.python() is a shim that forks them from a Python that
+    imported Copier and the CLI once (tests/warm_python.py, light mode); HF_HUB_TEMPLATE_COLD=1 runs them cold."""
+    if os.environ.get("HF_HUB_TEMPLATE_COLD"):
+        yield
+        return
+    folder = tmp_path_factory.getbasetemp() / "light-python"
+    use_python(str(warm_python.make_bin(folder, env=warm_python.light_env(folder, os.getpid()))))
+    try:
+        yield
+    finally:
+        use_python(sys.executable)
+        warm_python.stop(folder)
 
 
 @pytest.fixture(scope="session")

@@ -39,7 +39,22 @@ RELEASE_COMMITS = {PREVIOUS_VERSION: "662884547080d9c86da3f3bed37c0dc3df55e2ba"}
 
 from hf_hub_template.git import work_tree_files  # noqa: E402  (conftest put ROOT on the path)
 
-COPIER_CLI = [sys.executable, "-m", "copier"]
+_PYTHON: list[str] = []
+
+
+def python() -> str:
+    """The Python tests start Copier and the CLI with: conftest's light warm shim (tests/warm_python.py: a fork
+    of a Python that imported Copier and the CLI once; every variable those read at import keys it), or this one.
+    The processes they start in turn (the copy task, fleet's renders) run through it too."""
+    return _PYTHON[0] if _PYTHON else sys.executable
+
+
+def use_python(executable: str) -> None:
+    _PYTHON[:] = [executable]
+
+
+def copier_cli() -> list[str]:
+    return [python(), "-m", "copier"]
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -150,14 +165,15 @@ def copier_copy(
     env: dict[str, str] | None = None,
     *,
     vcs_ref: str = "HEAD",
-    copier: list[str] = COPIER_CLI,
+    copier: list[str] | None = None,
     **answers: Any,
 ) -> subprocess.CompletedProcess[str]:
     """`copier copy --trust --defaults` on the command line, as a person runs it (tasks in their own process)."""
     check_keys(answers)
     data = [arg for key, value in answers.items() for arg in ("-d", f"{key}={value}")]
+    command = [*(copier or copier_cli()), "copy", "--trust", "--defaults", "--vcs-ref", vcs_ref]
     return subprocess.run(
-        [*copier, "copy", "--trust", "--defaults", "--vcs-ref", vcs_ref, *data, str(template), str(dst)],
+        [*command, *data, str(template), str(dst)],
         env=env,
         capture_output=True,
         text=True,
@@ -285,7 +301,7 @@ def run_cli(
 ) -> subprocess.CompletedProcess[str]:
     """`python -m hf_hub_template ARGS` in its own process, as a person runs the command; output captured."""
     return subprocess.run(
-        [sys.executable, "-m", "hf_hub_template", *args],
+        [python(), "-m", "hf_hub_template", *args],
         cwd=cwd,
         env=env,
         capture_output=True,

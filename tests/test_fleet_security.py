@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,10 +18,12 @@ from helpers import (
     CURRENT_VERSION,
     ROOT,
     assert_token_absent,
+    copier_cli,
     copy_old,
     fake_token,
     git,
     hub_env,
+    python,
     row,
     seed_from,
     tag_release,
@@ -107,7 +108,7 @@ def attacker(versions: Path, tmp_path: Path):
 
 def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "hf_hub_template", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+        [python(), "-m", "hf_hub_template", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
     )
 
 
@@ -115,7 +116,7 @@ def test_control_the_evil_template_does_steal_when_copier_runs_it(attacker, tmp_
     """Without the fleet's check, each of the three ways in runs and reads the token."""
     _hub, env, token, evil, marks = attacker
     project = tmp_path / "victim"
-    copier = [sys.executable, "-m", "copier"]
+    copier = copier_cli()
     copy = subprocess.run(
         [*copier, "copy", "--trust", "--defaults", "--vcs-ref", "0.9.0", str(evil), str(project)],
         env=env,

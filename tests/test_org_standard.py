@@ -10,7 +10,7 @@ from pathlib import Path
 import copier._main
 import pytest
 import yaml
-from helpers import QUESTIONS, ROOT
+from helpers import QUESTIONS, ROOT, python
 from hub_rules import read_metadata
 from prompting import Prompter
 
@@ -135,7 +135,7 @@ def test_update_reapplies_the_current_org_standard(template, tmp_path):
 # ------------------------------------------------------------------- what the command prints
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "hf_hub_template", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+        [python(), "-m", "hf_hub_template", *args], cwd=cwd, capture_output=True, text=True, timeout=300
     )
 
 

@@ -11,11 +11,10 @@ import base64
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, copier_copy, git, hub_env, render
+from helpers import ROOT, copier_copy, git, hub_env, python, render
 from hub_server import HubServer
 
 URL_PATH = "/spaces/fakeuser/demo"
@@ -24,7 +23,7 @@ GIT_CALLS = ["GET git-refs", "POST git-upload-pack"]
 
 def publish(project: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "hf_hub_template", "publish", str(project), "--no-wait", *args],
+        [python(), "-m", "hf_hub_template", "publish", str(project), "--no-wait", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

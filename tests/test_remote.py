@@ -17,7 +17,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import KINDS, ROOT, assert_token_absent, copier_copy, git, hub_env, kind_answers, tracked_files
+from helpers import (
+    KINDS,
+    ROOT,
+    assert_token_absent,
+    copier_copy,
+    git,
+    hub_env,
+    kind_answers,
+    python,
+    tracked_files,
+)
 from hub_server import HubServer
 
 HUB_SDK = {"gradio": "gradio", "streamlit": "docker", "static": "static", "docker": "docker"}
@@ -295,7 +305,7 @@ def test_publish_command_of_the_rendered_readme(template, tmp_path, hub, token):
     assert copier_copy(template, project, env, namespace="fakeuser", private="true").returncode == 0
     assert "uvx --from TEMPLATE hf-hub-template publish ." in (project / "CONTRIBUTING.md").read_text()
     result = subprocess.run(
-        [sys.executable, "-m", "hf_hub_template", "publish", str(project)],
+        [python(), "-m", "hf_hub_template", "publish", str(project)],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import yaml
 from helpers import (
-    COPIER_CLI,
     COPIER_YML,
     KINDS,
+    copier_cli,
     copier_copy,
     git,
     kind_answers,
@@ -653,7 +653,7 @@ def test_a_folder_that_is_not_empty_is_refused_before_anything_is_written(templa
     (dst / "notes.txt").write_text("mine\n")
     (dst / ".env").write_text("KEY=1\n")
     result = subprocess.run(
-        [*COPIER_CLI, "copy", "--trust", "--vcs-ref", "HEAD", *how, str(template), str(dst)],
+        [*copier_cli(), "copy", "--trust", "--vcs-ref", "HEAD", *how, str(template), str(dst)],
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
@@ -670,7 +670,7 @@ def test_with_overwrite_the_template_files_replace_and_the_rest_stays(template, 
     (dst / "notes.txt").write_text("mine\n")
     (dst / "README.md").write_text("old readme\n")
     result = subprocess.run(
-        [*COPIER_CLI, "copy", "--trust", "--defaults", "--overwrite", "--vcs-ref", "HEAD", str(template), str(dst)],
+        [*copier_cli(), "copy", "--trust", "--defaults", "--overwrite", "--vcs-ref", "HEAD", str(template), str(dst)],
         capture_output=True,
         text=True,
         timeout=300,

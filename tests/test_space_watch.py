@@ -4,11 +4,10 @@ the stage, the log's last lines and the likely cause. Against the Hub test serve
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, assert_token_absent, copier_copy, fake_token, hub_env
+from helpers import ROOT, assert_token_absent, copier_copy, fake_token, hub_env, python
 from hub_server import HubServer
 
 from hf_hub_template.space_watch import DIAGNOSES, diagnose
@@ -27,7 +26,7 @@ def hub_and_project(template, tmp_path):
 
 def publish(env: dict[str, str], project: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "hf_hub_template", "publish", str(project), "--poll-interval", "0.05", *extra],
+        [python(), "-m", "hf_hub_template", "publish", str(project), "--poll-interval", "0.05", *extra],
         cwd=ROOT,
         env=env,
         capture_output=True,

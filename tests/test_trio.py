@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers import assert_token_absent, hub_env, tracked_files
+from helpers import assert_token_absent, hub_env, python, tracked_files
 from hub_server import HubServer
 
-CLI = [sys.executable, "-m", "hf_hub_template"]
+
+def cli() -> list[str]:
+    return [python(), "-m", "hf_hub_template"]
+
+
 NAMES = {"dataset": "sentiment-data", "model": "sentiment", "space": "sentiment-demo"}
 
 
@@ -23,7 +26,7 @@ def card(project: Path) -> dict:
 
 def trio(template: Path, dest: Path, env: dict[str, str] | None, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*CLI, "trio", str(dest), "--name", "sentiment", "--template", str(template), "--vcs-ref", "HEAD", *args],
+        [*cli(), "trio", str(dest), "--name", "sentiment", "--template", str(template), "--vcs-ref", "HEAD", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -126,7 +129,7 @@ def test_a_failure_at_any_step_keeps_all_three_and_one_command_resumes(template,
     )
     hub.heal()
     again = subprocess.run(
-        [*CLI, *resume.split()[1:], "--no-wait"], env=env, capture_output=True, text=True, timeout=300
+        [*cli(), *resume.split()[1:], "--no-wait"], env=env, capture_output=True, text=True, timeout=300
     )
     assert again.returncode == 0, again.stderr
     for repo_type, repo_id in ids.items():

@@ -10,7 +10,6 @@ pinned gradio.
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from helpers import (
     KINDS,
     OLD_VERSION,
     PREVIOUS_VERSION,
+    copier_cli,
     copier_copy,
     copy_old,
     git,
@@ -252,7 +252,7 @@ def test_update_runs_no_remote_step(versions, tmp_path):
         assert hub.repo("space", "fakeuser/remote-demo") is not None
         hub.clear_log()
         result = subprocess.run(
-            [sys.executable, "-m", "copier", "update", "--trust", "--defaults", "--vcs-ref", CURRENT_VERSION],
+            [*copier_cli(), "update", "--trust", "--defaults", "--vcs-ref", CURRENT_VERSION],
             cwd=project,
             env=env,
             capture_output=True,

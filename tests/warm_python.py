@@ -25,7 +25,6 @@ import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -59,15 +58,30 @@ PRELOAD = (
     "pytest",
     "_pytest.pytester",
 )
+# Light mode (WARM_PYTHON_KEYS set, a comma-separated list): a zygote of small preloads (Copier, this
+# package's CLI) keyed only on those variables, PYTHON* and WARM_PYTHON*; every other variable is per-run, and
+# the zygote refuses to serve if a preloaded module reads one at import (REFRESH_MODULES aside). Its own
+# environment holds only the key: no token of any request ever lives in it.
+KEYS_VAR = "WARM_PYTHON_KEYS"
+# What the suite's light zygotes preload, and the variables those modules read at import (found by the trace).
+LIGHT_PRELOAD = ("copier._cli", "copier._main", "hf_hub_template.cli")
+LIGHT_KEYS = (
+    "PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TERM", "ANDROID_DATA", "FORCE_COLOR", "NO_COLOR",
+    "PYDANTIC_DISABLE_PLUGINS", "_PYTHON_PROJECT_BASE", "_PYTHON_SYSCONFIGDATA_NAME", "WCWIDTH_PYTHON",
+)  # fmt: skip
+# Modules that copy the whole environment at import: each child sets the copy again from its own.
+REFRESH_MODULES = {"plumbum.machines.local": lambda module: setattr(module.local.env, "_curr", os.environ.copy())}
+SOCKETS = Path("/tmp")  # not tempfile's: a light zygote's environment has no TMPDIR
 IDLE_SECONDS = 15 * 60
 START_SECONDS = 180
 HEADER = struct.Struct("!I")
 
 
 # ------------------------------------------------------------------------------------------ the shim
-def make_bin(folder: Path, real: str = sys.executable) -> Path:
+def make_bin(folder: Path, real: str = sys.executable, env: dict[str, str] | None = None) -> Path:
     """`folder/bin`: python, python3, python3.X are the shim, every other entry of the real python's bin
-    folder a link to it (a project's tests look for tools such as hadolint beside sys.executable)."""
+    folder a link to it (a project's tests look for tools such as hadolint beside sys.executable). `env`:
+    variables the shim sets before it serves (light mode's), so the children it serves pass them on."""
     bin_dir = folder / "bin"
     bin_dir.mkdir(parents=True, exist_ok=True)
     names = {"python", "python3", f"python{sys.version_info[0]}.{sys.version_info[1]}"}
@@ -78,7 +92,8 @@ def make_bin(folder: Path, real: str = sys.executable) -> Path:
     text = (
         f"#!{real} -IS\n"
         f"import sys\nsys.path.insert(0, {str(here.parent)!r})\n"
-        f"import {here.stem}\n{here.stem}.shim({real!r})\n"
+        + (f"import os\nos.environ.update({env!r})\n" if env else "")
+        + f"import {here.stem}\n{here.stem}.shim({real!r})\n"
     )
     for name in names:
         (bin_dir / name).write_text(text)
@@ -86,8 +101,20 @@ def make_bin(folder: Path, real: str = sys.executable) -> Path:
     return bin_dir / "python"
 
 
-def served(argv: list[str]) -> tuple[str, str] | None:
-    """('-m', module) / ('-c', code) / ('script', path) when the shim can serve `python argv` exactly."""
+def light_env(folder: Path, owner: int) -> dict[str, str]:
+    """The variables of a light shim (make_bin's `env`): its folder, its preloads, its key, its owner."""
+    return {
+        DIR_VAR: str(folder),
+        OWNER_VAR: str(owner),
+        PRELOAD_VAR: ",".join(LIGHT_PRELOAD),
+        KEYS_VAR: ",".join(LIGHT_KEYS),
+    }
+
+
+def served(argv: list[str], light: bool = False) -> tuple[str, str] | None:
+    """('-m', module) / ('-c', code) / ('script', path) when the shim can serve `python argv` exactly; in
+    light mode a leading -I (isolated) too, by a zygote started with -I."""
+    argv = argv[1:] if light and argv[:1] == ["-I"] else argv
     if len(argv) >= 2 and argv[0] in ("-m", "-c"):
         return argv[0], argv[1]
     if argv and not argv[0].startswith("-"):
@@ -95,19 +122,28 @@ def served(argv: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def env_key(env: dict[str, str], real: str) -> str:
-    kept = sorted((k, v) for k, v in env.items() if k not in PER_RUN)
-    return hashlib.sha256(json.dumps([real, kept]).encode()).hexdigest()[:16]
+def per_run(name: str, env: dict[str, str]) -> bool:
+    """Whether `name` may differ between the requests one zygote serves."""
+    keys = env.get(KEYS_VAR)
+    if keys is None:
+        return name in PER_RUN
+    return not (name in keys.split(",") or name.startswith(("PYTHON", "WARM_PYTHON")))
+
+
+def env_key(env: dict[str, str], real: str, isolated: bool = False) -> str:
+    kept = sorted((k, v) for k, v in env.items() if not per_run(k, env))
+    return hashlib.sha256(json.dumps([real, isolated, kept]).encode()).hexdigest()[:16]
 
 
 def shim(real: str) -> None:
     argv = sys.argv[1:]
     folder = os.environ.get(DIR_VAR)
-    if not folder or served(argv) is None:
+    if not folder or served(argv, KEYS_VAR in os.environ) is None or _passed_descriptors():
         os.execv(real, [real, *argv])
     env = dict(os.environ)
-    key = env_key(env, real)
-    conn = _connect(_socket(Path(folder), key)) or _start_zygote(Path(folder), key, env, real)
+    isolated = argv[:1] == ["-I"]
+    key = env_key(env, real, isolated)
+    conn = _connect(_socket(Path(folder), key)) or _start_zygote(Path(folder), key, env, real, isolated)
     for fd in (0, 1, 2):
         try:
             os.fstat(fd)
@@ -153,13 +189,27 @@ def shim(real: str) -> None:
 
 def _socket(folder: Path, key: str) -> Path:
     """Where the zygote for `key` listens: in `folder`, unless its path would pass the 107 bytes a Unix
-    socket's address may hold (a deep test folder); then in a short folder of the temporary directory named
-    after `folder`, so every shim and zygote of it finds the same one."""
+    socket's address may hold (a deep test folder); then in a short folder of SOCKETS named after `folder`,
+    so every shim and zygote of it finds the same one (whatever TMPDIR each of them has)."""
     if len(os.fsencode(folder)) + len(key) + 20 <= 107:
         return folder / f"{key}.sock"
-    short = Path(tempfile.gettempdir()) / f"warm-{hashlib.sha256(os.fsencode(folder)).hexdigest()[:12]}"
+    short = SOCKETS / f"warm-{hashlib.sha256(os.fsencode(folder)).hexdigest()[:12]}"
     short.mkdir(mode=0o700, exist_ok=True)
     return short / f"{key}.sock"
+
+
+def _passed_descriptors() -> list[int]:
+    """Descriptors beyond 0-2 this process was handed (subprocess's pass_fds: the CLI hands a token to its
+    child through a pipe); only the real python, started with them, can have them at their numbers."""
+    passed = []
+    for name in os.listdir("/proc/self/fd"):  # the listing's own descriptor is closed by now: fstat fails
+        try:
+            os.fstat(int(name))
+        except OSError:
+            continue
+        if int(name) > 2:
+            passed.append(int(name))
+    return passed
 
 
 def _connect(path: Path) -> socket.socket | None:
@@ -172,7 +222,7 @@ def _connect(path: Path) -> socket.socket | None:
     return conn
 
 
-def _start_zygote(folder: Path, key: str, env: dict[str, str], real: str) -> socket.socket:
+def _start_zygote(folder: Path, key: str, env: dict[str, str], real: str, isolated: bool) -> socket.socket:
     """One zygote per key: the first shim starts it (under a file lock) and every shim waits for its socket."""
     with open(folder / f"{key}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -183,8 +233,8 @@ def _start_zygote(folder: Path, key: str, env: dict[str, str], real: str) -> soc
         home.mkdir(exist_ok=True)
         log = open(folder / f"{key}.log", "ab")
         zygote = subprocess.Popen(
-            [real, __file__, "zygote", str(folder), key],
-            env={k: v for k, v in env.items() if k not in PER_RUN},
+            [real, *(["-I"] if isolated else []), __file__, "zygote", str(folder), key],
+            env={k: v for k, v in env.items() if not per_run(k, env)},
             cwd=home,
             stdin=subprocess.DEVNULL,
             stdout=log,
@@ -197,7 +247,7 @@ def _start_zygote(folder: Path, key: str, env: dict[str, str], real: str) -> soc
             conn = _connect(_socket(folder, key))
             if conn:
                 return conn
-            if zygote.poll() is not None:
+            if zygote.poll():  # refused or failed; 0: it went on in a process of its own (see zygote())
                 break
             time.sleep(0.05)
         tail = (folder / f"{key}.log").read_text(errors="replace")[-3000:]
@@ -222,21 +272,38 @@ def stop(folder: Path) -> int:
 
 # ------------------------------------------------------------------------------------------ the zygote
 def _trace_reads(reads: list[tuple[str, str]]) -> Any:
-    """While the zygote imports: note every PER_RUN variable read through os.environ, with the module reading."""
+    """While the zygote imports: note every per-run variable read through os.environ, with the module reading;
+    in light mode also every walk through the whole environment (a copy of it), as a read of "*"."""
     environ_type = type(os.environ)
-    getitem = environ_type.__getitem__
-    skip = {"os", "collections.abc", "_collections_abc"}  # os.getenv, Mapping.get, __contains__
+    getitem, walk = environ_type.__getitem__, environ_type.__iter__
+    skip = {"os", "collections.abc", "_collections_abc"}  # os.getenv, Mapping.get, __contains__, dict(environ)
+    light = KEYS_VAR in os.environ
+    mode = {KEYS_VAR: os.environ[KEYS_VAR]} if light else {}  # read once: per_run must not read os.environ here
+
+    def reader() -> str:
+        frame = sys._getframe(2)
+        while frame and frame.f_globals.get("__name__") in skip:
+            frame = frame.f_back
+        return frame.f_globals.get("__name__", "?") if frame else "?"
 
     def traced(self: Any, key: str) -> Any:
-        if key in PER_RUN:
-            frame = sys._getframe(1)
-            while frame and frame.f_globals.get("__name__") in skip:
-                frame = frame.f_back
-            reads.append((key, frame.f_globals.get("__name__", "?") if frame else "?"))
+        if per_run(key, mode):
+            reads.append((key, reader()))
         return getitem(self, key)
 
+    def traced_walk(self: Any) -> Any:
+        if light:
+            reads.append(("*", reader()))
+        return walk(self)
+
     environ_type.__getitem__ = traced  # type: ignore[method-assign]
-    return lambda: setattr(environ_type, "__getitem__", getitem)
+    environ_type.__iter__ = traced_walk  # type: ignore[method-assign]
+
+    def untrace() -> None:
+        environ_type.__getitem__ = getitem  # type: ignore[method-assign]
+        environ_type.__iter__ = walk  # type: ignore[method-assign]
+
+    return untrace
 
 
 def _preload() -> list[str]:
@@ -254,11 +321,16 @@ def _preload() -> list[str]:
             print(f"preload {name}: {time.monotonic() - started:.2f} s", flush=True)
     finally:
         untrace()
-    return [f"{module} reads {var} at import" for var, module in reads if (var, module) not in REFRESH]
+    return [
+        f"{module} reads {var} at import"
+        for var, module in reads
+        if (var, module) not in REFRESH and module not in REFRESH_MODULES
+    ]
 
 
 def zygote(folder: Path, key: str) -> None:
-    sys.path.pop(0)  # this file's folder: a child sets its own sys.path[0]
+    if not sys.flags.isolated:
+        sys.path.pop(0)  # this file's folder: a child sets its own sys.path[0] (-I puts none there)
     problems = _preload()
     import threading
 
@@ -267,6 +339,10 @@ def zygote(folder: Path, key: str) -> None:
     if problems:
         print("the zygote cannot serve: " + "; ".join(problems), flush=True)
         sys.exit(1)
+    if os.fork():
+        # The zygote goes on in a child that init (or the nearest subreaper) adopts: no shim that started it
+        # stays among the ancestors of what it serves (a shim's environment holds its request's credentials).
+        os._exit(0)
     native = [Path(f"/proc/self/task/{t}/comm").read_text().strip() for t in os.listdir("/proc/self/task")]
     print(f"ready: {len(sys.modules)} modules, native threads {native}", flush=True)
     digest = {k: hashlib.sha256(v.encode()).hexdigest()[:8] for k, v in sorted(os.environ.items())}
@@ -432,6 +508,9 @@ def _run_child(request: dict[str, Any], fds: list[int]) -> int:
         module = sys.modules.get(module_name)
         if module is not None:
             setattr(module, attribute, convert(os.environ.get(var, default)))
+    for module_name, refresh in REFRESH_MODULES.items():
+        if module_name in sys.modules:
+            refresh(sys.modules[module_name])
     if "numpy" in sys.modules:
         sys.modules["numpy"].random.seed()  # a real python seeds numpy's global generator afresh
     sys.executable = request["executable"]
@@ -440,23 +519,27 @@ def _run_child(request: dict[str, Any], fds: list[int]) -> int:
     main = types.ModuleType("__main__")
     main.__dict__["__builtins__"] = builtins
     sys.modules["__main__"] = main
-    how, what = served(argv)  # type: ignore[misc]
+    how, what = served(argv, KEYS_VAR in os.environ)  # type: ignore[misc]
+    argv = argv[1:] if sys.flags.isolated else argv  # the -I: the zygote itself runs isolated (sys.flags)
     code = 0
     try:
         if how == "-m":
             sys.argv = ["-m", *argv[2:]]
-            sys.path.insert(0, os.getcwd())
+            if not sys.flags.isolated:
+                sys.path.insert(0, os.getcwd())
             import runpy
 
             runpy._run_module_as_main(what, alter_argv=True)  # type: ignore[attr-defined]
         elif how == "-c":
             sys.argv = ["-c", *argv[2:]]
-            sys.path.insert(0, "")
+            if not sys.flags.isolated:
+                sys.path.insert(0, "")
             exec(compile(what, "<string>", "exec"), main.__dict__)
         else:
             script = os.path.abspath(what)
             sys.argv = list(argv)
-            sys.path.insert(0, os.path.dirname(os.path.realpath(script)))
+            if not sys.flags.isolated:
+                sys.path.insert(0, os.path.dirname(os.path.realpath(script)))
             from importlib.machinery import SourceFileLoader
 
             main.__dict__.update(__file__=script, __cached__=None, __loader__=SourceFileLoader("__main__", script))
