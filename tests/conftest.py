@@ -53,10 +53,19 @@ def _read_each_copier_yml_once() -> None:
     copier._template.load_template_config = load_once  # type: ignore[assignment]
 
 
+_KEPT_CLONES: dict[Path, dict[str, tuple[int, int]]] = {}
+
+
+def _stat_tree(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+
+
 def _clone_each_template_once() -> None:
     """Copier clones the template for every copy and twice for every update (ten git processes each, most
     of what a refused answer costs). The session's template repos never change once built: this test
-    process clones each of them once per ref, and each copy gets a copy of that clone, `.git` and all."""
+    process clones each of them once per ref, and each copy gets a copy of that clone, `.git` and all, its
+    files hard links to the kept clone's (Copier and git only read them, and git replaces a file it changes
+    by renaming a new one over it); the session's end checks that no kept file was written in place."""
     import shutil
 
     import copier._template
@@ -73,7 +82,8 @@ def _clone_each_template_once() -> None:
             kept.mkdir(parents=True)
             clone(url, ref, str(kept))
             clones[(url, ref)] = kept
-        shutil.copytree(clones[(url, ref)], location, symlinks=True, dirs_exist_ok=True)
+            _KEPT_CLONES[kept] = _stat_tree(kept)
+        shutil.copytree(clones[(url, ref)], location, symlinks=True, dirs_exist_ok=True, copy_function=os.link)
         return location
 
     copier._template.clone = clone_once  # type: ignore[assignment]
@@ -132,9 +142,12 @@ _temporary_files_in_memory()
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _renders_shared_in_this_process(tmp_path_factory: pytest.TempPathFactory) -> None:
+def _renders_shared_in_this_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """helpers.render: the same answers from the same template repo are rendered once per test process."""
     share_renders(tmp_path_factory.mktemp("renders"))
+    yield
+    for kept, files in _KEPT_CLONES.items():
+        assert _stat_tree(kept) == files, f"a file of the kept clone {kept} was written through a hard link"
 
 
 @pytest.fixture(scope="session", autouse=True)
