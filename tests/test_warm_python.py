@@ -156,3 +156,76 @@ def _alive(pid: int) -> bool:
             return stat.read().split(") ")[1][0] != "Z"
     except FileNotFoundError:
         return False
+
+
+# ------------------------------------------------------------- light mode (the suite's Copier and CLI)
+LIGHT_PROBE = """\
+import json, os, sys
+import plumbum
+ancestors, pid = [], os.getppid()
+while pid > 1:
+    ancestors.append((pid, open(f"/proc/{pid}/environ", "rb").read().decode(errors="replace")))
+    pid = int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
+print(json.dumps({"seen": os.environ.get("SEEN"), "plumbum": plumbum.local.env.get("SEEN"),
+                  "isolated": sys.flags.isolated, "empty_on_path": "" in sys.path, "exe": sys.executable,
+                  "ancestors": ancestors}))
+"""
+
+
+@pytest.fixture
+def light(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
+    """A light shim preloading plumbum (it copies the whole environment at import: REFRESH_MODULES)."""
+    folder = tmp_path / "light"
+    settings = {**warm_python.light_env(folder, os.getpid()), warm_python.PRELOAD_VAR: "plumbum"}
+    shim = warm_python.make_bin(folder, env=settings)
+    env = {k: v for k, v in os.environ.items() if k != "HF_TOKEN"}
+    yield shim, env
+    warm_python.stop(folder)
+
+
+def test_light_mode_serves_every_environment_but_its_keys_from_one_zygote_each_child_its_own(light, tmp_path):
+    import json
+
+    shim, env = light
+    first = run([str(shim), "-c", LIGHT_PROBE], {**env, "SEEN": "a", "HF_TOKEN": "secret-one"}, tmp_path)
+    second = run([str(shim), "-c", LIGHT_PROBE], {**env, "SEEN": "b", "HF_TOKEN": "secret-two"}, tmp_path)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    one, two = json.loads(first.stdout), json.loads(second.stdout)
+    assert (one["seen"], one["plumbum"], two["seen"], two["plumbum"]) == ("a", "a", "b", "b")
+    assert one["exe"] == str(shim) and not one["isolated"] and one["empty_on_path"]
+    assert len(warm_python.zygote_pids(shim.parent.parent)) == 1, "a per-run variable started another zygote"
+    # The zygote was started by the first request's shim, whose environment held its token: it detached,
+    # so no process that serves a later request has that shim, or any token, among its ancestors.
+    for seen in (one, two):
+        assert not [pid for pid, environ in seen["ancestors"] if "secret-" in environ], seen["ancestors"]
+    isolated = run([str(shim), "-I", "-c", LIGHT_PROBE], {**env, "SEEN": "c"}, tmp_path)
+    assert isolated.returncode == 0, isolated.stderr
+    three = json.loads(isolated.stdout)
+    assert three["isolated"] == 1 and not three["empty_on_path"] and three["plumbum"] == "c"
+    assert len(warm_python.zygote_pids(shim.parent.parent)) == 2, "-I is served by a zygote of its own"
+    assert run([str(shim), "-c", "pass"], {**env, "PATH": env["PATH"] + ":/nowhere"}, tmp_path).returncode == 0
+    assert len(warm_python.zygote_pids(shim.parent.parent)) == 3, "a key variable (PATH) differs: another zygote"
+
+
+def test_light_mode_refuses_a_module_that_copies_the_whole_environment_at_import(light, tmp_path):
+    _, env = light
+    (tmp_path / "copies.py").write_text("import os\nSNAPSHOT = dict(os.environ)\n")
+    folder = tmp_path / "copies"
+    settings = {**warm_python.light_env(folder, os.getpid()), warm_python.PRELOAD_VAR: "copies"}
+    shim = warm_python.make_bin(folder, env={**settings, "PYTHONPATH": str(tmp_path)})
+    result = run([str(shim), "-c", "pass"], env, tmp_path)
+    assert result.returncode == 1 and "copies reads * at import" in result.stderr, result.stderr
+
+
+def test_a_request_that_holds_a_passed_descriptor_runs_the_real_python(light, tmp_path):
+    shim, env = light
+    read, write = os.pipe()
+    try:
+        code = f"import os, sys; os.write({write}, b'x'); print(sys.executable)"
+        result = run([str(shim), "-c", code], env, tmp_path, pass_fds=(write,))
+        assert result.returncode == 0 and result.stdout == f"{sys.executable}\n", result.stderr
+        assert os.read(read, 1) == b"x"
+    finally:
+        os.close(read)
+        os.close(write)
+    assert warm_python.zygote_pids(shim.parent.parent) == []
