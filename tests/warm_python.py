@@ -193,9 +193,7 @@ def _socket(folder: Path, key: str) -> Path:
     so every shim and zygote of it finds the same one (whatever TMPDIR each of them has)."""
     if len(os.fsencode(folder)) + len(key) + 20 <= 107:
         return folder / f"{key}.sock"
-    short = SOCKETS / f"warm-{hashlib.sha256(os.fsencode(folder)).hexdigest()[:12]}"
-    short.mkdir(mode=0o700, exist_ok=True)
-    return short / f"{key}.sock"
+    return SOCKETS / f"warm-{hashlib.sha256(os.fsencode(folder)).hexdigest()[:12]}" / f"{key}.sock"
 
 
 def _passed_descriptors() -> list[int]:
@@ -352,6 +350,7 @@ def zygote(folder: Path, key: str) -> None:
     (folder / f"{key}.pid").write_text(str(os.getpid()))
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     address = _socket(folder, key)
+    address.parent.mkdir(mode=0o700, exist_ok=True)  # the short folder: made and removed by zygotes only
     partial = address.with_name(f"{address.name}.{os.getpid()}")
     listener.bind(str(partial))
     listener.listen(64)
