@@ -138,7 +138,7 @@ def env_key(env: dict[str, str], real: str, isolated: bool = False) -> str:
 def shim(real: str) -> None:
     argv = sys.argv[1:]
     folder = os.environ.get(DIR_VAR)
-    if not folder or served(argv, KEYS_VAR in os.environ) is None or _passed_descriptors():
+    if not folder or served(argv, KEYS_VAR in os.environ) is None or _holds_passed_descriptors():
         os.execv(real, [real, *argv])
     env = dict(os.environ)
     isolated = argv[:1] == ["-I"]
@@ -196,18 +196,17 @@ def _socket(folder: Path, key: str) -> Path:
     return SOCKETS / f"warm-{hashlib.sha256(os.fsencode(folder)).hexdigest()[:12]}" / f"{key}.sock"
 
 
-def _passed_descriptors() -> list[int]:
-    """Descriptors beyond 0-2 this process was handed (subprocess's pass_fds: the CLI hands a token to its
-    child through a pipe); only the real python, started with them, can have them at their numbers."""
-    passed = []
-    for name in os.listdir("/proc/self/fd"):  # the listing's own descriptor is closed by now: fstat fails
+def _holds_passed_descriptors() -> bool:
+    """Whether this process was handed descriptors beyond 0-2 (subprocess's pass_fds: the CLI hands a token to
+    its child through a pipe); only the real python, started with them, can have them at their numbers."""
+    for fd in map(int, os.listdir("/proc/self/fd")):
         try:
-            os.fstat(int(name))
+            os.fstat(fd)  # the listing's own descriptor is closed by now: fstat fails
         except OSError:
             continue
-        if int(name) > 2:
-            passed.append(int(name))
-    return passed
+        if fd > 2:
+            return True
+    return False
 
 
 def _connect(path: Path) -> socket.socket | None:
@@ -337,6 +336,13 @@ def zygote(folder: Path, key: str) -> None:
     if problems:
         print("the zygote cannot serve: " + "; ".join(problems), flush=True)
         sys.exit(1)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    address = _socket(folder, key)
+    address.parent.mkdir(mode=0o700, exist_ok=True)  # the short folder: made and removed by zygotes only
+    partial = address.with_name(f"{address.name}.{os.getpid()}")
+    listener.bind(str(partial))  # a failure here ends this process with an error: the shim says so at once
+    listener.listen(64)
+    listener.settimeout(1.0)
     if os.fork():
         # The zygote goes on in a child that init (or the nearest subreaper) adopts: no shim that started it
         # stays among the ancestors of what it serves (a shim's environment holds its request's credentials).
@@ -348,14 +354,7 @@ def zygote(folder: Path, key: str) -> None:
     owner = int(os.environ.get(OWNER_VAR, "0"))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop(): the finally below removes socket and pid
     (folder / f"{key}.pid").write_text(str(os.getpid()))
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    address = _socket(folder, key)
-    address.parent.mkdir(mode=0o700, exist_ok=True)  # the short folder: made and removed by zygotes only
-    partial = address.with_name(f"{address.name}.{os.getpid()}")
-    listener.bind(str(partial))
-    listener.listen(64)
-    listener.settimeout(1.0)
-    os.rename(partial, address)  # connectable only once it listens
+    os.rename(partial, address)  # connectable only once it listens, in the process that serves
     last = time.monotonic()
     try:
         while time.monotonic() - last < IDLE_SECONDS:
