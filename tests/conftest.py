@@ -57,7 +57,8 @@ _KEPT_CLONES: dict[Path, dict[str, tuple[int, int]]] = {}
 
 
 def _stat_tree(folder: Path) -> dict[str, tuple[int, int]]:
-    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+    stats = {str(path): path.stat() for path in folder.rglob("*") if path.is_file()}
+    return {path: (stat.st_size, stat.st_mtime_ns) for path, stat in stats.items()}
 
 
 def _clone_each_template_once() -> None:
@@ -66,8 +67,6 @@ def _clone_each_template_once() -> None:
     process clones each of them once per ref, and each copy gets a copy of that clone, `.git` and all, its
     files hard links to the kept clone's (Copier and git only read them, and git replaces a file it changes
     by renaming a new one over it); the session's end checks that no kept file was written in place."""
-    import shutil
-
     import copier._template
 
     clone = copier._template.clone
@@ -142,9 +141,14 @@ _temporary_files_in_memory()
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _renders_shared_in_this_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+def _renders_shared_in_this_process(tmp_path_factory: pytest.TempPathFactory) -> None:
     """helpers.render: the same answers from the same template repo are rendered once per test process."""
     share_renders(tmp_path_factory.mktemp("renders"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _kept_clones_unchanged() -> Iterator[None]:
+    """_clone_each_template_once hands out hard links to its kept clones: none may have been written in place."""
     yield
     for kept, files in _KEPT_CLONES.items():
         assert _stat_tree(kept) == files, f"a file of the kept clone {kept} was written through a hard link"

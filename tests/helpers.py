@@ -57,6 +57,10 @@ def copier_cli() -> list[str]:
     return [python(), "-m", "copier"]
 
 
+def hf_hub_template_cli() -> list[str]:
+    return [python(), "-m", "hf_hub_template"]
+
+
 def git(cwd: Path, *args: str) -> str:
     env = {
         **os.environ,
@@ -301,7 +305,7 @@ def run_cli(
 ) -> subprocess.CompletedProcess[str]:
     """`python -m hf_hub_template ARGS` in its own process, as a person runs the command; output captured."""
     return subprocess.run(
-        [python(), "-m", "hf_hub_template", *args],
+        [*hf_hub_template_cli(), *args],
         cwd=cwd,
         env=env,
         capture_output=True,

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 import warm_python
 import yaml
-from helpers import copier_jinja, fake_token, hub_env, python, render
+from helpers import copier_jinja, fake_token, hf_hub_template_cli, hub_env, render
 from hub_server import HubServer
 from test_generated_projects import run_project_tests
 from tiny_models import DATASET_ID, STAND_IN, TASK_MODELS, build, dataset_files, folder_files, stand_in
@@ -381,7 +381,7 @@ def test_publish_asks_for_zerogpu_hardware_in_the_creation_request(template, tmp
     with HubServer(token=fake_token()) as hub:
         env = hub_env(tmp_path, hub.url, hub.state.token)
         result = subprocess.run(
-            [python(), "-m", "hf_hub_template", "publish", str(project), "--no-wait"],
+            [*hf_hub_template_cli(), "publish", str(project), "--no-wait"],
             cwd=ROOT,
             env=env,
             capture_output=True,

@@ -22,8 +22,8 @@ from helpers import (
     copy_old,
     fake_token,
     git,
+    hf_hub_template_cli,
     hub_env,
-    python,
     row,
     seed_from,
     tag_release,
@@ -108,7 +108,7 @@ def attacker(versions: Path, tmp_path: Path):
 
 def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [python(), "-m", "hf_hub_template", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+        [*hf_hub_template_cli(), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
     )
 
 

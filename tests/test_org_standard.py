@@ -10,7 +10,7 @@ from pathlib import Path
 import copier._main
 import pytest
 import yaml
-from helpers import QUESTIONS, ROOT, python
+from helpers import QUESTIONS, ROOT, hf_hub_template_cli
 from hub_rules import read_metadata
 from prompting import Prompter
 
@@ -134,9 +134,7 @@ def test_update_reapplies_the_current_org_standard(template, tmp_path):
 
 # ------------------------------------------------------------------- what the command prints
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [python(), "-m", "hf_hub_template", *args], cwd=cwd, capture_output=True, text=True, timeout=300
-    )
+    return subprocess.run([*hf_hub_template_cli(), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 def test_a_bad_answer_is_one_line_and_nothing_is_written(template, tmp_path):

@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, copier_copy, git, hub_env, python, render
+from helpers import ROOT, copier_copy, git, hf_hub_template_cli, hub_env, render
 from hub_server import HubServer
 
 URL_PATH = "/spaces/fakeuser/demo"
@@ -23,7 +23,7 @@ GIT_CALLS = ["GET git-refs", "POST git-upload-pack"]
 
 def publish(project: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [python(), "-m", "hf_hub_template", "publish", str(project), "--no-wait", *args],
+        [*hf_hub_template_cli(), "publish", str(project), "--no-wait", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

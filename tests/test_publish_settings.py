@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import ROOT, fake_token, git, hub_env, python, render
+from helpers import ROOT, fake_token, git, hf_hub_template_cli, hub_env, render
 from hub_server import HubServer
 
 from hf_hub_template.git import work_tree_files
@@ -20,7 +20,7 @@ from hf_hub_template.space_settings import creation_settings, read_secrets_file
 
 def publish(project: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [python(), "-m", "hf_hub_template", "publish", str(project), *args],
+        [*hf_hub_template_cli(), "publish", str(project), *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -290,7 +290,7 @@ def test_https_and_this_machine_are_accepted_endpoints(monkeypatch, endpoint):
 
 # ------------------------------------------------------------------------------------ status
 def status(project: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    argv = [python(), "-m", "hf_hub_template", "status", str(project)]
+    argv = [*hf_hub_template_cli(), "status", str(project)]
     return subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
 
 

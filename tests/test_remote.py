@@ -23,9 +23,9 @@ from helpers import (
     assert_token_absent,
     copier_copy,
     git,
+    hf_hub_template_cli,
     hub_env,
     kind_answers,
-    python,
     tracked_files,
 )
 from hub_server import HubServer
@@ -305,7 +305,7 @@ def test_publish_command_of_the_rendered_readme(template, tmp_path, hub, token):
     assert copier_copy(template, project, env, namespace="fakeuser", private="true").returncode == 0
     assert "uvx --from TEMPLATE hf-hub-template publish ." in (project / "CONTRIBUTING.md").read_text()
     result = subprocess.run(
-        [python(), "-m", "hf_hub_template", "publish", str(project)],
+        [*hf_hub_template_cli(), "publish", str(project)],
         cwd=ROOT,
         env=env,
         capture_output=True,

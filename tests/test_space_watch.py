@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, assert_token_absent, copier_copy, fake_token, hub_env, python
+from helpers import ROOT, assert_token_absent, copier_copy, fake_token, hf_hub_template_cli, hub_env
 from hub_server import HubServer
 
 from hf_hub_template.space_watch import DIAGNOSES, diagnose
@@ -26,7 +26,7 @@ def hub_and_project(template, tmp_path):
 
 def publish(env: dict[str, str], project: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [python(), "-m", "hf_hub_template", "publish", str(project), "--poll-interval", "0.05", *extra],
+        [*hf_hub_template_cli(), "publish", str(project), "--poll-interval", "0.05", *extra],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -9,13 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import assert_token_absent, hub_env, python, tracked_files
+from helpers import assert_token_absent, hf_hub_template_cli, hub_env, tracked_files
 from hub_server import HubServer
-
-
-def cli() -> list[str]:
-    return [python(), "-m", "hf_hub_template"]
-
 
 NAMES = {"dataset": "sentiment-data", "model": "sentiment", "space": "sentiment-demo"}
 
@@ -25,8 +20,9 @@ def card(project: Path) -> dict:
 
 
 def trio(template: Path, dest: Path, env: dict[str, str] | None, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [*hf_hub_template_cli(), "trio", str(dest), "--name", "sentiment"]
     return subprocess.run(
-        [*cli(), "trio", str(dest), "--name", "sentiment", "--template", str(template), "--vcs-ref", "HEAD", *args],
+        [*command, "--template", str(template), "--vcs-ref", "HEAD", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -129,7 +125,7 @@ def test_a_failure_at_any_step_keeps_all_three_and_one_command_resumes(template,
     )
     hub.heal()
     again = subprocess.run(
-        [*cli(), *resume.split()[1:], "--no-wait"], env=env, capture_output=True, text=True, timeout=300
+        [*hf_hub_template_cli(), *resume.split()[1:], "--no-wait"], env=env, capture_output=True, text=True, timeout=300
     )
     assert again.returncode == 0, again.stderr
     for repo_type, repo_id in ids.items():
