@@ -154,19 +154,20 @@ def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stat:  # a zombie waiting for its parent counts as gone
             return stat.read().split(") ")[1][0] != "Z"
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # it ended between the two looks (reading a gone one's stat)
         return False
 
 
 # ------------------------------------------------------------- light mode (the suite's Copier and CLI)
 LIGHT_PROBE = """\
-import json, os, sys
+import json, os, sys, sysconfig
 import plumbum
 ancestors, pid = [], os.getppid()
 while pid > 1:
     ancestors.append((pid, open(f"/proc/{pid}/environ", "rb").read().decode(errors="replace")))
     pid = int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
 print(json.dumps({"seen": os.environ.get("SEEN"), "plumbum": plumbum.local.env.get("SEEN"),
+                  "user_base": sysconfig.get_config_var("userbase"),
                   "isolated": sys.flags.isolated, "empty_on_path": "" in sys.path, "exe": sys.executable,
                   "ancestors": ancestors}))
 """
@@ -174,9 +175,10 @@ print(json.dumps({"seen": os.environ.get("SEEN"), "plumbum": plumbum.local.env.g
 
 @pytest.fixture
 def light(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
-    """A light shim preloading plumbum (it copies the whole environment at import: REFRESH_MODULES)."""
+    """A light shim preloading plumbum (it copies the whole environment at import: REFRESH_MODULES) and zoneinfo
+    (it has sysconfig cache its variables, the user base from HOME among them)."""
     folder = tmp_path / "light"
-    settings = {**warm_python.light_env(folder, os.getpid()), warm_python.PRELOAD_VAR: "plumbum"}
+    settings = {**warm_python.light_env(folder, os.getpid()), warm_python.PRELOAD_VAR: "plumbum,zoneinfo"}
     shim = warm_python.make_bin(folder, env=settings)
     env = {k: v for k, v in os.environ.items() if k != "HF_TOKEN"}
     yield shim, env
@@ -188,10 +190,12 @@ def test_light_mode_serves_every_environment_but_its_keys_from_one_zygote_each_c
 
     shim, env = light
     first = run([str(shim), "-c", LIGHT_PROBE], {**env, "SEEN": "a", "HF_TOKEN": "secret-one"}, tmp_path)
-    second = run([str(shim), "-c", LIGHT_PROBE], {**env, "SEEN": "b", "HF_TOKEN": "secret-two"}, tmp_path)
+    second_home = {"SEEN": "b", "HF_TOKEN": "secret-two", "HOME": str(tmp_path / "b")}
+    second = run([str(shim), "-c", LIGHT_PROBE], {**env, **second_home}, tmp_path)
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     one, two = json.loads(first.stdout), json.loads(second.stdout)
     assert (one["seen"], one["plumbum"], two["seen"], two["plumbum"]) == ("a", "a", "b", "b")
+    assert (one["user_base"], two["user_base"]) == (f"{env['HOME']}/.local", f"{tmp_path}/b/.local")
     assert one["exe"] == str(shim) and not one["isolated"] and one["empty_on_path"]
     assert len(warm_python.zygote_pids(shim.parent.parent)) == 1, "a per-run variable started another zygote"
     # The zygote was started by the first request's shim, whose environment held its token: it detached,
@@ -217,15 +221,21 @@ def test_light_mode_refuses_a_module_that_copies_the_whole_environment_at_import
     assert result.returncode == 1 and "copies reads * at import" in result.stderr, result.stderr
 
 
-def test_a_request_that_holds_a_passed_descriptor_runs_the_real_python(light, tmp_path):
+def test_descriptors_a_parent_passes_reach_the_served_child_at_their_numbers(light, tmp_path):
+    """subprocess's pass_fds (the CLI hands its token to itself through a pipe): the child is served, and finds
+    each descriptor at the number its parent gave it, however the zygote received them."""
     shim, env = light
-    read, write = os.pipe()
+    pipes = [os.pipe() for _ in range(2)]
     try:
-        code = f"import os, sys; os.write({write}, b'x'); print(sys.executable)"
-        result = run([str(shim), "-c", code], env, tmp_path, pass_fds=(write,))
-        assert result.returncode == 0 and result.stdout == f"{sys.executable}\n", result.stderr
-        assert os.read(read, 1) == b"x"
+        writes = [write for _, write in pipes]
+        code = f"import os, sys\nfor fd in {writes}: os.write(fd, str(fd).encode())\nprint(sys.executable)"
+        result = run([str(shim), "-c", code], env, tmp_path, pass_fds=writes)
+        assert result.returncode == 0 and result.stdout == f"{shim}\n", result.stdout + result.stderr
+        for read, write in pipes:
+            os.close(write)
+            os.set_blocking(read, False)  # nothing written fails here rather than waits
+            assert os.read(read, 16) == str(write).encode(), "a descriptor at another number, or none"
     finally:
-        os.close(read)
-        os.close(write)
-    assert warm_python.zygote_pids(shim.parent.parent) == []
+        for read, _ in pipes:
+            os.close(read)
+    assert len(warm_python.zygote_pids(shim.parent.parent)) == 1

@@ -66,15 +66,28 @@ KEYS_VAR = "WARM_PYTHON_KEYS"
 # What the suite's light zygotes preload, and the variables those modules read at import (found by the trace).
 LIGHT_PRELOAD = ("copier._cli", "copier._main", "hf_hub_template.cli")
 LIGHT_KEYS = (
-    "PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TERM", "ANDROID_DATA", "FORCE_COLOR", "NO_COLOR",
+    "PATH", "LANG", "LC_ALL", "LC_CTYPE", "TERM", "ANDROID_DATA", "FORCE_COLOR", "NO_COLOR",
     "PYDANTIC_DISABLE_PLUGINS", "_PYTHON_PROJECT_BASE", "_PYTHON_SYSCONFIGDATA_NAME", "WCWIDTH_PYTHON",
 )  # fmt: skip
-# Modules that copy the whole environment at import: each child sets the copy again from its own.
-REFRESH_MODULES = {"plumbum.machines.local": lambda module: setattr(module.local.env, "_curr", os.environ.copy())}
+
+
+def _refresh_user_base(sysconfig: Any) -> None:
+    """sysconfig caches the config variables at first use, the user base (`~/.local`, from HOME) among them."""
+    if sysconfig._CONFIG_VARS and "userbase" in sysconfig._CONFIG_VARS:
+        sysconfig._CONFIG_VARS["userbase"] = sysconfig._getuserbase()
+
+
+# Modules that keep at import what they read of the environment (plumbum copies all of it): each child sets it
+# again from its own.
+REFRESH_MODULES = {
+    "plumbum.machines.local": lambda module: setattr(module.local.env, "_curr", os.environ.copy()),
+    "sysconfig": _refresh_user_base,
+}
 SOCKETS = Path("/tmp")  # not tempfile's: a light zygote's environment has no TMPDIR
 IDLE_SECONDS = 15 * 60
 START_SECONDS = 180
 HEADER = struct.Struct("!I")
+MAX_FDS = 64  # descriptors a request may pass: 0-2 and what its parent handed it
 
 
 # ------------------------------------------------------------------------------------------ the shim
@@ -138,7 +151,7 @@ def env_key(env: dict[str, str], real: str, isolated: bool = False) -> str:
 def shim(real: str) -> None:
     argv = sys.argv[1:]
     folder = os.environ.get(DIR_VAR)
-    if not folder or served(argv, KEYS_VAR in os.environ) is None or _holds_passed_descriptors():
+    if not folder or served(argv, KEYS_VAR in os.environ) is None:
         os.execv(real, [real, *argv])
     env = dict(os.environ)
     isolated = argv[:1] == ["-I"]
@@ -149,9 +162,12 @@ def shim(real: str) -> None:
             os.fstat(fd)
         except OSError:
             os.dup2(os.open(os.devnull, os.O_RDWR), fd)
-    request = {"argv": argv, "cwd": os.getcwd(), "env": env, "executable": os.path.abspath(sys.argv[0])}
+    # Descriptors beyond 0-2 a parent passed (subprocess's pass_fds: the CLI hands a token over through a
+    # pipe) go along, and the child gets each at its own number, as the real python would have it.
+    fds = [0, 1, 2, *_passed_descriptors(conn.fileno())]
+    request = {"argv": argv, "cwd": os.getcwd(), "env": env, "executable": os.path.abspath(sys.argv[0]), "fds": fds}
     payload = json.dumps(request).encode()
-    socket.send_fds(conn, [HEADER.pack(len(payload))], [0, 1, 2])
+    socket.send_fds(conn, [HEADER.pack(len(payload))], fds)
     conn.sendall(payload)
     reader = conn.makefile("r")
     line = reader.readline()
@@ -196,17 +212,17 @@ def _socket(folder: Path, key: str) -> Path:
     return SOCKETS / f"warm-{hashlib.sha256(os.fsencode(folder)).hexdigest()[:12]}" / f"{key}.sock"
 
 
-def _holds_passed_descriptors() -> bool:
-    """Whether this process was handed descriptors beyond 0-2 (subprocess's pass_fds: the CLI hands a token to
-    its child through a pipe); only the real python, started with them, can have them at their numbers."""
-    for fd in map(int, os.listdir("/proc/self/fd")):
+def _passed_descriptors(own: int) -> list[int]:
+    """The descriptors beyond 0-2 this process was started with (its own connection `own` aside)."""
+    passed = []
+    for fd in sorted(map(int, os.listdir("/proc/self/fd"))):
         try:
             os.fstat(fd)  # the listing's own descriptor is closed by now: fstat fails
         except OSError:
             continue
-        if fd > 2:
-            return True
-    return False
+        if fd > 2 and fd != own:
+            passed.append(fd)
+    return passed
 
 
 def _connect(path: Path) -> socket.socket | None:
@@ -273,7 +289,8 @@ def _trace_reads(reads: list[tuple[str, str]]) -> Any:
     in light mode also every walk through the whole environment (a copy of it), as a read of "*"."""
     environ_type = type(os.environ)
     getitem, walk = environ_type.__getitem__, environ_type.__iter__
-    skip = {"os", "collections.abc", "_collections_abc"}  # os.getenv, Mapping.get, __contains__, dict(environ)
+    # os.getenv, Mapping.get, __contains__, dict(environ), os.path.expanduser: the module that called them reads
+    skip = {"os", "collections.abc", "_collections_abc", "posixpath"}
     light = KEYS_VAR in os.environ
     mode = {KEYS_VAR: os.environ[KEYS_VAR]} if light else {}  # read once: per_run must not read os.environ here
 
@@ -416,19 +433,25 @@ def _reap() -> None:
 
 
 def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
-    head, fds, _, _ = socket.recv_fds(conn, HEADER.size, 3)
-    if len(head) != HEADER.size or len(fds) != 3:
+    head, fds, _, _ = socket.recv_fds(conn, HEADER.size, MAX_FDS)
+    try:
+        if len(head) != HEADER.size or len(fds) < 3:
+            raise ValueError(f"header {head!r}, {len(fds)} fds")
+        (size,) = HEADER.unpack(head)
+        data = b""
+        while len(data) < size:
+            chunk = conn.recv(size - len(data))
+            if not chunk:
+                raise ValueError("the shim left mid-request")
+            data += chunk
+        request = json.loads(data)
+        if len(request.get("fds", ())) != len(fds):
+            raise ValueError(f"{len(fds)} descriptors for the numbers {request.get('fds')}")
+    except ValueError:
         for fd in fds:
             os.close(fd)
-        raise ValueError(f"header {head!r}, {len(fds)} fds")
-    (size,) = HEADER.unpack(head)
-    data = b""
-    while len(data) < size:
-        chunk = conn.recv(size - len(data))
-        if not chunk:
-            raise ValueError("the shim left mid-request")
-        data += chunk
-    return json.loads(data), fds
+        raise
+    return request, fds
 
 
 def _supervise(listener: socket.socket, conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
@@ -495,8 +518,12 @@ def _run_child(request: dict[str, Any], fds: list[int]) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    for target, fd in enumerate(fds):
-        os.dup2(fd, target)
+    # Each received descriptor to the number it had in the shim; first out of the way of those numbers.
+    high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, max(request["fds"]) + 1) for fd in fds]
+    for fd in fds:
+        os.close(fd)
+    for target, fd in zip(request["fds"], high, strict=True):
+        os.dup2(fd, target)  # inheritable, as the real python got it
         os.close(fd)
     sys.stdout.reconfigure(line_buffering=os.isatty(1))
     os.chdir(request["cwd"])
