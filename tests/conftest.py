@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # hf_hub_template, as the hooks import it
 sys.path.insert(0, str(ROOT / "template" / "tests"))  # hub_rules, as rendered projects import it
 
+import copier_shortcuts  # noqa: E402
 import warm_python  # noqa: E402
 from helpers import (  # noqa: E402
     build_versions,
@@ -88,33 +89,6 @@ def _clone_each_template_once() -> None:
     copier._template.clone = clone_once  # type: ignore[assignment]
 
 
-def _read_core_file_mode_once_per_render() -> None:
-    """Copier asks git for the destination's `core.fileMode` once for every file it writes (one git process
-    each: 8,000 of the fast lane's 19,000 git processes). Nothing changes that setting while Copier renders:
-    this test process asks once per render, and when the answer makes the step a no-op (not `false`), skips
-    it for the rest of that render; when it is `false`, Copier's own step runs for every file as before."""
-    import copier._main
-    from copier._vcs import get_git
-    from plumbum import ProcessExecutionError
-
-    sync = copier._main.Worker._sync_git_index_executable_bit
-    remembered = "_file_mode_step_is_a_no_op"  # kept in the Worker (one per render); Copier has no such field
-
-    def sync_unless_no_op(self: Any, dst_relpath: Path, src_mode: int) -> None:
-        if remembered not in self.__dict__:
-            try:
-                setting = get_git(context_dir=self.subproject.local_abspath)(
-                    "config", "--type=bool", "--get", "core.fileMode"
-                ).strip()
-            except ProcessExecutionError:
-                setting = ""  # unset, or not a repository: Copier's step returns at once
-            self.__dict__[remembered] = setting != "false"
-        if not self.__dict__[remembered]:
-            sync(self, dst_relpath, src_mode)
-
-    copier._main.Worker._sync_git_index_executable_bit = sync_unless_no_op  # type: ignore[method-assign]
-
-
 def _temporary_files_in_memory() -> None:
     """The suite creates and deletes hundreds of thousands of small files (renders, clones, git objects); on
     this machine's ext4 a third of the fast lane's system time went to allocating their inodes. Where a
@@ -136,7 +110,7 @@ def _temporary_files_in_memory() -> None:
 compile_each_source_once()
 _read_each_copier_yml_once()
 _clone_each_template_once()
-_read_core_file_mode_once_per_render()
+copier_shortcuts.install()
 _temporary_files_in_memory()
 
 

@@ -179,6 +179,7 @@ def light(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
     (it has sysconfig cache its variables, the user base from HOME among them)."""
     folder = tmp_path / "light"
     settings = {**warm_python.light_env(folder, os.getpid()), warm_python.PRELOAD_VAR: "plumbum,zoneinfo"}
+    settings[warm_python.INSTALL_VAR] = ""  # not the suite's Copier shortcuts (Copier is not preloaded here)
     shim = warm_python.make_bin(folder, env=settings)
     env = {k: v for k, v in os.environ.items() if k != "HF_TOKEN"}
     yield shim, env

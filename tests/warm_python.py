@@ -32,6 +32,7 @@ from typing import Any
 DIR_VAR = "WARM_PYTHON_DIR"  # the per-worker folder of sockets, pid files and logs; unset: the real python
 OWNER_VAR = "WARM_PYTHON_OWNER"  # the pid whose end ends the zygotes
 PRELOAD_VAR = "WARM_PYTHON_PRELOAD"  # comma-separated modules instead of PRELOAD (this module's own tests)
+INSTALL_VAR = "WARM_PYTHON_INSTALL"  # a Python file whose install() the zygote runs once it has preloaded
 # Differ from run to run, and no preloaded module reads them at import (checked by tracing, see _trace_reads):
 PER_RUN = ("PYTEST_CURRENT_TEST", "MODEL_ID", "GRADIO_SERVER_PORT", "INFERENCE_URL", "HF_TOKEN")
 # Read at import by a preloaded module: each child sets the module's value again from its own environment.
@@ -120,6 +121,7 @@ def light_env(folder: Path, owner: int) -> dict[str, str]:
         DIR_VAR: str(folder),
         OWNER_VAR: str(owner),
         PRELOAD_VAR: ",".join(LIGHT_PRELOAD),
+        INSTALL_VAR: str(Path(__file__).with_name("copier_shortcuts.py")),  # as the test process has them
         KEYS_VAR: ",".join(LIGHT_KEYS),
     }
 
@@ -320,6 +322,19 @@ def _trace_reads(reads: list[tuple[str, str]]) -> Any:
     return untrace
 
 
+def _install(path: Path) -> None:
+    """Run `path`'s install() (it patches what the preloads imported): every child starts with it done."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None, f"{path} is not a Python file"  # noqa: S101
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module
+    spec.loader.exec_module(module)
+    module.install()
+    print(f"installed {path}", flush=True)
+
+
 def _preload() -> list[str]:
     """Import PRELOAD; the problems that forbid serving (an unrefreshed import-time read of a PER_RUN variable)."""
     reads: list[tuple[str, str]] = []
@@ -333,6 +348,8 @@ def _preload() -> list[str]:
             except Exception as error:  # noqa: BLE001 (a child importing it meets the same error itself)
                 print(f"preload {name}: {type(error).__name__}: {error}", flush=True)
             print(f"preload {name}: {time.monotonic() - started:.2f} s", flush=True)
+        if os.environ.get(INSTALL_VAR):
+            _install(Path(os.environ[INSTALL_VAR]))
     finally:
         untrace()
     return [
