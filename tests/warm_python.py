@@ -1,7 +1,8 @@
 """Warm starts for the Pythons a rendered demo project starts: a per-worker fork server ("zygote").
 
-The suite hands a project `<dir>/bin/python` (the shim, `make_bin`) as its Python. The shim, a tiny
-stdlib-only script run with `-IS`, sends its argv, cwd, environment and fds 0-2 to a zygote: a Python that
+The suite hands a project `<dir>/bin/python` (the shim, `make_bin`) as its Python. The shim
+(tests/warm_shim.py, run with `-IS`, importing only what is built into the interpreter) sends its argv, cwd,
+environment and descriptors to a zygote: a Python that
 imported the heavy libraries (torch, transformers, gradio, streamlit, ...) once and forks a copy of itself
 per request, which then runs `-m module`, `-c code` or a script exactly as `python` would. Inside, the
 child's `sys.executable` is the shim, so the app a project's tests start goes through it too.
@@ -19,22 +20,33 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import marshal
 import os
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-DIR_VAR = "WARM_PYTHON_DIR"  # the per-worker folder of sockets, pid files and logs; unset: the real python
-OWNER_VAR = "WARM_PYTHON_OWNER"  # the pid whose end ends the zygotes
-PRELOAD_VAR = "WARM_PYTHON_PRELOAD"  # comma-separated modules instead of PRELOAD (this module's own tests)
-INSTALL_VAR = "WARM_PYTHON_INSTALL"  # a Python file whose install() the zygote runs once it has preloaded
-# Differ from run to run, and no preloaded module reads them at import (checked by tracing, see _trace_reads):
-PER_RUN = ("PYTEST_CURRENT_TEST", "MODEL_ID", "GRADIO_SERVER_PORT", "INFERENCE_URL", "HF_TOKEN")
+_HERE = os.path.dirname(os.path.abspath(__file__))
+if _HERE not in sys.path:  # a zygote started with -I: its script's folder is not on sys.path
+    sys.path.insert(0, _HERE)
+
+from warm_shim import (  # noqa: E402  (the shim's side: what both sides must agree on)
+    DIR_VAR,
+    HEADER_BYTES,
+    INSTALL_VAR,
+    KEYS_VAR,
+    OWNER_VAR,
+    PRELOAD_VAR,
+    connect,
+    per_run,
+    served,
+    socket_path,
+)
+
 # Read at import by a preloaded module: each child sets the module's value again from its own environment.
 REFRESH = {
     ("GRADIO_SERVER_PORT", "gradio.http_server"): ("INITIAL_PORT_VALUE", "7860", int),
@@ -59,11 +71,10 @@ PRELOAD = (
     "pytest",
     "_pytest.pytester",
 )
-# Light mode (WARM_PYTHON_KEYS set, a comma-separated list): a zygote of small preloads (Copier, this
-# package's CLI) keyed only on those variables, PYTHON* and WARM_PYTHON*; every other variable is per-run, and
-# the zygote refuses to serve if a preloaded module reads one at import (REFRESH_MODULES aside). Its own
-# environment holds only the key: no token of any request ever lives in it.
-KEYS_VAR = "WARM_PYTHON_KEYS"
+# Light mode (KEYS_VAR set, a comma-separated list): a zygote of small preloads (Copier, this package's CLI)
+# keyed only on those variables, PYTHON* and WARM_PYTHON*; every other variable is per-run, and the zygote
+# refuses to serve if a preloaded module reads one at import (REFRESH_MODULES aside). Its own environment holds
+# only the key: no token of any request ever lives in it.
 # What the suite's light zygotes preload, and the variables those modules read at import (found by the trace).
 LIGHT_PRELOAD = ("copier._cli", "copier._main", "hf_hub_template.cli")
 LIGHT_KEYS = (
@@ -84,10 +95,8 @@ REFRESH_MODULES = {
     "plumbum.machines.local": lambda module: setattr(module.local.env, "_curr", os.environ.copy()),
     "sysconfig": _refresh_user_base,
 }
-SOCKETS = Path("/tmp")  # not tempfile's: a light zygote's environment has no TMPDIR
 IDLE_SECONDS = 15 * 60
 START_SECONDS = 180
-HEADER = struct.Struct("!I")
 MAX_FDS = 64  # descriptors a request may pass: 0-2 and what its parent handed it
 
 
@@ -102,12 +111,11 @@ def make_bin(folder: Path, real: str = sys.executable, env: dict[str, str] | Non
     for entry in Path(real).parent.iterdir():
         if entry.name not in names and not (bin_dir / entry.name).exists():
             (bin_dir / entry.name).symlink_to(entry)
-    here = Path(__file__).resolve()
     text = (
         f"#!{real} -IS\n"
-        f"import sys\nsys.path.insert(0, {str(here.parent)!r})\n"
+        f"import sys\nsys.path.insert(0, {_HERE!r})\n"
         + (f"import os\nos.environ.update({env!r})\n" if env else "")
-        + f"import {here.stem}\n{here.stem}.shim({real!r})\n"
+        + f"import warm_shim\nwarm_shim.shim({real!r})\n"
     )
     for name in names:
         (bin_dir / name).write_text(text)
@@ -126,122 +134,12 @@ def light_env(folder: Path, owner: int) -> dict[str, str]:
     }
 
 
-def served(argv: list[str], light: bool = False) -> tuple[str, str] | None:
-    """('-m', module) / ('-c', code) / ('script', path) when the shim can serve `python argv` exactly; in
-    light mode a leading -I (isolated) too, by a zygote started with -I."""
-    argv = argv[1:] if light and argv[:1] == ["-I"] else argv
-    if len(argv) >= 2 and argv[0] in ("-m", "-c"):
-        return argv[0], argv[1]
-    if argv and not argv[0].startswith("-"):
-        return "script", argv[0]
-    return None
-
-
-def per_run(name: str, env: dict[str, str]) -> bool:
-    """Whether `name` may differ between the requests one zygote serves."""
-    keys = env.get(KEYS_VAR)
-    if keys is None:
-        return name in PER_RUN
-    return not (name in keys.split(",") or name.startswith(("PYTHON", "WARM_PYTHON")))
-
-
-def env_key(env: dict[str, str], real: str, isolated: bool = False) -> str:
-    kept = sorted((k, v) for k, v in env.items() if not per_run(k, env))
-    return hashlib.sha256(json.dumps([real, isolated, kept]).encode()).hexdigest()[:16]
-
-
-def shim(real: str) -> None:
-    argv = sys.argv[1:]
-    folder = os.environ.get(DIR_VAR)
-    if not folder or served(argv, KEYS_VAR in os.environ) is None:
-        os.execv(real, [real, *argv])
-    env = dict(os.environ)
-    isolated = argv[:1] == ["-I"]
-    key = env_key(env, real, isolated)
-    conn = _connect(_socket(Path(folder), key)) or _start_zygote(Path(folder), key, env, real, isolated)
-    for fd in (0, 1, 2):
-        try:
-            os.fstat(fd)
-        except OSError:
-            os.dup2(os.open(os.devnull, os.O_RDWR), fd)
-    # Descriptors beyond 0-2 a parent passed (subprocess's pass_fds: the CLI hands a token over through a
-    # pipe) go along, and the child gets each at its own number, as the real python would have it.
-    fds = [0, 1, 2, *_passed_descriptors(conn.fileno())]
-    request = {"argv": argv, "cwd": os.getcwd(), "env": env, "executable": os.path.abspath(sys.argv[0]), "fds": fds}
-    payload = json.dumps(request).encode()
-    socket.send_fds(conn, [HEADER.pack(len(payload))], fds)
-    conn.sendall(payload)
-    reader = conn.makefile("r")
-    line = reader.readline()
-    if not line.startswith("pid "):
-        sys.stderr.write(f"warm_python: the zygote answered {line!r}; see {folder}/{key}.log\n")
-        sys.exit(1)
-    pid = int(line.split()[1])
-
-    def forward(signum: int, _frame: Any) -> None:
-        try:
-            os.kill(pid, signum)
-        except ProcessLookupError:
-            pass
-
-    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2):
-        signal.signal(signum, forward)
-    while True:
-        try:
-            line = reader.readline()
-            break
-        except InterruptedError:
-            continue
-    kind, _, value = line.strip().partition(" ")
-    if kind == "signal":
-        signum = int(value)
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
-        time.sleep(1)
-        sys.exit(128 + signum)
-    if kind != "exit":
-        sys.stderr.write(f"warm_python: the zygote's supervisor answered {line!r}; see {folder}/{key}.log\n")
-        sys.exit(1)
-    sys.exit(int(value))
-
-
-def _socket(folder: Path, key: str) -> Path:
-    """Where the zygote for `key` listens: in `folder`, unless its path would pass the 107 bytes a Unix
-    socket's address may hold (a deep test folder); then in a short folder of SOCKETS named after `folder`,
-    so every shim and zygote of it finds the same one (whatever TMPDIR each of them has)."""
-    if len(os.fsencode(folder)) + len(key) + 20 <= 107:
-        return folder / f"{key}.sock"
-    return SOCKETS / f"warm-{hashlib.sha256(os.fsencode(folder)).hexdigest()[:12]}" / f"{key}.sock"
-
-
-def _passed_descriptors(own: int) -> list[int]:
-    """The descriptors beyond 0-2 this process was started with (its own connection `own` aside)."""
-    passed = []
-    for fd in sorted(map(int, os.listdir("/proc/self/fd"))):
-        try:
-            os.fstat(fd)  # the listing's own descriptor is closed by now: fstat fails
-        except OSError:
-            continue
-        if fd > 2 and fd != own:
-            passed.append(fd)
-    return passed
-
-
-def _connect(path: Path) -> socket.socket | None:
-    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        conn.connect(str(path))
-    except OSError:
-        conn.close()
-        return None
-    return conn
-
-
-def _start_zygote(folder: Path, key: str, env: dict[str, str], real: str, isolated: bool) -> socket.socket:
+def start_zygote(folder_name: str, key: str, env: dict[str, str], real: str, isolated: bool) -> socket.socket:
     """One zygote per key: the first shim starts it (under a file lock) and every shim waits for its socket."""
+    folder = Path(folder_name)
     with open(folder / f"{key}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        conn = _connect(_socket(folder, key))
+        conn = connect(socket_path(str(folder), key))
         if conn:
             return conn
         home = folder / f"zygote-{key}"
@@ -259,7 +157,7 @@ def _start_zygote(folder: Path, key: str, env: dict[str, str], real: str, isolat
         log.close()
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
-            conn = _connect(_socket(folder, key))
+            conn = connect(socket_path(str(folder), key))
             if conn:
                 return conn
             if zygote.poll():  # refused or failed; 0: it went on in a process of its own (see zygote())
@@ -360,8 +258,8 @@ def _preload() -> list[str]:
 
 
 def zygote(folder: Path, key: str) -> None:
-    if not sys.flags.isolated:
-        sys.path.pop(0)  # this file's folder: a child sets its own sys.path[0] (-I puts none there)
+    while _HERE in sys.path:
+        sys.path.remove(_HERE)  # this file's folder: a child sets its own sys.path[0] (-I puts none there)
     problems = _preload()
     import threading
 
@@ -371,7 +269,7 @@ def zygote(folder: Path, key: str) -> None:
         print("the zygote cannot serve: " + "; ".join(problems), flush=True)
         sys.exit(1)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    address = _socket(folder, key)
+    address = Path(socket_path(str(folder), key))
     address.parent.mkdir(mode=0o700, exist_ok=True)  # the short folder: made and removed by zygotes only
     partial = address.with_name(f"{address.name}.{os.getpid()}")
     listener.bind(str(partial))  # a failure here ends this process with an error: the shim says so at once
@@ -450,18 +348,18 @@ def _reap() -> None:
 
 
 def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
-    head, fds, _, _ = socket.recv_fds(conn, HEADER.size, MAX_FDS)
+    head, fds, _, _ = socket.recv_fds(conn, HEADER_BYTES, MAX_FDS)
     try:
-        if len(head) != HEADER.size or len(fds) < 3:
+        if len(head) != HEADER_BYTES or len(fds) < 3:
             raise ValueError(f"header {head!r}, {len(fds)} fds")
-        (size,) = HEADER.unpack(head)
+        size = int.from_bytes(head, "big")
         data = b""
         while len(data) < size:
             chunk = conn.recv(size - len(data))
             if not chunk:
                 raise ValueError("the shim left mid-request")
             data += chunk
-        request = json.loads(data)
+        request = marshal.loads(data)
         if len(request.get("fds", ())) != len(fds):
             raise ValueError(f"{len(fds)} descriptors for the numbers {request.get('fds')}")
     except ValueError:
