@@ -240,3 +240,42 @@ def test_descriptors_a_parent_passes_reach_the_served_child_at_their_numbers(lig
         for read, _ in pipes:
             os.close(read)
     assert len(warm_python.zygote_pids(shim.parent.parent)) == 1
+
+
+HUB_STATE_PROBE = """\
+import json, pathlib, sys
+import huggingface_hub, huggingface_hub.hf_api
+simple = (str, bytes, int, float, bool, type(None), pathlib.PurePath)
+state = {"the default HfApi's endpoint": huggingface_hub.hf_api.api.endpoint}
+for name, module in sorted(sys.modules.items()):
+    if name.startswith("huggingface_hub") and module is not None:
+        for key, value in vars(module).items():
+            if isinstance(value, (tuple, frozenset)) and all(isinstance(item, simple) for item in value):
+                state[f"{name}.{key}"] = repr(sorted(value, key=repr) if isinstance(value, frozenset) else value)
+            elif isinstance(value, simple) and not key.startswith("__"):
+                state[f"{name}.{key}"] = repr(value)
+print(json.dumps(state))
+"""
+
+
+def test_a_light_child_sees_huggingface_hub_as_a_fresh_import_would_under_its_own_environment(tmp_path):
+    """The suite's light zygotes preload huggingface_hub, which reads its endpoint and folders at import: a
+    child served under another endpoint, HF_HOME and HOME holds every module-level value a cold python holds."""
+    import json
+
+    folder = tmp_path / "hub"
+    shim = warm_python.make_bin(folder, env=warm_python.light_env(folder, os.getpid()))
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "XDG_"))}
+    first = {**base, "HF_ENDPOINT": "http://127.0.0.1:8/", "HF_HOME": str(tmp_path / "first")}
+    other = {**base, "HF_ENDPOINT": "http://127.0.0.1:9", "HF_HOME": str(tmp_path / "hf"), "HOME": str(tmp_path)}
+    other["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    try:
+        runs = [run([str(shim), "-c", HUB_STATE_PROBE], env, tmp_path) for env in (first, other)]
+        cold = run([sys.executable, "-c", HUB_STATE_PROBE], other, tmp_path)
+        assert len(warm_python.zygote_pids(folder)) == 1, "the endpoint and folders keyed another zygote"
+    finally:
+        warm_python.stop(folder)
+    assert all(result.returncode == 0 for result in [*runs, cold]), [r.stderr[-2000:] for r in [*runs, cold]]
+    served, fresh = json.loads(runs[1].stdout), json.loads(cold.stdout)
+    assert fresh["huggingface_hub.constants.ENDPOINT"] == "'http://127.0.0.1:9'" and len(fresh) > 100
+    assert {k: v for k, v in served.items() if k in fresh} == fresh

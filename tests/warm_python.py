@@ -76,11 +76,22 @@ PRELOAD = (
 # refuses to serve if a preloaded module reads one at import (REFRESH_MODULES aside). Its own environment holds
 # only the key: no token of any request ever lives in it.
 # What the suite's light zygotes preload, and the variables those modules read at import (found by the trace).
-LIGHT_PRELOAD = ("copier._cli", "copier._main", "hf_hub_template.cli")
+LIGHT_PRELOAD = ("copier._cli", "copier._main", "hf_hub_template.cli", "huggingface_hub", "huggingface_hub.hf_api")
 LIGHT_KEYS = (
     "PATH", "LANG", "LC_ALL", "LC_CTYPE", "TERM", "ANDROID_DATA", "FORCE_COLOR", "NO_COLOR",
     "PYDANTIC_DISABLE_PLUGINS", "_PYTHON_PROJECT_BASE", "_PYTHON_SYSCONFIGDATA_NAME", "WCWIDTH_PYTHON",
+    # huggingface_hub's settings (its endpoint and folders are not keys: _refresh_hub_constants reads them again)
+    "EAGER_IMPORT", "HF_HUB_VERBOSITY", "HF_DEBUG", "DISABLE_TELEMETRY", "DO_NOT_TRACK", "HF_HUB_OFFLINE",
+    "TRANSFORMERS_OFFLINE", "HF_HUB_DISABLE_TELEMETRY", "HF_HUB_DISABLE_PROGRESS_BARS", "HF_HUB_DISABLE_SYMLINKS",
+    "HF_HUB_DISABLE_SYMLINKS_WARNING", "HF_HUB_DISABLE_EXPERIMENTAL_WARNING", "HF_HUB_DISABLE_IMPLICIT_TOKEN",
+    "HF_HUB_DISABLE_SHARED_BLOBS", "HF_HUB_DISABLE_UPDATE_CHECK", "HF_HUB_DISABLE_XET", "HF_HUB_ENABLE_HF_TRANSFER",
+    "HF_XET_HIGH_PERFORMANCE", "HF_HUB_ETAG_TIMEOUT", "HF_HUB_DOWNLOAD_TIMEOUT", "HF_HUB_USER_AGENT_ORIGIN",
+    "HF_INFERENCE_ENDPOINT", "HUGGINGFACE_CO_STAGING", "HF_DEVICE_CODE_OAUTH_CLIENT_ID", "CLAUDE_CONFIG_DIR",
+    "OAUTH_CLIENT_ID", "OAUTH_CLIENT_SECRET", "OAUTH_SCOPES", "OPENID_PROVIDER_URL",
+    "TQDM_*",  # tqdm walks the environment at import for these (PREFIX_WALKS)
 )  # fmt: skip
+# Modules that walk the whole environment at import only for the variables of one prefix (a light key).
+PREFIX_WALKS = {"tqdm.utils": "TQDM_"}
 
 
 def _refresh_user_base(sysconfig: Any) -> None:
@@ -89,11 +100,26 @@ def _refresh_user_base(sysconfig: Any) -> None:
         sysconfig._CONFIG_VARS["userbase"] = sysconfig._getuserbase()
 
 
+def _refresh_hub_constants(constants: Any) -> None:
+    """huggingface_hub reads its endpoint and folders (HF_ENDPOINT, HF_HOME, XDG_CACHE_HOME, HOME, ...) into
+    huggingface_hub.constants at import, and its default HfApi (behind the module-level functions) keeps the
+    endpoint: read them again. (test_warm_python compares every module-level value of a child with a cold
+    import's, so a preloaded module that copies one more value fails there.)"""
+    import importlib
+
+    old_endpoint = constants.ENDPOINT
+    importlib.reload(constants)
+    hf_api = sys.modules.get("huggingface_hub.hf_api")
+    if hf_api is not None and hf_api.api.endpoint == old_endpoint:
+        hf_api.api.endpoint = constants.ENDPOINT
+
+
 # Modules that keep at import what they read of the environment (plumbum copies all of it): each child sets it
 # again from its own.
 REFRESH_MODULES = {
     "plumbum.machines.local": lambda module: setattr(module.local.env, "_curr", os.environ.copy()),
     "sysconfig": _refresh_user_base,
+    "huggingface_hub.constants": _refresh_hub_constants,
 }
 IDLE_SECONDS = 15 * 60
 START_SECONDS = 180
@@ -250,10 +276,13 @@ def _preload() -> list[str]:
             _install(Path(os.environ[INSTALL_VAR]))
     finally:
         untrace()
+    keys = os.environ.get(KEYS_VAR, "").split(",")
     return [
         f"{module} reads {var} at import"
         for var, module in reads
-        if (var, module) not in REFRESH and module not in REFRESH_MODULES
+        if (var, module) not in REFRESH
+        and module not in REFRESH_MODULES
+        and not (module in PREFIX_WALKS and PREFIX_WALKS[module] + "*" in keys)
     ]
 
 

@@ -47,11 +47,13 @@ def served(argv: list[str], light: bool = False) -> tuple[str, str] | None:
 
 
 def per_run(name: str, env: dict[str, str]) -> bool:
-    """Whether `name` may differ between the requests one zygote serves."""
+    """Whether `name` may differ between the requests one zygote serves (a light key `PREFIX*` keys every
+    variable whose name starts with PREFIX)."""
     keys = env.get(KEYS_VAR)
     if keys is None:
         return name in PER_RUN
-    return not (name in keys.split(",") or name.startswith(("PYTHON", "WARM_PYTHON")))
+    prefixes = ("PYTHON", "WARM_PYTHON", *(key[:-1] for key in keys.split(",") if key.endswith("*")))
+    return not (name in keys.split(",") or name.startswith(prefixes))
 
 
 def env_key(env: dict[str, str], real: str, isolated: bool = False) -> str:
