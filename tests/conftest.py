@@ -62,6 +62,14 @@ def _stat_tree(folder: Path) -> dict[str, tuple[int, int]]:
     return {path: (stat.st_size, stat.st_mtime_ns) for path, stat in stats.items()}
 
 
+def _link_or_copy(source: str, target: str) -> None:
+    """A hard link where both are on one file system; a copy where not (--basetemp off the tmpfs of TMPDIR)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def _clone_each_template_once() -> None:
     """Copier clones the template for every copy and twice for every update (ten git processes each, most
     of what a refused answer costs). The session's template repos never change once built: this test
@@ -83,7 +91,7 @@ def _clone_each_template_once() -> None:
             clone(url, ref, str(kept))
             clones[(url, ref)] = kept
             _KEPT_CLONES[kept] = _stat_tree(kept)
-        shutil.copytree(clones[(url, ref)], location, symlinks=True, dirs_exist_ok=True, copy_function=os.link)
+        shutil.copytree(clones[(url, ref)], location, symlinks=True, dirs_exist_ok=True, copy_function=_link_or_copy)
         return location
 
     copier._template.clone = clone_once  # type: ignore[assignment]
