@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT))  # hf_hub_template, as the hooks import it
 sys.path.insert(0, str(ROOT / "template" / "tests"))  # hub_rules, as rendered projects import it
 
 import copier_shortcuts  # noqa: E402
+import space_runner  # noqa: E402
 import warm_python  # noqa: E402
 from helpers import (  # noqa: E402
     build_versions,
@@ -161,11 +162,15 @@ def _light_warm_python(
         return
     folder = tmp_path_factory.getbasetemp() / "light-python"
     use_python(str(warm_python.make_bin(folder, env=warm_python.light_env(folder, os.getpid()))))
+    apps = tmp_path_factory.getbasetemp() / "app-python"  # the test Hub's Space apps (Gradio imported once)
+    space_runner.APP_PYTHON[:] = [str(warm_python.make_bin(apps, env=warm_python.app_env(apps, os.getpid())))]
     try:
         yield
     finally:
         use_python(sys.executable)
+        space_runner.APP_PYTHON[:] = [sys.executable]
         warm_python.stop(folder)
+        warm_python.stop(apps)
 
 
 @pytest.fixture(scope="session")

@@ -36,6 +36,9 @@ STREAMLIT_HEALTH = "_stcore/health"
 LAUNCHERS = {"python": [], "python3": [], "uvicorn": ["-m", "uvicorn"], "streamlit": ["-m", "streamlit"]}
 BUILD_LOG = ["test Hub: no image is built; the test environment's packages stand in for requirements.txt"]
 STOP_SECONDS = 10
+# The interpreter new runners start apps with: this one, or (conftest) a warm shim whose zygote imported
+# Gradio, FastAPI and huggingface_hub once (tests/warm_python.py, APP_PRELOAD).
+APP_PYTHON = [sys.executable]
 
 
 def free_port() -> int:
@@ -188,7 +191,7 @@ class SpaceRunner:
     hub_url: str
     env: dict[str, str] = field(default_factory=dict)  # added to every app's environment (a test's stand-ins)
     # The interpreter the apps run with: a test may take packages away ([python, "-S"]: no site-packages).
-    python: list[str] = field(default_factory=lambda: [sys.executable])
+    python: list[str] = field(default_factory=lambda: list(APP_PYTHON))
     apps: dict[str, SpaceApp] = field(default_factory=dict)
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="test-hub-spaces-")))
     lock: threading.Lock = field(default_factory=threading.Lock)

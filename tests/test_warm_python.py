@@ -279,3 +279,13 @@ def test_a_light_child_sees_huggingface_hub_as_a_fresh_import_would_under_its_ow
     served, fresh = json.loads(runs[1].stdout), json.loads(cold.stdout)
     assert fresh["huggingface_hub.constants.ENDPOINT"] == "'http://127.0.0.1:9'" and len(fresh) > 100
     assert {k: v for k, v in served.items() if k in fresh} == fresh
+
+
+def test_light_keys_name_variables_by_prefix_and_by_any_case_suffix():
+    import warm_shim
+
+    env = {warm_shim.KEYS_VAR: "PATH,TQDM_*,*_proxy"}
+    keyed = ["PATH", "TQDM_MININTERVAL", "https_proxy", "HTTPS_PROXY", "PYTHONPATH", "WARM_PYTHON_DIR"]
+    assert [name for name in keyed if warm_shim.per_run(name, env)] == []
+    assert all(warm_shim.per_run(name, env) for name in ["HF_ENDPOINT", "TQDM", "PATHS", "proxy", "NO_PROXY_X"])
+    assert warm_shim.per_run("HF_TOKEN", {}) and not warm_shim.per_run("HF_ENDPOINT", {}), "heavy mode: PER_RUN"

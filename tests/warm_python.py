@@ -88,10 +88,21 @@ LIGHT_KEYS = (
     "HF_XET_HIGH_PERFORMANCE", "HF_HUB_ETAG_TIMEOUT", "HF_HUB_DOWNLOAD_TIMEOUT", "HF_HUB_USER_AGENT_ORIGIN",
     "HF_INFERENCE_ENDPOINT", "HUGGINGFACE_CO_STAGING", "HF_DEVICE_CODE_OAUTH_CLIENT_ID", "CLAUDE_CONFIG_DIR",
     "OAUTH_CLIENT_ID", "OAUTH_CLIENT_SECRET", "OAUTH_SCOPES", "OPENID_PROVIDER_URL",
-    "TQDM_*",  # tqdm walks the environment at import for these (PREFIX_WALKS)
+    "TQDM_*",  # tqdm walks the environment at import for these (WALKS)
 )  # fmt: skip
-# Modules that walk the whole environment at import only for the variables of one prefix (a light key).
-PREFIX_WALKS = {"tqdm.utils": "TQDM_"}
+# What the test Hub's Space apps import (tests/space_runner.py), and the variables those read at import: the
+# light keys and these. A Space's endpoint, HF_HOME, SPACE_ID, port and secrets are per-run.
+APP_PRELOAD = ("gradio", "gradio_client", "huggingface_hub", "huggingface_hub.hf_api", "fastapi", "uvicorn")
+APP_KEYS = (
+    *LIGHT_KEYS, "TMPDIR", "TEMP", "TMP", "LANGUAGE", "LC_MESSAGES", "SSL_CERT_FILE", "SSLKEYLOGFILE",
+    "GRADIO_TEMP_DIR", "GRADIO_SHARE_SERVER_ADDRESS", "GRADIO_LOCAL_DEV_MODE", "GRADIO_NODE_NUM_PORTS",
+    "GRADIO_NODE_SERVER_NAME", "GRADIO_SERVER_NAME", "GRADIO_PROFILING", "PILLOW_ALIGNMENT", "PILLOW_BLOCKS_MAX",
+    "PILLOW_BLOCK_SIZE", "NPY_PROMOTION_STATE", "NUMPY_MADVISE_HUGEPAGE", "OPENBLAS_MAIN_FREE",
+    "OTEL_PYTHON_CONTEXT", "OTEL_PROPAGATORS", "PANDAS_*", "PSUTIL_DEBUG", "TYPER_USE_RICH",
+    "FSSPEC_*", "*_proxy",  # fsspec and urllib (httpx clients gradio makes at import) walk for these (WALKS)
+)  # fmt: skip
+# Modules that walk the whole environment at import only for the variables one key pattern names.
+WALKS = {"tqdm.utils": "TQDM_*", "fsspec.config": "FSSPEC_*", "urllib.request": "*_proxy"}
 
 
 def _refresh_user_base(sysconfig: Any) -> None:
@@ -157,6 +168,17 @@ def light_env(folder: Path, owner: int) -> dict[str, str]:
         PRELOAD_VAR: ",".join(LIGHT_PRELOAD),
         INSTALL_VAR: str(Path(__file__).with_name("copier_shortcuts.py")),  # as the test process has them
         KEYS_VAR: ",".join(LIGHT_KEYS),
+    }
+
+
+def app_env(folder: Path, owner: int) -> dict[str, str]:
+    """The variables of the shim the test Hub starts its Space apps with: light, preloading APP_PRELOAD."""
+    return {
+        DIR_VAR: str(folder),
+        OWNER_VAR: str(owner),
+        PRELOAD_VAR: ",".join(APP_PRELOAD),
+        INSTALL_VAR: "",
+        KEYS_VAR: ",".join(APP_KEYS),
     }
 
 
@@ -282,7 +304,7 @@ def _preload() -> list[str]:
         for var, module in reads
         if (var, module) not in REFRESH
         and module not in REFRESH_MODULES
-        and not (module in PREFIX_WALKS and PREFIX_WALKS[module] + "*" in keys)
+        and not (module in WALKS and WALKS[module] in keys)
     ]
 
 

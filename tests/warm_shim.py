@@ -47,13 +47,15 @@ def served(argv: list[str], light: bool = False) -> tuple[str, str] | None:
 
 
 def per_run(name: str, env: dict[str, str]) -> bool:
-    """Whether `name` may differ between the requests one zygote serves (a light key `PREFIX*` keys every
-    variable whose name starts with PREFIX)."""
+    """Whether `name` may differ between the requests one zygote serves. A light key `PREFIX*` keys every
+    variable whose name starts with PREFIX; `*suffix` every one whose name ends so, in any case (`*_proxy`)."""
     keys = env.get(KEYS_VAR)
     if keys is None:
         return name in PER_RUN
-    prefixes = ("PYTHON", "WARM_PYTHON", *(key[:-1] for key in keys.split(",") if key.endswith("*")))
-    return not (name in keys.split(",") or name.startswith(prefixes))
+    listed = keys.split(",")
+    prefixes = ("PYTHON", "WARM_PYTHON", *(key[:-1] for key in listed if key.endswith("*")))
+    suffixes = tuple(key[1:].lower() for key in listed if key.startswith("*"))
+    return not (name in listed or name.startswith(prefixes) or name.lower().endswith(suffixes))
 
 
 def env_key(env: dict[str, str], real: str, isolated: bool = False) -> str:
