@@ -9,7 +9,7 @@ four times a real python's whole start); starting a zygote, which happens once p
 
 from __future__ import annotations
 
-import _signal
+import _signal  # type: ignore[import-not-found]  # (no stub: the C half of signal, without its enum)
 import _socket
 import array
 import marshal
