@@ -264,6 +264,8 @@ class _Handler(BaseHTTPRequestHandler):
         self, status: int, payload: Any = None, headers: dict[str, str] | None = None, raw: bytes | None = None
     ) -> None:
         body = raw if raw is not None else json.dumps(payload if payload is not None else {}).encode()
+        self._status = status
+        self._log()  # before the answer leaves: a client that has it finds its request in the log
         self.send_response(status)
         if "Content-Type" not in (headers or {}):
             self.send_header("Content-Type", "application/json" if raw is None else "application/octet-stream")
@@ -273,7 +275,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
-        self._status = status
+
+    def _log(self) -> None:
+        """Log this request once, with its status so far."""
+        if self._unlogged is not None:
+            method, raw_path, endpoint, body = self._unlogged
+            self._unlogged = None
+            authorization = self.headers.get("authorization")
+            self.state.log.append(LoggedRequest(method, raw_path, endpoint, self._status, authorization, body))
 
     def _error(self, status: int, message: str, code: str | None = None) -> None:
         headers = {"X-Error-Message": message}
@@ -320,6 +329,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._body() if method == "POST" else b""
         endpoint, handler, args = self._route(method, raw_path)
         self._status = 0
+        self._unlogged: tuple[str, str, str, bytes] | None = (method, raw_path, endpoint, body)
         repo_id = args[1] if len(args) > 1 else None  # every repo route captures (type, repo_id, ...)
         fault = (repo_id and self.state.take_fault(f"{endpoint}@{repo_id}")) or self.state.take_fault(endpoint)
         try:
@@ -340,9 +350,7 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 handler(body, query, *args)
         finally:
-            self.state.log.append(
-                LoggedRequest(method, raw_path, endpoint, self._status, self.headers.get("authorization"), body)
-            )
+            self._log()  # a dropped connection, or an answer git's own handler wrote
 
     def _injected_url(self, endpoint: str, body: bytes) -> str:
         if endpoint == "create" and body:
