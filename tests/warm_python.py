@@ -160,26 +160,26 @@ def make_bin(folder: Path, real: str = sys.executable, env: dict[str, str] | Non
     return bin_dir / "python"
 
 
-def light_env(folder: Path, owner: int) -> dict[str, str]:
+def light_env(
+    folder: Path,
+    owner: int,
+    preload: tuple[str, ...] = LIGHT_PRELOAD,
+    keys: tuple[str, ...] = LIGHT_KEYS,
+    install: str = str(Path(__file__).with_name("copier_shortcuts.py")),  # as the test process has them
+) -> dict[str, str]:
     """The variables of a light shim (make_bin's `env`): its folder, its preloads, its key, its owner."""
     return {
         DIR_VAR: str(folder),
         OWNER_VAR: str(owner),
-        PRELOAD_VAR: ",".join(LIGHT_PRELOAD),
-        INSTALL_VAR: str(Path(__file__).with_name("copier_shortcuts.py")),  # as the test process has them
-        KEYS_VAR: ",".join(LIGHT_KEYS),
+        PRELOAD_VAR: ",".join(preload),
+        INSTALL_VAR: install,
+        KEYS_VAR: ",".join(keys),
     }
 
 
 def app_env(folder: Path, owner: int) -> dict[str, str]:
     """The variables of the shim the test Hub starts its Space apps with: light, preloading APP_PRELOAD."""
-    return {
-        DIR_VAR: str(folder),
-        OWNER_VAR: str(owner),
-        PRELOAD_VAR: ",".join(APP_PRELOAD),
-        INSTALL_VAR: "",
-        KEYS_VAR: ",".join(APP_KEYS),
-    }
+    return light_env(folder, owner, APP_PRELOAD, APP_KEYS, install="")
 
 
 def start_zygote(folder_name: str, key: str, env: dict[str, str], real: str, isolated: bool) -> socket.socket:
