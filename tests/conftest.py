@@ -137,11 +137,27 @@ def _kept_clones_unchanged() -> Iterator[None]:
         assert _stat_tree(kept) == files, f"a file of the kept clone {kept} was written through a hard link"
 
 
+def _installed_with_bytecode(modules: tuple[str, ...] = ("copier", "huggingface_hub", "gradio", "torch")) -> bool:
+    """Whether the installed packages came with their bytecode (uv's compile-bytecode, in pyproject.toml)."""
+    import importlib.util
+
+    origins = [spec.origin for name in modules if (spec := importlib.util.find_spec(name)) and spec.origin]
+    return all(Path(importlib.util.cache_from_source(origin)).exists() for origin in origins)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _bytecode_kept_for_subprocesses(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Every Python a test starts (Copier, the CLI, each copy task, a project's own tests) imports Copier or
-    huggingface_hub: where PYTHONDONTWRITEBYTECODE is set, each compiled them again. The run keeps their
-    bytecode in one folder of its own (PYTHONPYCACHEPREFIX), outside every tree a test looks into."""
+    huggingface_hub: where PYTHONDONTWRITEBYTECODE is set and the packages were installed without their
+    bytecode, each compiled them again. The run then keeps their bytecode in one folder of its own
+    (PYTHONPYCACHEPREFIX), outside every tree a test looks into. Installed with it (uv's compile-bytecode) the
+    processes read it where it is (a prefix would hide it: Gradio's imports compiled again in each run) and
+    write none, whatever the person's own setting, as on CI."""
+    if _installed_with_bytecode():
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+            yield
+        return
     base = tmp_path_factory.getbasetemp()
     folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "pycache"
     with pytest.MonkeyPatch.context() as patch:

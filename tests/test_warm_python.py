@@ -289,3 +289,17 @@ def test_light_keys_name_variables_by_prefix_and_by_any_case_suffix():
     assert [name for name in keyed if warm_shim.per_run(name, env)] == []
     assert all(warm_shim.per_run(name, env) for name in ["HF_ENDPOINT", "TQDM", "PATHS", "proxy", "NO_PROXY_X"])
     assert warm_shim.per_run("HF_TOKEN", {}) and not warm_shim.per_run("HF_ENDPOINT", {}), "heavy mode: PER_RUN"
+
+
+def test_the_pythons_a_test_starts_read_the_installed_bytecode_and_write_none(tmp_path):
+    """conftest's _bytecode_kept_for_subprocesses: with the packages installed with their bytecode (pyproject's
+    compile-bytecode), a prefix would hide it and every run would compile Gradio's imports again."""
+    import conftest
+
+    probe = "import sys, copier; print(sys.pycache_prefix, sys.dont_write_bytecode, copier.__cached__)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path)
+    prefix, dont_write, cached = out.stdout.split()
+    if conftest._installed_with_bytecode():
+        assert (prefix, dont_write) == ("None", "True") and Path(cached).is_file(), out.stdout
+    else:
+        assert Path(prefix).name == "pycache" and dont_write == "False" and cached.startswith(prefix), out.stdout
