@@ -31,6 +31,7 @@ def settings_key(env: Environment) -> tuple[object, ...]:
         frozenset(env.tests),
         env.optimized,
         env.finalize,
+        env.autoescape,  # decided at compile time where it is a bool (a template's `_envops` may set it)
         env.is_async,
         env.code_generator_class,
         env.sandboxed,

@@ -30,8 +30,6 @@ from helpers import (  # noqa: E402
 )
 from hub_server import HubServer  # noqa: E402
 
-from hf_hub_template.jinja_cache import compile_each_source_once  # noqa: E402
-
 
 def _read_each_copier_yml_once() -> None:
     """Copier parses copier.yml with the pure-Python YAML loader on every copy and every update (a quarter
@@ -115,11 +113,11 @@ def _temporary_files_in_memory() -> None:
 
 
 # Copier builds a new Jinja environment for every copy and compiles every question's strings and each file again:
-# this test process compiles each source once, as `hf-hub-template new` and `update` do.
-compile_each_source_once()
+# copier_shortcuts.install() makes this test process compile each source once, as `hf-hub-template new` and
+# `update` do, and takes the code the run's other processes compiled (_jinja_code_shared_by_the_run).
+copier_shortcuts.install()
 _read_each_copier_yml_once()
 _clone_each_template_once()
-copier_shortcuts.install()
 _temporary_files_in_memory()
 
 
@@ -163,6 +161,17 @@ def _bytecode_kept_for_subprocesses(tmp_path_factory: pytest.TempPathFactory) ->
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
         patch.setenv("PYTHONPYCACHEPREFIX", str(folder))
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _jinja_code_shared_by_the_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """copier_shortcuts.jinja_code_shared_by_the_run: the workers and every render process they start keep the
+    Jinja code they compile in one folder of the run, outside every tree a test looks into."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "jinja-code"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(copier_shortcuts.CODE_VAR, str(folder))
         yield
 
 

@@ -1,6 +1,7 @@
-"""The suite's two shortcuts through Copier's git steps (tests/copier_shortcuts.py, installed by conftest in this
-process) skip git only where it would do nothing: a template with a submodule still gets it, and a project
-whose git ignores file modes still gets the executable bit in its index."""
+"""The suite's shortcuts (tests/copier_shortcuts.py, installed by conftest in this process): the two through
+Copier's git steps skip git only where it would do nothing (a template with a submodule still gets it, a
+project whose git ignores file modes still gets the executable bit in its index); the run's shared Jinja
+code is what Jinja compiles for the same source and settings, under the name each process gives it."""
 
 from __future__ import annotations
 
@@ -91,3 +92,65 @@ def test_the_copier_and_cli_processes_the_suite_starts_have_them_too():
     for isolated in ([], ["-I"]):  # fleet's renders run `python -I -m copier`
         result = subprocess.run([python(), *isolated, "-c", probe], capture_output=True, text=True, timeout=60)
         assert result.stdout.split() == ["True", "True"], result.stdout + result.stderr
+
+
+COMPILE_PROBE = r"""
+import json, sys, jinja2
+generated = []
+generate = jinja2.Environment._generate
+jinja2.Environment._generate = lambda self, *a, **k: generated.append(1) or generate(self, *a, **k)
+sys.path.insert(0, sys.argv[1])
+import copier_shortcuts
+copier_shortcuts.install()
+from jinja2.sandbox import SandboxedEnvironment
+env = SandboxedEnvironment(keep_trailing_newline=True, trim_blocks=sys.argv[2] == "trim")
+source = "{{ name | upper }}\n{% if tag %}tagged {{ tag }}{% endif %}\n"
+code = env.compile(source, "README.md.jinja", sys.argv[3])
+text = env.template_class.from_code(env, code, env.make_globals(None)).render(name="demo", tag="x")
+print(json.dumps({"generated": len(generated), "file": code.co_filename, "text": text}))
+"""
+
+
+def compile_in_a_new_process(folder: Path | None, settings: str, filename: str) -> dict[str, object]:
+    import json
+
+    import copier_shortcuts
+
+    env = {k: v for k, v in os.environ.items() if k != copier_shortcuts.CODE_VAR}
+    env |= {copier_shortcuts.CODE_VAR: str(folder)} if folder else {}
+    tests = str(Path(__file__).parent)
+    args = [sys.executable, "-c", COMPILE_PROBE, tests, settings, filename]
+    return json.loads(subprocess.run(args, env=env, capture_output=True, text=True, check=True).stdout)
+
+
+def test_jinja_code_one_process_compiled_is_the_next_ones_under_its_own_file_name(tmp_path):
+    folder = tmp_path / "code"
+    first = compile_in_a_new_process(folder, "plain", "/first/README.md.jinja")
+    files = sorted(folder.iterdir())
+    assert first == {"generated": 1, "file": "/first/README.md.jinja", "text": "DEMO\ntagged x\n"}
+    assert len(files) == 1, "one source, one entry (the second compile of it is the process's own)"
+    again = compile_in_a_new_process(folder, "plain", "/second/README.md.jinja")
+    assert again == {"generated": 0, "file": "/second/README.md.jinja", "text": "DEMO\ntagged x\n"}
+    assert sorted(folder.iterdir()) == files
+
+
+def test_other_settings_or_no_folder_compile_anew(tmp_path):
+    folder = tmp_path / "code"
+    compile_in_a_new_process(folder, "plain", "a")
+    trimmed = compile_in_a_new_process(folder, "trim", "a")
+    assert trimmed == {"generated": 1, "file": "a", "text": "DEMO\ntagged x"}, "trim_blocks makes other code"
+    assert len(list(folder.iterdir())) == 2
+    assert compile_in_a_new_process(None, "plain", "a")["generated"] == 1
+
+
+def test_the_render_processes_the_suite_starts_keep_their_jinja_code_in_the_run_s_folder(tmp_path):
+    import copier_shortcuts
+
+    if python() == sys.executable:
+        pytest.skip("HF_HUB_TEMPLATE_COLD=1: the tests start the real python, without the shortcuts")
+    probe = "import jinja2; jinja2.Environment().compile('{{ probe_%s }}')"
+    for isolated in ([], ["-I"]):
+        folder = tmp_path / f"code{len(isolated)}"
+        env = os.environ | {copier_shortcuts.CODE_VAR: str(folder)}
+        result = subprocess.run([python(), *isolated, "-c", probe % len(isolated)], env=env, capture_output=True)
+        assert result.returncode == 0 and len(list(folder.iterdir())) == 1, result.stderr

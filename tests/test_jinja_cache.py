@@ -40,6 +40,14 @@ def test_a_source_is_compiled_once_for_every_environment_with_the_same_settings(
     assert compiles.count(source) == 2
 
 
+def test_autoescape_is_a_setting_that_changes_the_code(compiles: list[str]) -> None:
+    """Jinja decides at compile time whether `{{ }}` escapes (a template may set `_envops: {autoescape: true}`)."""
+    source = "{{ html }}" + secrets.token_hex(4)
+    assert Environment().from_string(source).render({"html": "<b>"}).startswith("<b>")
+    assert Environment(autoescape=True).from_string(source).render({"html": "<b>"}).startswith("&lt;b&gt;")
+    assert compiles.count(source) == 2
+
+
 def test_a_reused_template_reports_errors_at_its_own_file_name(compiles: list[str]) -> None:
     """Copier clones the template into a new folder for each render: the same name, another file."""
     source = "{{ 1 // zero }}" + secrets.token_hex(4)
