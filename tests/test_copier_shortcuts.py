@@ -106,7 +106,7 @@ from jinja2.sandbox import SandboxedEnvironment
 env = SandboxedEnvironment(keep_trailing_newline=True, trim_blocks=sys.argv[2] == "trim")
 source = "{{ name | upper }}\n{% if tag %}tagged {{ tag }}{% endif %}\n"
 code = env.compile(source, "README.md.jinja", sys.argv[3])
-text = env.template_class.from_code(env, code, env.make_globals(None)).render(name="demo", tag="x")
+text = env.template_class.from_code(env, code, env.make_globals(None)).render({"name": "demo", "tag": "x"})
 print(json.dumps({"generated": len(generated), "file": code.co_filename, "text": text}))
 """
 
