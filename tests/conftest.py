@@ -82,10 +82,51 @@ def _clone_each_template_once() -> None:
             kept.mkdir(parents=True)
             clone(url, ref, str(kept))
             clones[(url, ref)] = kept
-            _KEPT_CLONES[kept] = _stat_tree(kept)
+            _KEPT_CLONES[kept.resolve()] = _stat_tree(kept)
         return str(clones[(url, ref)])
 
     copier._template.clone = clone_once  # type: ignore[assignment]
+    _ask_git_once_about_kept_clones()
+
+
+def _ask_git_once_about_kept_clones() -> None:
+    """Each render asked git about its template again: its version (dunamai: seven git processes, `git
+    status` among them), commit, commit hash, index modes, and whether its url is a repository. A kept clone
+    and a session template repo never change: this test process asks once for each, and each render gets
+    the answer (the index modes as a copy of their own)."""
+    import functools
+
+    import copier._template
+
+    template_class = copier._template.Template
+    answers: dict[tuple[str, Path], Any] = {}
+    for name in ("version", "commit", "commit_hash", "git_index_modes"):
+        ask = getattr(template_class, name).func
+
+        def ask_once(self: Any, ask: Any = ask, name: str = name) -> Any:
+            where = self.local_abspath
+            if where not in _KEPT_CLONES:
+                return ask(self)
+            if (name, where) not in answers:
+                answers[name, where] = ask(self)
+            answer = answers[name, where]
+            return dict(answer) if isinstance(answer, dict) else answer
+
+        prop = functools.cached_property(ask_once)
+        prop.__set_name__(template_class, name)
+        setattr(template_class, name, prop)
+
+    get_repo = copier._template.get_repo
+    repos: dict[str, Any] = {}
+
+    def get_repo_once(url: str) -> Any:
+        if shared_store(url) is None:
+            return get_repo(url)
+        if url not in repos:
+            repos[url] = get_repo(url)
+        return repos[url]
+
+    copier._template.get_repo = get_repo_once  # type: ignore[assignment]
 
 
 def _temporary_files_in_memory() -> None:
