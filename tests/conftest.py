@@ -23,110 +23,11 @@ from helpers import (  # noqa: E402
     build_versions,
     fake_token,
     share_renders,
-    shared_store,
     shared_template,
     snapshot_template,
     use_python,
 )
 from hub_server import HubServer  # noqa: E402
-
-
-def _read_each_copier_yml_once() -> None:
-    """Copier parses copier.yml with the pure-Python YAML loader on every copy and every update (a quarter
-    of a copy's time). Without `!include`, what it returns depends only on the file's bytes: this test
-    process parses each version once and hands out deep copies."""
-    import copy
-
-    import copier._template
-
-    load = copier._template.load_template_config
-    loaded: dict[bytes, Any] = {}
-
-    def load_once(conf_path: Path, quiet: bool = False) -> Any:
-        text = Path(conf_path).read_bytes()
-        if b"!include" in text:
-            return load(conf_path, quiet)
-        if text not in loaded:
-            loaded[text] = load(conf_path, quiet)
-        return copy.deepcopy(loaded[text])
-
-    copier._template.load_template_config = load_once  # type: ignore[assignment]
-
-
-_KEPT_CLONES: dict[Path, dict[str, tuple[int, int]]] = {}
-
-
-def _stat_tree(folder: Path) -> dict[str, tuple[int, int]]:
-    """Each file's size and time, but git's index (git refreshes its cache of the files' times there)."""
-    stats = {str(path): path.stat() for path in folder.rglob("*") if path.is_file() and path != folder / ".git/index"}
-    return {path: (stat.st_size, stat.st_mtime_ns) for path, stat in stats.items()}
-
-
-def _clone_each_template_once() -> None:
-    """Copier clones the template for every copy and twice for every update (ten git processes each, most
-    of what a refused answer costs). The session's template repos never change once built: this test
-    process clones each of them once per ref and hands Copier that clone to render from (Copier and git only
-    read it; Copier deletes only the empty folder it made for the clone); the session's end checks that no
-    file of a kept clone was written, added or removed."""
-    import copier._template
-
-    clone = copier._template.clone
-    clones: dict[tuple[str, str], Path] = {}
-
-    def clone_once(url: str, ref: str = "HEAD", location: str | None = None) -> str:
-        store = shared_store(url)
-        if store is None or location is None:
-            return clone(url, ref, location)
-        if (url, ref) not in clones:
-            kept = store / "clones" / str(len(clones))
-            kept.mkdir(parents=True)
-            clone(url, ref, str(kept))
-            clones[(url, ref)] = kept
-            _KEPT_CLONES[kept.resolve()] = _stat_tree(kept)
-        return str(clones[(url, ref)])
-
-    copier._template.clone = clone_once  # type: ignore[assignment]
-    _ask_git_once_about_kept_clones()
-
-
-def _ask_git_once_about_kept_clones() -> None:
-    """Each render asked git about its template again: its version (dunamai: seven git processes, `git
-    status` among them), commit, commit hash, index modes, and whether its url is a repository. A kept clone
-    and a session template repo never change: this test process asks once for each, and each render gets
-    the answer (the index modes as a copy of their own)."""
-    import functools
-
-    import copier._template
-
-    template_class = copier._template.Template
-    answers: dict[tuple[str, Path], Any] = {}
-    for name in ("version", "commit", "commit_hash", "git_index_modes"):
-        ask = getattr(template_class, name).func
-
-        def ask_once(self: Any, ask: Any = ask, name: str = name) -> Any:
-            where = self.local_abspath
-            if where not in _KEPT_CLONES:
-                return ask(self)
-            if (name, where) not in answers:
-                answers[name, where] = ask(self)
-            answer = answers[name, where]
-            return dict(answer) if isinstance(answer, dict) else answer
-
-        prop = functools.cached_property(ask_once)
-        prop.__set_name__(template_class, name)
-        setattr(template_class, name, prop)
-
-    get_repo = copier._template.get_repo
-    repos: dict[str, Any] = {}
-
-    def get_repo_once(url: str) -> Any:
-        if shared_store(url) is None:
-            return get_repo(url)
-        if url not in repos:
-            repos[url] = get_repo(url)
-        return repos[url]
-
-    copier._template.get_repo = get_repo_once  # type: ignore[assignment]
 
 
 def _temporary_files_in_memory() -> None:
@@ -148,9 +49,7 @@ def _temporary_files_in_memory() -> None:
 # Copier builds a new Jinja environment for every copy and compiles every question's strings and each file again:
 # copier_shortcuts.install() makes this test process compile each source once, as `hf-hub-template new` and
 # `update` do, and takes the code the run's other processes compiled (_jinja_code_shared_by_the_run).
-copier_shortcuts.install()
-_read_each_copier_yml_once()
-_clone_each_template_once()
+copier_shortcuts.install()  # and the session template repos: cloned, asked about and parsed once
 _temporary_files_in_memory()
 
 
@@ -161,11 +60,16 @@ def _renders_shared_in_this_process(tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _kept_clones_unchanged() -> Iterator[None]:
-    """_clone_each_template_once hands Copier its kept clones: no render may have changed one."""
-    yield
-    for kept, files in _KEPT_CLONES.items():
-        assert _stat_tree(kept) == files, f"a render changed the kept clone {kept}"
+def _session_templates_kept(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """copier_shortcuts' kept template clones, shared by the workers and every render process they start
+    (helpers.shared_template marks the repos), in one folder of the run outside every tree a test looks into.
+    Copier renders from those clones: at the end, none may have changed."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "kept-templates"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(copier_shortcuts.KEPT_VAR, str(folder))
+        yield
+    assert copier_shortcuts.changed_clones(folder) == [], "a render changed a kept template clone"
 
 
 def _installed_with_bytecode(modules: tuple[str, ...] = ("copier", "huggingface_hub", "gradio", "torch")) -> bool:

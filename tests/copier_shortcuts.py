@@ -1,5 +1,6 @@
 """Work the suite's renders pay thousands of times: two of Copier's git steps, skipped where git would do
-nothing, and Jinja's compiles, shared by every process of a run.
+nothing; Jinja's compiles, shared by every process of a run; and the session's template repos (built once,
+never changed), each cloned once per ref, asked about by git once and its copier.yml parsed once per run.
 
 Installed in the test process (conftest) and in the light warm Python's zygotes (tests/warm_python.py), so the
 `copier` and `hf-hub-template` processes the tests start get them too. Each keeps Copier's result exactly:
@@ -8,21 +9,33 @@ the step still runs wherever it could change anything, and a shared compile is t
 
 from __future__ import annotations
 
+import copy
+import fcntl
 import hashlib
+import json
 import marshal
 import os
+import pickle
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
-CODE_VAR = "HF_HUB_TEMPLATE_TESTS_JINJA_CODE"  # the run's folder of compiled Jinja code (conftest sets it)
+# The run's folders (conftest sets them; not HF_*, which helpers.hub_env drops): compiled Jinja code, and the
+# kept template clones with what git and YAML said of them.
+CODE_VAR = "SUITE_SHARED_JINJA_CODE"
+KEPT_VAR = "SUITE_SHARED_TEMPLATES"
 
 
 def install() -> None:
     read_core_file_mode_once_per_render()
     no_submodule_commands_without_gitmodules()
     jinja_code_shared_by_the_run()
+    clone_each_kept_template_once()
+    ask_git_once_about_kept_clones()
+    read_each_copier_yml_once()
 
 
 def read_core_file_mode_once_per_render() -> None:
@@ -159,3 +172,156 @@ def jinja_code_shared_by_the_run() -> None:
     compile_shared._shared_by_the_run = True  # type: ignore[attr-defined]
     Environment.compile = compile_shared  # type: ignore[method-assign]
     jinja_cache.compile_each_source_once()  # each source once per process, above the run's folder
+
+
+# ------------------------------------------------------------------ the session's template repos, kept
+def _kept() -> Path | None:
+    folder = os.environ.get(KEPT_VAR)
+    return Path(folder) if folder else None
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Whole or absent: another process may be reading it."""
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as part:
+        part.write(data)
+    os.replace(part.name, path)
+
+
+def keep(url: str) -> None:
+    """`url` is a template repo the session built and never changes (helpers.shared_template): every process
+    of the run may render from one clone of it per ref."""
+    if (folder := _kept()) is not None:
+        (folder / "repos").mkdir(parents=True, exist_ok=True)
+        _write_whole(folder / "repos" / _digest(url), url.encode())
+
+
+def _is_kept(folder: Path, url: str) -> bool:
+    try:
+        return (folder / "repos" / _digest(url)).read_text() == url
+    except OSError:
+        return False
+
+
+def stat_tree(folder: Path) -> dict[str, list[int]]:
+    """Each file's size and time, but git's index (git refreshes its cache of the files' times there)."""
+    stats = {path: path.stat() for path in folder.rglob("*") if path.is_file() and path != folder / ".git/index"}
+    return {str(path.relative_to(folder)): [stat.st_size, stat.st_mtime_ns] for path, stat in stats.items()}
+
+
+def changed_clones(folder: Path) -> list[str]:
+    """The kept clones whose files are not what they were when cloned (conftest checks at the session's end)."""
+    clones = folder / "clones"
+    kept = sorted(clones.glob("*.files.json")) if clones.is_dir() else []
+    return [str(files) for files in kept if json.loads(files.read_text()) != stat_tree(clones / files.name[:-11])]
+
+
+def clone_each_kept_template_once() -> None:
+    """Copier clones the template for every copy and twice for every update (about ten git processes each,
+    most of what a refused answer costs). A kept template repo is cloned once per ref for the whole run, under
+    a lock, and Copier renders from that clone (Copier and git only read it; Copier deletes only the empty
+    folder it made for the clone); changed_clones() says whether any render changed one."""
+    import copier._template
+
+    clone = copier._template.clone
+    if getattr(clone, "keeps_clones", False):
+        return
+
+    def clone_once(url: str, ref: str = "HEAD", location: str | None = None) -> str:
+        folder = _kept()
+        if folder is None or location is None or not _is_kept(folder, url):
+            return clone(url, ref, location)
+        kept = folder / "clones" / _digest(url, ref)
+        if not kept.is_dir():
+            with _locked(folder):
+                if not kept.is_dir():
+                    kept.parent.mkdir(exist_ok=True)
+                    part = Path(tempfile.mkdtemp(dir=kept.parent))
+                    clone(url, ref, str(part))
+                    os.replace(part, kept)
+                    _write_whole(kept.with_name(kept.name + ".files.json"), json.dumps(stat_tree(kept)).encode())
+        return str(kept)
+
+    clone_once.keeps_clones = True  # type: ignore[attr-defined]
+    copier._template.clone = clone_once  # type: ignore[assignment]
+
+
+def _once_per_run(path: Path | None, ask: Callable[[], Any], memo: dict[Path, Any]) -> Any:
+    """ask()'s answer, kept in this process and at `path` for the run's other processes (None: not kept)."""
+    if path is None:
+        return ask()
+    if path not in memo:
+        try:
+            memo[path] = pickle.loads(path.read_bytes())  # noqa: S301 (the run's own folder)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            memo[path] = ask()
+            _write_whole(path, pickle.dumps(memo[path]))
+    return copy.deepcopy(memo[path])
+
+
+def ask_git_once_about_kept_clones() -> None:
+    """Each render asked git about its template again: its version (dunamai: seven git processes, `git
+    status` among them), commit, commit hash and index modes, and whether its url is a repository. A kept
+    clone and a kept template repo never change: the run asks git once for each."""
+    import functools
+
+    import copier._template
+
+    template_class = copier._template.Template
+    if getattr(template_class, "asks_git_once", False):
+        return
+    memo: dict[Path, Any] = {}
+    for name in ("version", "commit", "commit_hash", "git_index_modes"):
+        ask = getattr(template_class, name).func
+
+        def ask_once(self: Any, ask: Any = ask, name: str = name) -> Any:
+            where, folder = self.local_abspath, _kept()
+            kept = folder is not None and where.parent == (folder / "clones").resolve()
+            return _once_per_run(where.with_name(f"{where.name}.{name}") if kept else None, lambda: ask(self), memo)
+
+        prop = functools.cached_property(ask_once)
+        prop.__set_name__(template_class, name)
+        setattr(template_class, name, prop)
+    template_class.asks_git_once = True  # type: ignore[attr-defined]
+
+    get_repo = copier._template.get_repo
+
+    def get_repo_once(url: str) -> Any:
+        folder = _kept()
+        kept = folder is not None and _is_kept(folder, url)
+        return _once_per_run(folder / "repos" / f"{_digest(url)}.repo" if kept else None, lambda: get_repo(url), memo)
+
+    copier._template.get_repo = get_repo_once  # type: ignore[assignment]
+
+
+def read_each_copier_yml_once() -> None:
+    """Copier parses copier.yml with the pure-Python YAML loader on every copy and four times per update (30 ms
+    each for this template's). Without `!include`, what it returns depends only on the file's bytes: the run
+    parses each version once and hands out deep copies."""
+    import copier._template
+
+    load = copier._template.load_template_config
+    if getattr(load, "reads_once", False):
+        return
+    memo: dict[Path, Any] = {}
+
+    def load_once(conf_path: Path, quiet: bool = False) -> Any:
+        text, folder = Path(conf_path).read_bytes(), _kept()
+        if b"!include" in text or folder is None:
+            return load(conf_path, quiet)
+        (folder / "config").mkdir(parents=True, exist_ok=True)
+        path = folder / "config" / hashlib.sha256(text).hexdigest()
+        return _once_per_run(path, lambda: load(conf_path, quiet), memo)
+
+    load_once.reads_once = True  # type: ignore[attr-defined]
+    copier._template.load_template_config = load_once  # type: ignore[assignment]

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import copier_shortcuts
 import pytest
 import yaml
 from copier import run_copy
@@ -132,6 +133,7 @@ def share_renders(store: Path) -> None:
 def shared_template(template: Path) -> Path:
     """Mark `template` as built once and never changed, so renders from it can be shared."""
     _SHARED_TEMPLATES.add(str(template))
+    copier_shortcuts.keep(str(template))  # cloned once per ref for the whole run
     return template
 
 
