@@ -154,3 +154,57 @@ def test_the_render_processes_the_suite_starts_keep_their_jinja_code_in_the_run_
         env = os.environ | {copier_shortcuts.CODE_VAR: str(folder)}
         result = subprocess.run([python(), *isolated, "-c", probe % len(isolated)], env=env, capture_output=True)
         assert result.returncode == 0 and len(list(folder.iterdir())) == 1, result.stderr
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    files = (path for path in folder.rglob("*") if path.is_file() and ".git" not in path.relative_to(folder).parts)
+    return {str(path.relative_to(folder)): path.read_bytes() for path in files}
+
+
+def test_a_served_copy_of_a_kept_template_is_the_copy_copier_makes_alone(template, tmp_path):
+    """The run's clone of a session template repo, git's answers about it and its parsed copier.yml are what
+    Copier makes of the repo itself: the same files, the same recorded commit, and no clone of its own."""
+    import copier_shortcuts
+
+    if python() == sys.executable:
+        pytest.skip("HF_HUB_TEMPLATE_COLD=1: the tests start the real python, without the shortcuts")
+    args = ["-m", "copier", "copy", "--defaults", "--trust", "--skip-tasks", "--vcs-ref", "HEAD", str(template)]
+    shared = (copier_shortcuts.KEPT_VAR, copier_shortcuts.CODE_VAR)
+    alone_env = {key: value for key, value in os.environ.items() if key not in shared}
+    alone = subprocess.run(
+        [sys.executable, *args, str(tmp_path / "alone" / "demo")], env=alone_env, capture_output=True
+    )
+    trace = tmp_path / "git-trace"
+    for run in ("first", "again"):  # the first may be the run's first render of it: it clones it
+        served_env = os.environ | ({"GIT_TRACE": str(trace)} if run == "again" else {})
+        served = subprocess.run([python(), *args, str(tmp_path / run / "demo")], env=served_env, capture_output=True)
+        assert alone.returncode == served.returncode == 0, (alone.stderr, served.stderr)
+        assert tree(tmp_path / run / "demo") == tree(tmp_path / "alone" / "demo")
+    assert "_commit: 1.1.0" in (tmp_path / "again" / "demo" / ".copier-answers.yml").read_text()
+    import hashlib
+    import pickle
+
+    config = (template / "copier.yml").read_bytes()
+    parsed = Path(os.environ[copier_shortcuts.KEPT_VAR], "config", hashlib.sha256(config).hexdigest())
+    load = "import pickle, sys; from copier._template import load_template_config as load;"
+    load += f"sys.stdout.buffer.write(pickle.dumps(load({str(template / 'copier.yml')!r})))"
+    by_copier = subprocess.run([sys.executable, "-c", load], capture_output=True, check=True).stdout
+    assert pickle.loads(parsed.read_bytes()) == pickle.loads(by_copier)  # noqa: S301 (this run's own files)
+    traced = trace.read_text()
+    assert "rev-parse" not in traced and "describe" not in traced and "clone" not in traced, traced
+
+
+def test_a_change_to_a_kept_clone_is_reported(tmp_path, monkeypatch):
+    import copier_shortcuts
+
+    folder = tmp_path / "kept"
+    monkeypatch.setenv(copier_shortcuts.KEPT_VAR, str(folder))
+    repo = template_repo(tmp_path / "tpl", {"README.md.jinja": "# {{ name }}\n"})
+    copier_shortcuts.keep(str(repo))
+    for dst in ("one", "two"):
+        copier.run_copy(str(repo), str(tmp_path / dst), defaults=True, quiet=True, vcs_ref="HEAD")
+        assert (tmp_path / dst / "README.md").read_text() == "# demo\n"
+    (clone,) = [path for path in (folder / "clones").iterdir() if path.is_dir()]
+    assert copier_shortcuts.changed_clones(folder) == []
+    (clone / "template" / "README.md.jinja").write_text("# changed\n")
+    assert copier_shortcuts.changed_clones(folder) == [str(clone) + ".files.json"]
