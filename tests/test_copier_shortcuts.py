@@ -186,8 +186,8 @@ def test_a_served_copy_of_a_kept_template_is_the_copy_copier_makes_alone(templat
 
     config = (template / "copier.yml").read_bytes()
     parsed = Path(os.environ[copier_shortcuts.KEPT_VAR], "config", hashlib.sha256(config).hexdigest())
-    load = "import pickle, sys; from copier._template import load_template_config as load;"
-    load += f"sys.stdout.buffer.write(pickle.dumps(load({str(template / 'copier.yml')!r})))"
+    load = "import pickle, sys; from pathlib import Path; from copier._template import load_template_config as load; "
+    load += f"sys.stdout.buffer.write(pickle.dumps(load(Path({str(template / 'copier.yml')!r}))))"
     by_copier = subprocess.run([sys.executable, "-c", load], capture_output=True, check=True).stdout
     assert pickle.loads(parsed.read_bytes()) == pickle.loads(by_copier)  # noqa: S301 (this run's own files)
     traced = trace.read_text()
