@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 import warm_python
 import yaml
-from helpers import copier_jinja, fake_token, hf_hub_template_cli, hub_env, render
+from helpers import copier_cli, copier_jinja, fake_token, hf_hub_template_cli, hub_env, render
 from hub_server import HubServer
 from test_generated_projects import run_project_tests
 from tiny_models import DATASET_ID, STAND_IN, TASK_MODELS, build, dataset_files, folder_files, stand_in
@@ -219,9 +219,7 @@ def test_bad_inference_choices_are_refused_at_the_prompt(template, tmp_path, ans
     data = [arg for key, value in answers.items() for arg in ("-d", f"{key}={value}")]
     result = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "copier",
+            *copier_cli(),
             "copy",
             "--trust",
             "--defaults",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import secrets
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -125,9 +124,7 @@ def test_an_org_standard_fixes_hardware_and_sleep_time(template, tmp_path):
     standard.write_text(f"template: {template}\nfixed:\n{fixed}")
     result = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "hf_hub_template",
+            *hf_hub_template_cli(),
             "new",
             str(tmp_path / "space"),
             "--org-standard",
