@@ -54,6 +54,13 @@ def use_python(executable: str) -> None:
     _PYTHON[:] = [executable]
 
 
+def project_pytest_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a rendered project's own `python -m pytest`: it may use only what its
+    tests/requirements.txt installs, none of this repository's pytest plugins (Playwright's, xdist, copie ...:
+    loading them was half of each such run)."""
+    return {**(os.environ if env is None else env), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+
+
 def copier_cli() -> list[str]:
     return [python(), "-m", "copier"]
 

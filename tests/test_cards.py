@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import COPIER_YML, ROOT, render
+from helpers import COPIER_YML, ROOT, project_pytest_env, render
 from hub_rules import check_repo, read_metadata
 from test_generated_projects import run_project_tests
 
@@ -81,6 +81,7 @@ def test_dataset_card_drift_fails_the_repos_own_test(template, tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_dataset.py"],
         cwd=dst,
+        env=project_pytest_env(),
         capture_output=True,
         text=True,
         timeout=300,

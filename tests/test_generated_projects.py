@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import KINDS, ROOT, kind_answers, need_chromium, render
+from helpers import KINDS, ROOT, kind_answers, need_chromium, project_pytest_env, render
 
 ARTIFACTS = ROOT / "test-artifacts"
 IDS = [f"{k}-{s}" if s else k for k, s in KINDS]
@@ -57,7 +57,9 @@ def run_project_tests(project: Path, *pytest_args: str, python: str = sys.execut
     if (project / "index.html").exists():
         need_chromium()
     ARTIFACTS.mkdir(exist_ok=True)
-    env = {**os.environ, "SCREENSHOT_DIR": str(ARTIFACTS), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    env = project_pytest_env(
+        {**os.environ, "SCREENSHOT_DIR": str(ARTIFACTS), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    )
     env.pop("PYTEST_ADDOPTS", None)
     result = subprocess.run(
         [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args],
@@ -447,7 +449,7 @@ def test_static_page_test_without_a_browser_says_what_to_do_in_one_line(template
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_page.py"],
         cwd=project,
-        env=env,
+        env=project_pytest_env(env),
         capture_output=True,
         text=True,
         timeout=300,

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import render
+from helpers import project_pytest_env, render
 from hub_rules import ERROR, WARNING, check_repo, errors_and_warnings, findings
 
 E, W = ERROR, WARNING
@@ -294,6 +294,7 @@ def run_card_test(project: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_card.py"],
         cwd=project,
+        env=project_pytest_env(),
         capture_output=True,
         text=True,
     )
