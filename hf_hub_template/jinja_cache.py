@@ -45,6 +45,16 @@ def _named(code: CodeType, filename: str) -> CodeType:
     return code.replace(co_filename=filename, co_consts=consts)
 
 
+def reused(env: Environment, code: CodeType | str, source: str, name: str | None, filename: str | None) -> Any:
+    """`code` compiled before from `source`, handed out as a compile would: extensions see the source
+    (`preprocess`), and the code bears this compile's file name."""
+    env.preprocess(source, name, filename)
+    if isinstance(code, str):
+        return code
+    filename = filename or "<template>"
+    return code if code.co_filename == filename else _named(code, filename)
+
+
 def compile_each_source_once() -> None:
     """Make `Environment.compile` reuse the code of a source it compiled before (idempotent)."""
     compile_source: Callable[..., Any] = Environment.compile
@@ -67,11 +77,7 @@ def compile_each_source_once() -> None:
         if code is None:
             code = compiled[key] = compile_source(self, source, name, filename, raw, defer_init)
             return code
-        self.preprocess(source, name, filename)  # what extensions do when they see a source
-        if isinstance(code, str):
-            return code
-        filename = filename or "<template>"
-        return code if code.co_filename == filename else _named(code, filename)
+        return reused(self, code, source, name, filename)
 
     setattr(compile_once, _INSTALLED, True)
     Environment.compile = compile_once  # type: ignore[method-assign]

@@ -142,14 +142,7 @@ def jinja_code_shared_by_the_run() -> None:
         jinja_cache.compile_each_source_once()
         return  # already shared, or the in-process layer is on already: this one would sit above it
 
-    def compile_shared(
-        self: Environment,
-        source: Any,
-        name: str | None = None,
-        filename: str | None = None,
-        raw: bool = False,
-        defer_init: bool = False,
-    ) -> Any:
+    def compile_shared(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
         folder, settings = os.environ.get(CODE_VAR), _stable_settings(self)
         if not folder or raw or not isinstance(source, str) or settings is None:
             return compile_source(self, source, name, filename, raw, defer_init)
@@ -164,10 +157,8 @@ def jinja_code_shared_by_the_run() -> None:
                 part.write(marshal.dumps(code))
             os.replace(part.name, path)  # whole or absent: another process may be reading it
             return code
-        self.preprocess(source, name, filename)  # what extensions do when they see a source
         assert isinstance(code, CodeType), path
-        filename = filename or "<template>"
-        return code if code.co_filename == filename else jinja_cache._named(code, filename)
+        return jinja_cache.reused(self, code, source, name, filename)
 
     compile_shared._shared_by_the_run = True  # type: ignore[attr-defined]
     Environment.compile = compile_shared  # type: ignore[method-assign]
