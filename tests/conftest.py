@@ -59,13 +59,18 @@ def _renders_shared_in_this_process(tmp_path_factory: pytest.TempPathFactory) ->
     share_renders(tmp_path_factory.mktemp("renders"))
 
 
+def _run_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder the whole run shares (every xdist worker's basetemp sits in the run's), outside every test's."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _session_templates_kept(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """copier_shortcuts' kept template clones, shared by the workers and every render process they start
     (helpers.shared_template marks the repos), in one folder of the run outside every tree a test looks into.
     Copier renders from those clones: at the end, none may have changed."""
-    base = tmp_path_factory.getbasetemp()
-    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "kept-templates"
+    folder = _run_folder(tmp_path_factory, "kept-templates")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(copier_shortcuts.KEPT_VAR, str(folder))
         yield
@@ -93,8 +98,7 @@ def _bytecode_kept_for_subprocesses(tmp_path_factory: pytest.TempPathFactory) ->
             patch.setenv("PYTHONDONTWRITEBYTECODE", "1")
             yield
         return
-    base = tmp_path_factory.getbasetemp()
-    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "pycache"
+    folder = _run_folder(tmp_path_factory, "pycache")
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
         patch.setenv("PYTHONPYCACHEPREFIX", str(folder))
@@ -105,8 +109,7 @@ def _bytecode_kept_for_subprocesses(tmp_path_factory: pytest.TempPathFactory) ->
 def _jinja_code_shared_by_the_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """copier_shortcuts.jinja_code_shared_by_the_run: the workers and every render process they start keep the
     Jinja code they compile in one folder of the run, outside every tree a test looks into."""
-    base = tmp_path_factory.getbasetemp()
-    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "jinja-code"
+    folder = _run_folder(tmp_path_factory, "jinja-code")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(copier_shortcuts.CODE_VAR, str(folder))
         yield

@@ -152,10 +152,7 @@ def jinja_code_shared_by_the_run() -> None:
             code = marshal.loads(path.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             code = compile_source(self, source, name, filename, raw, defer_init)
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=folder, delete=False) as part:
-                part.write(marshal.dumps(code))
-            os.replace(part.name, path)  # whole or absent: another process may be reading it
+            _write_whole(path, marshal.dumps(code))
             return code
         assert isinstance(code, CodeType), path
         return jinja_cache.reused(self, code, source, name, filename)
@@ -184,6 +181,7 @@ def _locked(folder: Path) -> Iterator[None]:
 
 def _write_whole(path: Path, data: bytes) -> None:
     """Whole or absent: another process may be reading it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as part:
         part.write(data)
     os.replace(part.name, path)
@@ -193,7 +191,6 @@ def keep(url: str) -> None:
     """`url` is a template repo the session built and never changes (helpers.shared_template): every process
     of the run may render from one clone of it per ref."""
     if (folder := _kept()) is not None:
-        (folder / "repos").mkdir(parents=True, exist_ok=True)
         _write_whole(folder / "repos" / _digest(url), url.encode())
 
 
@@ -310,7 +307,6 @@ def read_each_copier_yml_once() -> None:
         text, folder = Path(conf_path).read_bytes(), _kept()
         if b"!include" in text or folder is None:
             return load(conf_path, quiet)
-        (folder / "config").mkdir(parents=True, exist_ok=True)
         path = folder / "config" / hashlib.sha256(text).hexdigest()
         return _once_per_run(path, lambda: load(conf_path, quiet), memo)
 
