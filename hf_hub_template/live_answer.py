@@ -174,8 +174,9 @@ def _ask_gradio(url: str, token: str | None, timeout: float) -> Answer:
         raise NotLive(f"{url} does not serve a Gradio app's API ({_why(exc)})") from exc
     try:
         api_name = _endpoint(client.config)
-        args, sent = _gradio_inputs(client, api_name, url)
-        result = client.submit(*args, api_name=api_name).result(timeout=timeout)
+        with tempfile.TemporaryDirectory(prefix="hf-demo-input-") as made:  # gone once the app has answered
+            args, sent = _gradio_inputs(client, api_name, url, Path(made))
+            result = client.submit(*args, api_name=api_name).result(timeout=timeout)
     except NotLive:
         raise
     except Exception as exc:
@@ -202,8 +203,9 @@ def _endpoint(config: dict[str, Any]) -> str:
     raise NotLive(f"the app has {len(names) or 'no'} public API endpoints and none is /predict or /chat")
 
 
-def _gradio_inputs(client: Any, api_name: str, url: str) -> tuple[list[Any], str]:
-    """The app's first example (its config's examples), else an input made here for each parameter."""
+def _gradio_inputs(client: Any, api_name: str, url: str, folder: Path) -> tuple[list[Any], str]:
+    """The app's first example (its config's examples), else an input made here (in `folder`) for each
+    parameter."""
     from gradio_client import handle_file
 
     for component in client.config.get("components", []):
@@ -217,10 +219,10 @@ def _gradio_inputs(client: Any, api_name: str, url: str) -> tuple[list[Any], str
     for parameter in parameters:
         kind = str(parameter.get("component", "")).lower()
         if kind == "image":
-            values.append(handle_file(str(_made_file("sample.png", png_bytes()))))
+            values.append(handle_file(str(_made_file(folder, "sample.png", png_bytes()))))
             said.append("a 64x48 PNG made here")
         elif kind == "audio":
-            values.append(handle_file(str(_made_file("sample.wav", wav_bytes()))))
+            values.append(handle_file(str(_made_file(folder, "sample.wav", wav_bytes()))))
             said.append("a 0.5 s WAV made here")
         elif parameter.get("parameter_has_default"):
             values.append(parameter.get("parameter_default"))
@@ -406,8 +408,8 @@ def _bounded(value: Any, limit: int = MAX_ANSWER) -> str:
     return text if len(text) <= limit else text[:limit] + f"… ({len(text) - limit} more characters)"
 
 
-def _made_file(name: str, content: bytes) -> Path:
-    path = Path(tempfile.mkdtemp(prefix="hf-demo-input-")) / name
+def _made_file(folder: Path, name: str, content: bytes) -> Path:
+    path = folder / name
     path.write_bytes(content)
     return path
 

@@ -174,15 +174,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     are short and both workers finish together. Within a module the order stays."""
     cache = getattr(config, "cache", None)  # absent with -p no:cacheprovider
     known: dict[str, float] = cache.get(DURATIONS, {}) if cache else {}
-    median = sorted(known.values())[len(known) // 2] if known else None  # a new test: the median
-
-    def guess(item: pytest.Item) -> float:
-        """No durations yet (a fresh clone, as CI has): a slow test weighs as about 30 fast ones."""
-        return median if median is not None else 10.0 if item.get_closest_marker("slow") else 0.3
+    lanes: dict[bool, list[float]] = {True: [], False: []}  # slow or not: the known durations of each lane
+    for item in items:
+        if item.nodeid in known:
+            lanes[item.get_closest_marker("slow") is not None].append(known[item.nodeid])
+    # A test with no duration yet weighs as its lane's median, so a fast-lane run before (as CI's) does not
+    # make the slow tests look fast; with none known (a fresh clone) a slow test weighs as about 30 fast ones.
+    guess = {
+        slow: sorted(seconds)[len(seconds) // 2] if seconds else (10.0 if slow else 0.3)
+        for slow, seconds in lanes.items()
+    }
 
     weight: dict[Path, float] = {}
     for item in items:
-        weight[item.path] = weight.get(item.path, 0.0) + known.get(item.nodeid, guess(item))
+        seconds = known.get(item.nodeid, guess[item.get_closest_marker("slow") is not None])
+        weight[item.path] = weight.get(item.path, 0.0) + seconds
     items.sort(key=lambda item: -weight[item.path])
 
 

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -418,10 +419,14 @@ def test_asking_needs_the_wait_and_secrets_need_publish(tmp_path):
     ],
 )
 def test_each_kind_of_api_demo_answers_its_first_example_or_an_input_made_here(
-    running_hub, template, tmp_path, sdk, task, sent, answered
+    running_hub, template, tmp_path, monkeypatch, sdk, task, sent, answered
 ):
     """Rendered api demos (the provider is the test Hub's stand-in): a text demo gets the app's own first
-    example, an image or speech demo without examples a file made here, in the body its SDK's route takes."""
+    example, an image or speech demo without examples a file made here, in the body its SDK's route takes;
+    the files made here are gone once it has answered."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     hub = running_hub
     answers = {"space_sdk": sdk, "models": "tinyorg/big", "pipeline_tag": task}
     project = render(template, tmp_path / "demo", inference="api", datasets="", **answers)
@@ -432,6 +437,7 @@ def test_each_kind_of_api_demo_answers_its_first_example_or_an_input_made_here(
     url, _ = live_answer.space_host(hf_api(hub), "fakeuser/kind")
     answer = live_answer.ask(url, space_sdk=sdk, pipeline_tag=task, timeout=120)
     assert sent in answer.sent and answered in answer.text
+    assert not list(scratch.glob("hf-demo-input-*")), "the PNG or WAV made for the call is left behind"
     calls = [r for r in hub.requests if r.endpoint == "inference"]
     assert len(calls) == 1 and calls[0].status == 200
 

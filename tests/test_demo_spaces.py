@@ -370,6 +370,25 @@ def test_an_unreadable_dataset_leaves_no_examples_and_says_why(template, tmp_pat
     assert good.stdout.splitlines()[0].startswith("['i love this demo', 'this model is bad'"), good.stdout
 
 
+@pytest.mark.slow  # runs the rendered project's examples.py (imports datasets and Pillow)
+def test_an_image_demo_s_example_files_are_gone_when_the_app_exits(template, tmp_path):
+    """An image demo saves its dataset's images as files for Gradio's examples: only when a row has an image, and
+    in a folder removed when the app exits (every local run and Space restart starts the app again)."""
+    project = render(template, tmp_path / "demo", **demo_answers("gradio", "image-classification"))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    code = (
+        "import os, examples; from PIL import Image; "
+        "paths = examples.image_files([{'text': 'none'}, {'label': 1, 'image': Image.new('RGB', (8, 6))}]); "
+        "print(examples.EXAMPLES, [os.path.basename(p) for p in paths if os.path.isfile(p)])"
+    )
+    env = {**hub_env(tmp_path, "http://127.0.0.1:9", None), "HF_HUB_OFFLINE": "1", "TMPDIR": str(scratch)}
+    result = subprocess.run([sys.executable, "-c", code], cwd=project, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == "[] ['example-1.png']", result.stdout  # the dataset offline: no rows
+    assert not list(scratch.glob("examples-*")), "the example files outlived the app"
+
+
 def test_publish_asks_for_zerogpu_hardware_in_the_creation_request(template, tmp_path):
     import json
 
