@@ -1,6 +1,6 @@
 """`hf-hub-template`: start repos from an org standard, publish them, update fleets.
 
-hf-hub-template new DEST [--org-standard FILE] [--template SRC] [-d KEY=VALUE ...] [--defaults]
+hf-hub-template new DEST [--org-standard FILE] [--template SRC] [-d KEY=VALUE ...] [--defaults] [--overwrite]
 hf-hub-template update PROJECT [--org-standard FILE] [--template SRC] [--vcs-ref REF] [-d KEY=VALUE ...]
 hf-hub-template publish [PROJECT ...] [--pr]
 hf-hub-template status [PROJECT]
@@ -30,13 +30,14 @@ RENDERS_OTHERS_REPOS = ("update", "fleet-update", "fleet-status", "adopt", "flee
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hf-hub-template", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title="commands")
     projects.register(sub)
     demos.register(sub)
     fleet.register(sub)
     for command in sub._choices_actions:  # each command's --help page opens with what it does
         page, summary = sub.choices[command.dest], command.help or ""
         page.description = page.description or f"{summary[:1].upper()}{summary[1:]}."
+        page.set_defaults(command_parser=page)
     return parser
 
 
@@ -53,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     from hf_hub_template import token_handoff
 
     handed_over = token_handoff.take_token_from_parent()
-    args = build_parser().parse_args(argv)
+    args, unknown = build_parser().parse_known_args(argv)
+    if unknown:  # said by the command's own parser, with its usage (argparse's top level would show its own)
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if argv is None and not handed_over and args.command in RENDERS_OTHERS_REPOS:
         token_handoff.reexec_without_token(sys.argv[1:])
     try:

@@ -166,7 +166,7 @@ def test_demo_reads_an_adapters_base_model_from_its_adapter_config(template, tmp
     assert_token_absent(token, result.stdout, result.stderr, hub=hub, folders=[dest])
 
     lost = run_demo(env, "acme/lost", str(tmp_path / "lost"), "--template", str(template))
-    assert lost.returncode == 2 and "acme/gone" in lost.stderr and "nothing was written" in lost.stderr
+    assert lost.returncode == 2 and "acme/gone" in lost.stderr and "Nothing was written" in lost.stderr
     assert len(lost.stderr.strip().splitlines()) == 1 and not (tmp_path / "lost").exists()
 
 

@@ -345,6 +345,8 @@ def test_demo_renders_a_gradio_space_from_a_model_on_the_hub(template, tmp_path,
     assert again.returncode == 2 and "already exists" in again.stderr
     missing = run_demo(env, "acme/nothing", str(tmp_path / "none"), "--template", str(template))
     assert missing.returncode == 2 and "404" in missing.stderr and not (tmp_path / "none").exists()
+    for said in (refused.stderr, missing.stderr):  # one sentence after the reason, whatever its last mark
+        assert said.rstrip().endswith(". Nothing was written.") and ".." not in said and ".;" not in said, said
 
 
 def test_demo_plans_a_text_to_image_space_from_a_diffusers_pipeline_on_the_hub(template, tmp_path, hub, token):

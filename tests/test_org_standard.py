@@ -114,7 +114,7 @@ def test_invalid_fixed_value_is_refused_by_the_validator(template, tmp_path, cap
     bad.write_text("fixed:\n  license: Apache-2.0\n")
     args = ["new", str(tmp_path / "x"), "--org-standard", str(bad), "--template", str(template), "--vcs-ref", "HEAD"]
     assert cli([*args, "--defaults"]) == 2
-    assert "hf.co/docs/hub/repositories-licenses" in capsys.readouterr().err
+    assert "Validation error for question 'license': lowercase: apache-2.0" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
 
 
@@ -141,7 +141,7 @@ def test_a_bad_answer_is_one_line_and_nothing_is_written(template, tmp_path):
     result = run_cli("new", str(tmp_path / "x"), "--template", str(template), "-d", "license=Apache-2.0", "--defaults")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "hf-hub-template: Validation error for question 'license': hf.co/docs/hub/repositories-licenses"
+        "hf-hub-template: Validation error for question 'license': lowercase: apache-2.0"
     ]
     assert not (tmp_path / "x").exists()
 
@@ -153,6 +153,29 @@ def test_an_answer_that_is_not_a_choice_is_one_line_and_nothing_is_written(templ
         "hf-hub-template: Invalid choice for 'repo_type': 'nope' is not in ['space', 'model', 'dataset']"
     ]
     assert not (tmp_path / "x").exists()
+
+
+def test_a_folder_that_is_not_empty_is_refused_and_overwrite_renders_into_it_keeping_the_rest(template, tmp_path):
+    """The refusal names --overwrite, and `new` has it, as `copier copy` does."""
+    dst = tmp_path / "taken"
+    dst.mkdir()
+    (dst / "notes.txt").write_text("mine\n")
+    refused = run_cli("new", str(dst), "--template", str(template), "--vcs-ref", "HEAD", "--defaults")
+    assert refused.returncode == 2 and "use an empty folder, or --overwrite" in refused.stderr
+    assert [path.name for path in dst.iterdir()] == ["notes.txt"], "nothing was written"
+    taken = run_cli("new", str(dst), "--template", str(template), "--vcs-ref", "HEAD", "--defaults", "--overwrite")
+    assert taken.returncode == 0, taken.stderr
+    assert (dst / "notes.txt").read_text() == "mine\n" and (dst / "app.py").is_file()
+
+
+def test_an_unknown_option_is_said_with_the_command_s_own_usage(tmp_path):
+    result = run_cli("new", str(tmp_path / "x"), "--overwritee")
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: hf-hub-template new ") and "[--overwrite]" in result.stderr
+    assert result.stderr.strip().endswith("hf-hub-template new: error: unrecognized arguments: --overwritee")
+    assert not (tmp_path / "x").exists()
+    top = run_cli("--help")
+    assert max(len(line) for line in top.stdout.splitlines()) <= 80, top.stdout
 
 
 def test_an_unreachable_template_is_one_line_that_says_what_to_do(tmp_path):

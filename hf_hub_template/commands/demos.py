@@ -75,7 +75,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             info, sdk=args.sdk, inference=args.inference, gpu=args.gpu, data=given, readme=readme, base=base
         )
     except (demo.Refused, HubStepError) as err:
-        raise CommandError(f"{for_terminal(err)}; nothing was written.") from None
+        raise CommandError(f"{for_terminal(err).rstrip('.')}. Nothing was written.") from None
     print(f"A demo of {model_id}:")
     for reason in chosen.reasons:
         print(f"  {for_terminal(reason)}")

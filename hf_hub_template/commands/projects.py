@@ -27,6 +27,9 @@ def register(sub: Any) -> None:
     add_template_options(new)
     add_data_option(new, help="an answer")
     new.add_argument("--defaults", action="store_true", help="do not ask; use defaults for the rest")
+    new.add_argument(
+        "--overwrite", action="store_true", help="render into a folder that is not empty (its other files stay)"
+    )
     new.set_defaults(func=cmd_new)
 
     upd = sub.add_parser("update", help="copier update, re-applying the org standard's fixed answers")
@@ -73,6 +76,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         data=standard_data(args, standard),
         user_defaults=standard.defaults if standard else {},
         defaults=args.defaults,
+        overwrite=getattr(args, "overwrite", False),  # `demo` renders through here too, into a new folder
         unsafe=True,
         vcs_ref=args.vcs_ref,
     )
