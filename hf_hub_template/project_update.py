@@ -7,6 +7,7 @@ task, no credential); only the resulting patch reaches the project.
 
 from __future__ import annotations
 
+import shlex
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -81,5 +82,5 @@ def _check(project: Path, trusted: str) -> None:
         raise NotUpdated(
             f"{project} was made from {for_terminal(recorded)}, not from {trusted}; nothing was run. "
             "`copier update --trust` would run that template's tasks and migrations on this machine. "
-            "If you trust it, say so with --template with that source."
+            f"If you trust it, run again with --template {shlex.quote(for_terminal(recorded))}."
         ) from None

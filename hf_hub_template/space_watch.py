@@ -202,7 +202,13 @@ def published_status(project: Project) -> tuple[str, bool]:
     """`hf-hub-template status`: a Space's stage, hardware, URL and last log lines, a repo's URL; and whether
     it is up. A public repo needs no token; a namespace left empty is asked of the Hub (which needs one).
     HubStepError says what failed."""
-    api, endpoint = connect(token_required=not project.namespace)
+    api, endpoint = connect(token_required=False)
+    if not project.namespace and not api.token:
+        raise HubStepError(
+            f"The answers leave the namespace of {project.repo_name} empty (your login's, once published), and no "
+            "token says whose login that is, so nothing was asked of the Hub. Log in with `hf auth login` (a read "
+            "token is enough), or record the namespace: `hf-hub-template update PROJECT -d namespace=NAME`."
+        )
     project = with_namespace(api, endpoint, project)
     repo_id, url = project.repo_id, project.url(endpoint)
     try:

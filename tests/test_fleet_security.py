@@ -8,6 +8,7 @@ attacker's template really does run and steal when Copier is pointed at it direc
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -173,6 +174,7 @@ def test_update_command_refuses_a_project_that_names_another_template(attacker, 
     result = run_cli(env, "update", str(project), "--vcs-ref", "1.0.0")
     assert result.returncode == 2
     assert f"was made from {evil}" in result.stderr and "nothing was run" in result.stderr
+    assert f"If you trust it, run again with --template {shlex.quote(str(evil))}." in result.stderr
     assert not marks.exists()
 
 

@@ -178,6 +178,21 @@ def test_an_unknown_option_is_said_with_the_command_s_own_usage(tmp_path):
     assert max(len(line) for line in top.stdout.splitlines()) <= 80, top.stdout
 
 
+def test_an_answer_no_question_has_is_refused_with_the_name_it_was_meant_to_be(template, tmp_path):
+    """Copier ignores `-d` answers no question has; `new` says so, before anything is written."""
+    args = ["new", str(tmp_path / "x"), "--template", str(template), "--vcs-ref", "HEAD", "--defaults"]
+    result = run_cli(*args, "-d", "colour_from=red", "-d", "zzz=1")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "hf-hub-template: -d colour_from (did you mean color_from?), zzz: not questions of the template; "
+        "nothing was written."
+    ]
+    assert not (tmp_path / "x").exists()
+    taken = run_cli(*args, "-d", "color_from=red")
+    assert taken.returncode == 0, taken.stderr
+    assert "colorFrom: red" in (tmp_path / "x" / "README.md").read_text()
+
+
 def test_an_unreachable_template_is_one_line_that_says_what_to_do(tmp_path):
     standard = tmp_path / "org.yml"
     standard.write_text(f"template: {tmp_path / 'no-such-template'}\nfixed:\n  namespace: acme\n")

@@ -392,6 +392,14 @@ def test_status_without_a_namespace_or_a_hub_is_one_line(template, tmp_path, tok
     assert "find your user name" in result.stderr and "127.0.0.1:9" in result.stderr
 
 
+def test_status_without_a_namespace_or_a_token_says_why_it_needs_one(template, tmp_path, hub):
+    project = render(template, tmp_path / "m", repo_type="model")
+    result = status(project, hub_env(tmp_path, hub.url, None))
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "namespace of m empty" in result.stderr and "a read token is enough" in result.stderr
+    assert "-d namespace=NAME" in result.stderr and hub.requests == [], "nothing was asked of the Hub"
+
+
 def test_status_of_a_folder_that_does_not_exist_says_so(tmp_path):
     result = status(tmp_path / "nowhere", hub_env(tmp_path, "http://127.0.0.1:9", None))
     assert result.returncode == 2 and result.stderr.strip() == f"{tmp_path / 'nowhere'} does not exist."

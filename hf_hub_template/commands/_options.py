@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import difflib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +70,21 @@ def parse_data(pairs: list[str]) -> dict[str, Any]:
             raise CommandError(f"-d {pair}: write KEY=VALUE")
         data[key] = value
     return data
+
+
+def refuse_unknown_answers(given: dict[str, Any], questions: Iterable[str]) -> None:
+    """Copier ignores an answer whose name no question has: `-d colour_from=red` would quietly do nothing."""
+    known = sorted(questions)
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        hints = [
+            f"{key} (did you mean {close[0]}?)" if (close := difflib.get_close_matches(key, known, 1)) else key
+            for key in unknown
+        ]
+        raise CommandError(
+            f"-d {', '.join(hints)}: {'not a question' if len(unknown) == 1 else 'not questions'} of the template; "
+            "nothing was written."
+        )
 
 
 def org_standard(args: argparse.Namespace) -> OrgStandard | None:

@@ -15,10 +15,12 @@ from hf_hub_template.commands._options import (
     add_waiting_options,
     org_standard,
     read_secrets_option,
+    refuse_unknown_answers,
     standard_data,
     trusted_template,
 )
 from hf_hub_template.hub.project import Project
+from hf_hub_template.org_standard import declared_questions
 
 
 def register(sub: Any) -> None:
@@ -68,12 +70,14 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     from hf_hub_template.jinja_cache import compile_each_source_once
 
-    compile_each_source_once()  # Copier compiles each question's strings again every time it reads them
     standard = org_standard(args)
+    data = standard_data(args, standard)
+    refuse_unknown_answers(data, declared_questions())  # the questions the org standard is checked against
+    compile_each_source_once()  # Copier compiles each question's strings again every time it reads them
     run_copy(
         trusted_template(args, standard),
         str(args.dest),
-        data=standard_data(args, standard),
+        data=data,
         user_defaults=standard.defaults if standard else {},
         defaults=args.defaults,
         overwrite=getattr(args, "overwrite", False),  # `demo` renders through here too, into a new folder
