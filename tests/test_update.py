@@ -215,6 +215,24 @@ def test_conflict_shows_inline_markers_and_loses_no_line(versions, tmp_path, cap
     assert "delete the markers, then `git add` each file and commit" in said
 
 
+def test_the_update_command_ends_with_status_1_when_it_leaves_conflicts(versions, tmp_path, capsys):
+    """As after `git merge`: a script sees the files that hold both versions, and a clean update is 0."""
+    from hf_hub_template.cli import main as cli
+
+    project = copy_old(versions, tmp_path / "conflict", repo_type="space", sdk="gradio")
+    readme = project / "README.md"
+    readme.write_text(readme.read_text().replace('sdk_version: "5.9.1"', 'sdk_version: "5.9.1"  # tested with our GPU'))
+    commit_all(project, "annotate the pin")
+    args = ["update", str(project), "--template", str(versions), "--vcs-ref", CURRENT_VERSION]
+    assert cli(args) == 1
+    out = capsys.readouterr().out
+    assert f"Updated {project}: " in out and "README.md hold both versions: resolve, then commit." in out, out
+    assert "<<<<<<< before updating" in readme.read_text()
+    calm = render(versions, tmp_path / "calm", vcs_ref=PREVIOUS_VERSION, repo_type="model")
+    assert cli(["update", str(calm), "--template", str(versions), "--vcs-ref", CURRENT_VERSION]) == 0
+    assert "changed; review and commit." in capsys.readouterr().out
+
+
 def test_an_update_without_conflicts_says_none(versions, tmp_path, capfd):
     project = render(versions, tmp_path / "calm", vcs_ref=PREVIOUS_VERSION, repo_type="model")
     capfd.readouterr()

@@ -100,6 +100,13 @@ def cmd_update(args: argparse.Namespace) -> int:
         data=standard_data(args, standard),
         user_defaults=standard.defaults if standard else {},
     )
+    from hf_hub_template.migrations import conflicted_files
+
+    conflicts = conflicted_files(project) if changed else []
+    if conflicts:  # said above by the update's own report; a script sees it in the status, as after `git merge`
+        both = ", ".join(conflicts)
+        print(f"Updated {project}: {', '.join(changed)} changed; {both} hold both versions: resolve, then commit.")
+        return 1
     print(f"Updated {project}: " + (", ".join(changed) + " changed; review and commit." if changed else "no change."))
     return 0
 
