@@ -30,7 +30,11 @@ LEGACY_QUESTIONS = {"private"}
 
 
 def declared_questions(copier_yml: Path = COPIER_YML) -> set[str]:
-    config = yaml.safe_load(copier_yml.read_text(encoding="utf-8"))
+    return questions_in(yaml.safe_load(copier_yml.read_text(encoding="utf-8")))
+
+
+def questions_in(config: dict[str, Any]) -> set[str]:
+    """The answers a copier.yml takes: its questions but the computed ones (`when: false`), and legacy names."""
     asked = {
         key
         for key, spec in config.items()

@@ -378,14 +378,17 @@ def test_an_image_demo_s_example_files_are_gone_when_the_app_exits(template, tmp
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     code = (
-        "import os, examples; from PIL import Image; "
+        "import glob, os, tempfile, examples; from PIL import Image; "
+        "none = examples.image_files([{'text': 'no image'}]); "
+        "made = glob.glob(os.path.join(tempfile.gettempdir(), 'examples-*')); "
         "paths = examples.image_files([{'text': 'none'}, {'label': 1, 'image': Image.new('RGB', (8, 6))}]); "
-        "print(examples.EXAMPLES, [os.path.basename(p) for p in paths if os.path.isfile(p)])"
+        "print(examples.EXAMPLES, none, made, [os.path.basename(p) for p in paths if os.path.isfile(p)])"
     )
     env = {**hub_env(tmp_path, "http://127.0.0.1:9", None), "HF_HUB_OFFLINE": "1", "TMPDIR": str(scratch)}
     result = subprocess.run([sys.executable, "-c", code], cwd=project, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[-2] == "[] ['example-1.png']", result.stdout  # the dataset offline: no rows
+    # The dataset offline: no rows; rows without an image: no folder; one image: its file, while the app runs.
+    assert result.stdout.split("\n")[-2] == "[] [] [] ['example-1.png']", result.stdout
     assert not list(scratch.glob("examples-*")), "the example files outlived the app"
 
 

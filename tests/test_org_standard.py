@@ -10,7 +10,7 @@ from pathlib import Path
 import copier._main
 import pytest
 import yaml
-from helpers import QUESTIONS, ROOT, hf_hub_template_cli
+from helpers import QUESTIONS, ROOT, git, hf_hub_template_cli
 from hub_rules import read_metadata
 from prompting import Prompter
 
@@ -191,6 +191,24 @@ def test_an_answer_no_question_has_is_refused_with_the_name_it_was_meant_to_be(t
     taken = run_cli(*args, "-d", "color_from=red")
     assert taken.returncode == 0, taken.stderr
     assert "colorFrom: red" in (tmp_path / "x" / "README.md").read_text()
+    demo = run_cli("demo", "acme/model", str(tmp_path / "d"), "--template", str(template), "-d", "colour_from=red")
+    assert demo.returncode == 2 and "colour_from (did you mean color_from?)" in demo.stderr, "before the Hub is read"
+
+
+def test_an_answer_only_the_template_used_has_is_taken(template, tmp_path):
+    """A fork's own question is an answer `new` takes: the names come from the template it renders."""
+    fork = tmp_path / "fork"
+    git(
+        tmp_path, "clone", "-q", "--no-hardlinks", str(template), str(fork)
+    )  # a commit would touch shared objects' mtime
+    copier_yml = fork / "copier.yml"
+    copier_yml.write_text(copier_yml.read_text() + "\nteam:\n  type: str\n  help: Owning team\n  default: ml\n")
+    git(fork, "commit", "-qam", "a question of the fork's own")
+    result = run_cli(
+        "new", str(tmp_path / "x"), "--template", str(fork), "--vcs-ref", "HEAD", "--defaults", "-d", "team=nlp"
+    )
+    assert result.returncode == 0, result.stderr
+    assert yaml.safe_load((tmp_path / "x" / ".copier-answers.yml").read_text())["team"] == "nlp"
 
 
 def test_an_unreachable_template_is_one_line_that_says_what_to_do(tmp_path):

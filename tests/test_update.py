@@ -226,9 +226,11 @@ def test_the_update_command_ends_with_status_1_when_it_leaves_conflicts(versions
     args = ["update", str(project), "--template", str(versions), "--vcs-ref", CURRENT_VERSION]
     assert cli(args) == 1
     out = capsys.readouterr().out
-    assert f"Updated {project}: " in out and "README.md hold both versions: resolve, then commit." in out, out
+    assert f"Updated {project}: " in out and "README.md holds both versions: resolve, then commit." in out, out
     assert "<<<<<<< before updating" in readme.read_text()
     calm = render(versions, tmp_path / "calm", vcs_ref=PREVIOUS_VERSION, repo_type="model")
+    (calm / "notes.md").write_text("How a conflict looks:\n<<<<<<< before updating\n")  # committed: not this update's
+    commit_all(calm, "notes")
     assert cli(["update", str(calm), "--template", str(versions), "--vcs-ref", CURRENT_VERSION]) == 0
     assert "changed; review and commit." in capsys.readouterr().out
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import difflib
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from hf_hub_template.commands._errors import CommandError
-from hf_hub_template.org_standard import OrgStandard
+from hf_hub_template.git import run_git
+from hf_hub_template.org_standard import OrgStandard, declared_questions, questions_in
 from hf_hub_template.template_source import installed_template
 
 ORG_STANDARD_HELP = "YAML file with the org's fixed answers and defaults"
@@ -72,8 +74,28 @@ def parse_data(pairs: list[str]) -> dict[str, Any]:
     return data
 
 
-def refuse_unknown_answers(given: dict[str, Any], questions: Iterable[str]) -> None:
+def questions_of(source: str, vcs_ref: str | None) -> set[str] | None:
+    """The answers the template at `source` takes: this tool's own template's, or a folder's copier.yml (at
+    `vcs_ref` when git can show it); None when only a clone would tell (another template's URL)."""
+    if source == installed_template():
+        return declared_questions()
+    folder = Path(source)
+    if not folder.is_dir():
+        return None
+    shown = run_git(folder, "show", f"{vcs_ref}:copier.yml") if vcs_ref else None
+    try:
+        text = shown.stdout if shown and shown.returncode == 0 else (folder / "copier.yml").read_text(encoding="utf-8")
+        config = yaml.safe_load(text)
+    except (OSError, yaml.YAMLError):  # no copier.yml there, or tags of an extension: Copier will say
+        return None
+    return questions_in(config) if isinstance(config, dict) else None
+
+
+def refuse_unknown_answers(given: dict[str, Any], source: str, vcs_ref: str | None) -> None:
     """Copier ignores an answer whose name no question has: `-d colour_from=red` would quietly do nothing."""
+    questions = questions_of(source, vcs_ref)
+    if questions is None:
+        return
     known = sorted(questions)
     unknown = sorted(set(given) - set(known))
     if unknown:

@@ -65,6 +65,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.dest.exists() or args.dest.is_symlink():
         raise CommandError(f"{args.dest} already exists; nothing was written. Name a new folder as DEST.")
     given = option.parse_data(args.data)
+    option.refuse_unknown_answers(given, option.trusted_template(args, option.org_standard(args)), args.vcs_ref)
     if args.secrets_file and not args.publish:
         raise CommandError("--secrets-file gives the Space its secrets when it is created: add --publish")
     secret_values = option.read_secrets_option(args.secrets_file)

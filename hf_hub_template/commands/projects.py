@@ -20,7 +20,6 @@ from hf_hub_template.commands._options import (
     trusted_template,
 )
 from hf_hub_template.hub.project import Project
-from hf_hub_template.org_standard import declared_questions
 
 
 def register(sub: Any) -> None:
@@ -30,7 +29,9 @@ def register(sub: Any) -> None:
     add_data_option(new, help="an answer")
     new.add_argument("--defaults", action="store_true", help="do not ask; use defaults for the rest")
     new.add_argument(
-        "--overwrite", action="store_true", help="render into a folder that is not empty (its other files stay)"
+        "--overwrite",
+        action="store_true",
+        help="render into a folder that is not empty: files the template renders are replaced, the others stay",
     )
     new.set_defaults(func=cmd_new)
 
@@ -72,10 +73,11 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     standard = org_standard(args)
     data = standard_data(args, standard)
-    refuse_unknown_answers(data, declared_questions())  # the questions the org standard is checked against
+    source = trusted_template(args, standard)
+    refuse_unknown_answers(data, source, args.vcs_ref)
     compile_each_source_once()  # Copier compiles each question's strings again every time it reads them
     run_copy(
-        trusted_template(args, standard),
+        source,
         str(args.dest),
         data=data,
         user_defaults=standard.defaults if standard else {},
@@ -102,10 +104,10 @@ def cmd_update(args: argparse.Namespace) -> int:
     )
     from hf_hub_template.migrations import conflicted_files
 
-    conflicts = conflicted_files(project) if changed else []
+    conflicts = sorted(set(conflicted_files(project)) & set(changed))  # this update's, not markers committed before
     if conflicts:  # said above by the update's own report; a script sees it in the status, as after `git merge`
-        both = ", ".join(conflicts)
-        print(f"Updated {project}: {', '.join(changed)} changed; {both} hold both versions: resolve, then commit.")
+        both = f"{', '.join(conflicts)} {'holds' if len(conflicts) == 1 else 'hold'}"
+        print(f"Updated {project}: {', '.join(changed)} changed; {both} both versions: resolve, then commit.")
         return 1
     print(f"Updated {project}: " + (", ".join(changed) + " changed; review and commit." if changed else "no change."))
     return 0
