@@ -79,8 +79,9 @@ def _check(project: Path, trusted: str) -> None:
         if not str(err).startswith(trusted_update.FOREIGN):
             raise NotUpdated(f"{project}: {for_terminal(err)}; nothing was run.") from None
         recorded = str(err).removeprefix(trusted_update.FOREIGN)
+        named = recorded != trusted_update.NONE_RECORDED
         raise NotUpdated(
             f"{project} was made from {for_terminal(recorded)}, not from {trusted}; nothing was run. "
-            "`copier update --trust` would run that template's tasks and migrations on this machine. "
-            f"If you trust it, run again with --template {shlex.quote(for_terminal(recorded))}."
+            "`copier update --trust` would run that template's tasks and migrations on this machine."
+            + (f" If you trust it, run again with --template {shlex.quote(for_terminal(recorded))}." if named else "")
         ) from None

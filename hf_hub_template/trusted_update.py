@@ -44,6 +44,7 @@ IDENTITY = ("-c", "user.name=hf-hub-template", "-c", "user.email=hf-hub-template
 
 
 FOREIGN = "made from another template: "
+NONE_RECORDED = "(none recorded)"  # an answers file without `_src_path`
 
 
 class Refused(ValueError):
@@ -63,7 +64,7 @@ def check(work: Path, trusted: str, base: Path | None = None) -> Checked:
     answers = load_answers(work)
     source = answers.get("_src_path")
     if not same_template(source, trusted, base=base or work):
-        raise Refused(f"{FOREIGN}{source or '(none recorded)'}")
+        raise Refused(f"{FOREIGN}{source or NONE_RECORDED}")
     version = safe_ref(answers.get("_commit"))
     if version is None:
         raise Refused(f"its _commit {answers.get('_commit')!r} is not a template version")

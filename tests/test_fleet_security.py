@@ -8,6 +8,7 @@ attacker's template really does run and steal when Copier is pointed at it direc
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import subprocess
@@ -176,6 +177,18 @@ def test_update_command_refuses_a_project_that_names_another_template(attacker, 
     assert f"was made from {evil}" in result.stderr and "nothing was run" in result.stderr
     assert f"If you trust it, run again with --template {shlex.quote(str(evil))}." in result.stderr
     assert not marks.exists()
+
+
+def test_update_command_refuses_a_project_that_records_no_template_and_suggests_none(template, tmp_path):
+    from helpers import render
+
+    project = render(template, tmp_path / "anonymous")
+    answers = project / ".copier-answers.yml"
+    answers.write_text("".join(line for line in answers.read_text().splitlines(True) if "_src_path" not in line))
+    git(project, "commit", "-qam", "no template recorded")
+    result = run_cli(dict(os.environ), "update", str(project), "--template", str(template), "--vcs-ref", "HEAD")
+    assert result.returncode == 2 and "was made from (none recorded)" in result.stderr, result.stderr
+    assert "--template" not in result.stderr.split("nothing was run.")[1], "no command to run a template not named"
 
 
 # A migration that looks everywhere a same-user process can: its environment, every ancestor's environment
