@@ -594,9 +594,11 @@ def test_message_after_copy_is_a_command_that_works_as_printed(template, tmp_pat
     result = copier_copy(template, project, repo_type=repo_type)
     assert result.returncode == 0, result.stderr
     output = result.stdout + result.stderr
-    line = next(line for line in output.splitlines() if line.startswith("Check it before you push:"))
-    command = shlex.split(line.split(":", 1)[1])
-    assert command[:2] == ["cd", str(project)] and command[2] == "&&"
+    lines = output.splitlines()
+    at = next(number for number, line in enumerate(lines) if line.startswith("Check it before you push"))
+    assert shlex.split(lines[at + 1]) == ["cd", str(project)]
+    assert lines[at + 2].strip() == "python -m pip install -r tests/requirements.txt && python -m pytest"
+    assert all(len(line) <= 80 for line in lines[at : at + 3] if str(project) not in line), lines[at : at + 3]
     says_run = "says how to run it locally" in output
     assert says_run == (repo_type == "space") and ("is the card the Hub shows" in output) == (repo_type != "space")
 
