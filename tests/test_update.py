@@ -229,6 +229,8 @@ def test_the_update_command_ends_with_status_1_when_it_leaves_conflicts(versions
     assert f"Updated {project}: " in out and "README.md holds both versions: resolve, then commit." in out, out
     assert "<<<<<<< before updating" in readme.read_text()
     calm = render(versions, tmp_path / "calm", vcs_ref=PREVIOUS_VERSION, repo_type="model")
+    typo = ["update", str(calm), "--template", str(versions), "--vcs-ref", CURRENT_VERSION, "-d", "licence=mit"]
+    assert cli(typo) == 2 and "-d licence (did you mean license?)" in capsys.readouterr().err
     (calm / "notes.md").write_text("How a conflict looks:\n<<<<<<< before updating\n")  # committed: not this update's
     commit_all(calm, "notes")
     assert cli(["update", str(calm), "--template", str(versions), "--vcs-ref", CURRENT_VERSION]) == 0

@@ -95,11 +95,13 @@ def cmd_update(args: argparse.Namespace) -> int:
 
     standard = org_standard(args)
     project = args.project.resolve()
+    source, data = trusted_template(args, standard), standard_data(args, standard)
+    refuse_unknown_answers(data, source, args.vcs_ref)
     changed = update_project(
         project,
-        trusted_template(args, standard),
+        source,
         vcs_ref=args.vcs_ref,
-        data=standard_data(args, standard),
+        data=data,
         user_defaults=standard.defaults if standard else {},
     )
     from hf_hub_template.migrations import conflicted_files
