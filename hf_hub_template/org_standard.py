@@ -10,6 +10,7 @@ Copier offers both natively: `data` answers are never asked, `user_defaults` are
 from __future__ import annotations
 
 import difflib
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,14 @@ LEGACY_QUESTIONS = {"private"}
 
 def declared_questions(copier_yml: Path = COPIER_YML) -> set[str]:
     return questions_in(yaml.safe_load(copier_yml.read_text(encoding="utf-8")))
+
+
+def unknown_answers(names: Iterable[str], questions: Collection[str]) -> list[str]:
+    """The names no question has (Copier ignores such answers), each with the closest question when one is near."""
+    return [
+        f"{key} (did you mean {close[0]}?)" if (close := difflib.get_close_matches(key, questions, 1)) else key
+        for key in sorted(set(names) - set(questions))
+    ]
 
 
 def questions_in(config: dict[str, Any]) -> set[str]:
@@ -58,14 +67,10 @@ class OrgStandard:
         fixed, defaults = data.get("fixed") or {}, data.get("defaults") or {}
         questions = declared_questions() if questions is None else questions
         # Copier silently ignores unknown answers: a typo would quietly drop a standard.
-        unknown = sorted((set(fixed) | set(defaults)) - questions)
-        if unknown:
-            hints = [
-                f"{key} (did you mean {close[0]}?)" if (close := difflib.get_close_matches(key, questions, 1)) else key
-                for key in unknown
-            ]
+        hints = unknown_answers(set(fixed) | set(defaults), questions)
+        if hints:
             raise OrgStandardError(
-                f"{path}: {', '.join(hints)} {'is not a question' if len(unknown) == 1 else 'are not questions'} "
+                f"{path}: {', '.join(hints)} {'is not a question' if len(hints) == 1 else 'are not questions'} "
                 f"of this template. Known: {', '.join(sorted(questions))}."
             )
         both = sorted(set(fixed) & set(defaults))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ import yaml
 
 from hf_hub_template.commands._errors import CommandError
 from hf_hub_template.git import run_git
-from hf_hub_template.org_standard import OrgStandard, declared_questions, questions_in
+from hf_hub_template.org_standard import OrgStandard, declared_questions, questions_in, unknown_answers
 from hf_hub_template.template_source import installed_template
 
 ORG_STANDARD_HELP = "YAML file with the org's fixed answers and defaults"
@@ -96,15 +95,10 @@ def refuse_unknown_answers(given: dict[str, Any], source: str, vcs_ref: str | No
     questions = questions_of(source, vcs_ref)
     if questions is None:
         return
-    known = sorted(questions)
-    unknown = sorted(set(given) - set(known))
-    if unknown:
-        hints = [
-            f"{key} (did you mean {close[0]}?)" if (close := difflib.get_close_matches(key, known, 1)) else key
-            for key in unknown
-        ]
+    hints = unknown_answers(given, questions)
+    if hints:
         raise CommandError(
-            f"-d {', '.join(hints)}: {'not a question' if len(unknown) == 1 else 'not questions'} of the template; "
+            f"-d {', '.join(hints)}: {'not a question' if len(hints) == 1 else 'not questions'} of the template; "
             "nothing was written."
         )
 

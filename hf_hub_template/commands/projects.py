@@ -28,11 +28,7 @@ def register(sub: Any) -> None:
     add_template_options(new)
     add_data_option(new, help="an answer")
     new.add_argument("--defaults", action="store_true", help="do not ask; use defaults for the rest")
-    new.add_argument(
-        "--overwrite",
-        action="store_true",
-        help="render into a folder that is not empty: files the template renders are replaced, the others stay",
-    )
+    new.add_argument("--overwrite", action="store_true", help="into a non-empty folder: same-named files replaced")
     new.set_defaults(func=cmd_new)
 
     upd = sub.add_parser("update", help="copier update, re-applying the org standard's fixed answers")
