@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hf_hub_template.org_standard import OrgStandardError
+from hf_hub_template.org_standard import OrgStandardError, unknown_answers
 from hf_hub_template.untrusted import quoted
 
 REPO_TYPES = ("dataset", "model", "space")  # the publishing order: each card links only repos made before it
@@ -38,7 +38,9 @@ def split_data(data: dict[str, str], questions: set[str]) -> dict[str, dict[str,
         targets = [prefix] if dot and prefix in per_type else list(REPO_TYPES)
         name = name if dot and prefix in per_type else key
         if name not in questions:
-            raise OrgStandardError(f"-d {key}: {name} is not a question of the template")
+            raise OrgStandardError(
+                f"-d {key}: {unknown_answers([name], questions)[0]} is not a question of the template"
+            )
         if name in ("repo_type", "repo_name", "namespace", "create_remote", "models", "datasets"):
             raise OrgStandardError(f"-d {key}: the trio sets {name} itself (use --name and --namespace)")
         for target in targets:

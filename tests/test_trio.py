@@ -61,7 +61,8 @@ def test_the_three_cards_link_each_other_and_the_space_demos_the_model(template,
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["-d", "colour=red"], "colour is not a question of the template"),
+        (["-d", "colour=red"], "colour (did you mean color_to?) is not a question of the template"),
+        (["-d", "model.licence=mit"], "-d model.licence: licence (did you mean license?) is not a question"),
         (["-d", "space.models=x/y"], "the trio sets models itself"),
     ],
 )

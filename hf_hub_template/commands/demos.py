@@ -110,13 +110,15 @@ def cmd_trio(args: argparse.Namespace) -> int:
     from hf_hub_template.org_standard import declared_questions
 
     standard = option.org_standard(args)
-    data = trio.split_data(option.parse_data(args.data), declared_questions())
+    source = option.trusted_template(args, standard)
+    questions = option.questions_of(source, args.vcs_ref) or declared_questions()  # a URL: this tool's own
+    data = trio.split_data(option.parse_data(args.data), questions)
     if standard:
         data = {repo_type: standard.answers(given) for repo_type, given in data.items()}
     namespace = args.namespace or your_login(args.name)
     members = trio.plan(args.dest, args.name, namespace, data)
     trio.render_all(
-        option.trusted_template(args, standard),
+        source,
         members,
         vcs_ref=args.vcs_ref,
         user_defaults=standard.defaults if standard else {},
