@@ -56,6 +56,12 @@ class TemplateRepo:
         return _owned_paths(self.git_dir, ref, key)
 
 
+def copier_yml_at(git_dir: Path, ref: str) -> str | None:
+    """The text of the template's copier.yml at `ref`, read from git (None when git cannot show it)."""
+    shown = run_git(git_dir, "show", f"{ref}:copier.yml")
+    return shown.stdout if shown.returncode == 0 else None
+
+
 # Shared by the fleet's threads. `cache` keeps its own table consistent, and two threads missing one key
 # at once both compute it: harmless, as this only reads the template's git objects and returns the same
 # value. The value is frozen: every repo with these answers gets the same object, so none can change it.
@@ -64,11 +70,11 @@ def _owned_paths(git_dir: Path, ref: str, answers_yaml: str) -> frozenset[str] |
     from jinja2 import FunctionLoader
     from jinja2.sandbox import SandboxedEnvironment
 
-    config_text = run_git(git_dir, "show", f"{ref}:copier.yml")
+    config_text = copier_yml_at(git_dir, ref)
     listing = run_git(git_dir, "ls-tree", "-r", "--name-only", ref)
-    if config_text.returncode != 0 or listing.returncode != 0:
+    if config_text is None or listing.returncode != 0:
         return None
-    config = yaml.safe_load(config_text.stdout) or {}
+    config = yaml.safe_load(config_text) or {}
     answers = yaml.safe_load(answers_yaml) or {}
 
     def template_at_ref(name: str) -> str | None:  # defaults may import partials, as Copier lets them

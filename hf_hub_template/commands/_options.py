@@ -9,7 +9,6 @@ from typing import Any
 import yaml
 
 from hf_hub_template.commands._errors import CommandError
-from hf_hub_template.git import run_git
 from hf_hub_template.org_standard import OrgStandard, declared_questions, questions_in, unknown_answers
 from hf_hub_template.template_source import installed_template
 
@@ -76,15 +75,16 @@ def parse_data(pairs: list[str]) -> dict[str, Any]:
 def questions_of(source: str, vcs_ref: str | None) -> set[str] | None:
     """The answers the template at `source` takes: this tool's own template's, or a folder's copier.yml (at
     `vcs_ref` when git can show it); None when only a clone would tell (another template's URL)."""
+    from hf_hub_template.template_files import copier_yml_at
+
     if source == installed_template():
         return declared_questions()
     folder = Path(source)
     if not folder.is_dir():
         return None
-    shown = run_git(folder, "show", f"{vcs_ref}:copier.yml") if vcs_ref else None
     try:
-        text = shown.stdout if shown and shown.returncode == 0 else (folder / "copier.yml").read_text(encoding="utf-8")
-        config = yaml.safe_load(text)
+        text = copier_yml_at(folder, vcs_ref) if vcs_ref else None
+        config = yaml.safe_load((folder / "copier.yml").read_text(encoding="utf-8") if text is None else text)
     except (OSError, yaml.YAMLError):  # no copier.yml there, or tags of an extension: Copier will say
         return None
     return questions_in(config) if isinstance(config, dict) else None

@@ -87,6 +87,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_update(args: argparse.Namespace) -> int:
     """`copier update` of a local project, from the trusted template only, applied as uncommitted changes."""
+    from hf_hub_template.migrations import conflicted_files
     from hf_hub_template.project_update import update_project
 
     standard = org_standard(args)
@@ -100,8 +101,6 @@ def cmd_update(args: argparse.Namespace) -> int:
         data=data,
         user_defaults=standard.defaults if standard else {},
     )
-    from hf_hub_template.migrations import conflicted_files
-
     conflicts = sorted(set(conflicted_files(project)) & set(changed))  # this update's, not markers committed before
     if conflicts:  # said above by the update's own report; a script sees it in the status, as after `git merge`
         both = f"{', '.join(conflicts)} {'holds' if len(conflicts) == 1 else 'hold'}"

@@ -40,9 +40,8 @@ from hf_hub_template.fleet.scan import (
     visit_one,
 )
 from hf_hub_template.fleet.update import open_pull_request
-from hf_hub_template.git import run_git
 from hf_hub_template.hub.errors import explain, with_retries
-from hf_hub_template.template_files import TemplateRepo
+from hf_hub_template.template_files import TemplateRepo, copier_yml_at
 from hf_hub_template.trusted_update import SRC_PATH_LINE, clone_environment, last_line
 from hf_hub_template.untrusted import bounded, for_markdown
 
@@ -98,8 +97,8 @@ class AdoptVisitor(OutcomeRows[AdoptResult]):
 
     def begin(self, template: TemplateRepo, scratch: Path) -> None:
         self.template, self.version = template, self.options.vcs_ref or template.newest_release()
-        shown = run_git(template.git_dir, "show", f"{self.version or 'HEAD'}:copier.yml")
-        loaded = yaml.safe_load(shown.stdout) if shown.returncode == 0 else None  # the operator's template
+        text = copier_yml_at(template.git_dir, self.version or "HEAD")
+        loaded = yaml.safe_load(text) if text is not None else None  # the operator's template
         self.questions = loaded if isinstance(loaded, dict) else {}
 
     def not_from_a_template(self, repo: Repo) -> AdoptResult:  # the scan hands such repos to non_member

@@ -23,9 +23,8 @@ from packaging.version import InvalidVersion, Version
 from hf_hub_template.fleet.adopt import lay_out
 from hf_hub_template.fleet.infer import DOCKER_PYTHON, HUB_DEFAULT_PYTHON, CannotAdopt, hub_rules, infer, read_card
 from hf_hub_template.fleet.scan import Repo
-from hf_hub_template.git import run_git
 from hf_hub_template.resources import template_file
-from hf_hub_template.template_files import TemplateRepo
+from hf_hub_template.template_files import TemplateRepo, copier_yml_at
 from hf_hub_template.untrusted import bounded
 
 # The only files read from a repo for its health (each bounded by read_small): its card, and what the Hub
@@ -77,8 +76,9 @@ class TemplateOffer:
 
 def template_offer(template: TemplateRepo, version: str | None) -> TemplateOffer:
     """copier.yml of the operator's template at `version` (its clone), else the one this tool ships."""
-    shown = run_git(template.git_dir, "show", f"{version or 'HEAD'}:copier.yml")
-    text = shown.stdout if shown.returncode == 0 else template_file("copier.yml").read_text(encoding="utf-8")
+    text = copier_yml_at(template.git_dir, version or "HEAD")
+    if text is None:
+        text = template_file("copier.yml").read_text(encoding="utf-8")
     loaded = yaml.safe_load(text)  # the operator's own template, or this tool's: trusted
     questions = loaded if isinstance(loaded, dict) else {}
     spec = questions.get("gradio_version")
